@@ -1,0 +1,148 @@
+"""SQLModel tables: what eventline stores.
+
+Every table is created by the Alembic migrations in `timeline/migrations`, never by
+`create_all`, so SQLite and Postgres databases evolve the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Timestamps are tz-aware UTC; one helper so tests can freeze it."""
+    return datetime.now(UTC)
+
+
+class Article(SQLModel, table=True):
+    """One ingested article. `location` (path or URL) and `content_hash` are each unique, so
+    re-ingesting the same file, the same URL or the same text under another name is a no-op."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    location: str = Field(unique=True, max_length=2048)
+    content_hash: str = Field(unique=True, max_length=64)
+    title: str | None = Field(default=None, max_length=1024)
+    published: date | None = Field(default=None, index=True)
+    published_source: str = Field(default="none", max_length=32)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    feed_id: int | None = Field(default=None, foreign_key="feed.id", index=True)
+    ingest_run_id: int | None = Field(default=None, foreign_key="ingestrun.id")
+    ingested_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Event(SQLModel, table=True):
+    """One real-world happening, whatever number of articles report it."""
+
+    __table_args__ = (Index("ix_event_start_end", "start", "end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    start: date | None = None
+    end: date | None = None
+    precision: str = Field(default="unknown", max_length=16)
+    date_inferred: bool = False
+    type: str = Field(default="STATEMENT", max_length=32, index=True)
+    modality: str = Field(default="occurred", max_length=16)
+    title: str = Field(max_length=1024)
+    created_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class EventSource(SQLModel, table=True):
+    """Provenance: one article's sentence that reports an event. Never deleted by a merge."""
+
+    __table_args__ = (UniqueConstraint("event_id", "article_id", "sentence_index", name="uq_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    sentence_index: int = 0
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    time_text: str | None = Field(default=None, max_length=256)
+    time_value: str | None = Field(default=None, max_length=64)
+
+
+class Actor(SQLModel, table=True):
+    """A person, organisation or state under its canonical name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=256)
+    kind: str = Field(default="unknown", max_length=16)
+
+
+class ActorAlias(SQLModel, table=True):
+    """Another name of an actor ("Zelensky", "the Kremlin"), stored lower-cased."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    alias: str = Field(unique=True, max_length=256)
+    actor_id: int = Field(foreign_key="actor.id", index=True)
+
+
+class EventActor(SQLModel, table=True):
+    """Who took part in an event, and as what (agent, target, participant)."""
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
+    role: str = Field(default="participant", max_length=16)
+
+
+class EventLink(SQLModel, table=True):
+    """A typed edge between events (follows, responds_to, violates, elaborates): stories."""
+
+    __table_args__ = (UniqueConstraint("source_id", "target_id", "kind", name="uq_link"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="event.id", index=True)
+    target_id: int = Field(foreign_key="event.id", index=True)
+    kind: str = Field(max_length=16)
+
+
+class Feed(SQLModel, table=True):
+    """A polled RSS/Atom feed with its own schedule, HTTP validators and error state."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True, max_length=2048)
+    name: str | None = Field(default=None, max_length=256)
+    interval_seconds: int = 900
+    cron: str | None = Field(default=None, max_length=128)
+    etag: str | None = Field(default=None, max_length=512)
+    last_modified: str | None = Field(default=None, max_length=128)
+    checked_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    next_check_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True, index=True)
+    )
+    error_count: int = 0
+    last_error: str | None = Field(default=None, max_length=1024)
+    paused: bool = False
+    disabled: bool = False
+    created_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class IngestRun(SQLModel, table=True):
+    """What one ingest run saw, stored, skipped and why; `items` holds one row per input."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(default="cli", max_length=256)
+    started_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    seen: int = 0
+    new: int = 0
+    skipped: int = 0
+    failed: int = 0
+    events_new: int = 0
+    events_merged: int = 0
+    items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
