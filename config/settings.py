@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     )
     max_redirects: int = Field(5, description="Redirects followed per fetch.")
     feeds_file: Path | None = Field(
-        None, description="TOML file of feeds loaded at scheduler start (see config/feeds.example.toml)."
+        None,
+        description="TOML file of feeds loaded at scheduler start (see config/feeds.example.toml).",
     )
     default_feed_interval: int = Field(
         900, description="Seconds between polls of a feed that sets no interval of its own."

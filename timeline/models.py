@@ -57,7 +57,9 @@ class Event(SQLModel, table=True):
 class EventSource(SQLModel, table=True):
     """Provenance: one article's sentence that reports an event. Never deleted by a merge."""
 
-    __table_args__ = (UniqueConstraint("event_id", "article_id", "sentence_index", name="uq_source"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "article_id", "sentence_index", name="uq_source"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)
@@ -66,6 +68,17 @@ class EventSource(SQLModel, table=True):
     quote: str = Field(sa_column=Column(Text, nullable=False))
     time_text: str | None = Field(default=None, max_length=256)
     time_value: str | None = Field(default=None, max_length=64)
+    # What this sentence alone says; the event's own fields are derived from all its sources
+    # (see ingest.merge.summarise), so the result does not depend on ingest order.
+    start: date | None = None
+    end: date | None = None
+    precision: str = Field(default="unknown", max_length=16)
+    date_inferred: bool = False
+    type: str = Field(default="STATEMENT", max_length=32)
+    modality: str = Field(default="occurred", max_length=16)
+    title: str = Field(default="", max_length=1024)
+    agents: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    actors: list[str] = Field(default_factory=list, sa_column=Column(JSON))
 
 
 class Actor(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:29:42.210508
+Create Date: 2026-11-23 10:38:26.643597
 """
 
 from collections.abc import Sequence
@@ -173,6 +173,15 @@ def upgrade() -> None:
         sa.Column("quote", sa.Text(), nullable=False),
         sa.Column("time_text", sqlmodel.sql.sqltypes.AutoString(length=256), nullable=True),
         sa.Column("time_value", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("start", sa.Date(), nullable=True),
+        sa.Column("end", sa.Date(), nullable=True),
+        sa.Column("precision", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("date_inferred", sa.Boolean(), nullable=False),
+        sa.Column("type", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("modality", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=False),
+        sa.Column("agents", sa.JSON(), nullable=True),
+        sa.Column("actors", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["article_id"],
             ["article.id"],

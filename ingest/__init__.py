@@ -1,0 +1,1 @@
+"""Ingestion: sources -> clean text -> sentences -> time -> events -> merged into the store."""

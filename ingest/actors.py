@@ -1,0 +1,181 @@
+"""Actors: find who is mentioned in a sentence and give each one canonical name.
+
+Names come from two places: the alias table (`ingest/data/actors.toml`: "Zelenskiy",
+"Zelensky" and "Zelenskyy" are one person; "Moscow" and "the Kremlin" stand for Russia) and,
+when the spaCy English model is installed, its named entities, so people the table has never
+heard of are found too. Within one article a surname refers back to the full name used
+earlier ("Peskov" -> "Dmitry Peskov"), the way news writing works.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.lexicon import DATA
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor mentioned at [start, end) of a sentence."""
+
+    start: int
+    end: int
+    name: str
+    kind: str  # person | state | org | unknown
+
+
+@dataclass(frozen=True, slots=True)
+class ActorTable:
+    """Alias (lower-case) -> (canonical name, kind), and a regex finding any alias."""
+
+    aliases: dict[str, tuple[str, str]]
+    titles: frozenset[str]
+    pattern: re.Pattern[str]
+
+    def canonical(self, mention: str) -> tuple[str, str] | None:
+        key = normalise(mention)
+        if key in self.aliases:
+            return self.aliases[key]
+        stripped = strip_titles(key, self.titles)
+        return self.aliases.get(stripped)
+
+    def aliases_of(self, name: str) -> list[str]:
+        """Every alias of a canonical name (stored so queries by any alias find the actor)."""
+        return [alias for alias, (canon, _) in self.aliases.items() if canon == name]
+
+
+def normalise(text: str) -> str:
+    """Lower-case, straight apostrophes, single spaces, no possessive 's."""
+    text = text.translate(_APOSTROPHES).lower().strip()
+    text = re.sub(r"'s$", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def strip_titles(name: str, titles: frozenset[str]) -> str:
+    """Drop leading titles ("president", "prime minister") from a lower-cased name."""
+    changed = True
+    while changed:
+        changed = False
+        for title in titles:
+            if name.startswith(title + " "):
+                name = name[len(title) + 1 :]
+                changed = True
+    return name
+
+
+@lru_cache(maxsize=4)
+def load_actor_table(path: Path = DATA / "actors.toml") -> ActorTable:
+    """Read the alias table once per process."""
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    aliases: dict[str, tuple[str, str]] = {}
+    for name, spec in data.get("actors", {}).items():
+        kind = spec.get("kind", "unknown")
+        aliases[normalise(name)] = (name, kind)
+        for alias in spec.get("aliases", []):
+            aliases[normalise(alias)] = (name, kind)
+    alternation = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.])(?:the\s+)?(?:{alternation})(?:'s)?(?![\w])", re.IGNORECASE)
+    return ActorTable(aliases, frozenset(t.lower() for t in data.get("titles", [])), pattern)
+
+
+@dataclass(slots=True)
+class ArticleActors:
+    """Per-article memory of full names, so a later surname resolves to the same person."""
+
+    table: ActorTable
+    surnames: dict[str, str]
+
+    @classmethod
+    def new(cls, table: ActorTable | None = None) -> ArticleActors:
+        return cls(table or load_actor_table(), {})
+
+    def find(self, sentence: str, entities: list[tuple[int, int, str]] | None = None) -> list[Mention]:
+        """Actors mentioned in `sentence`, in order of appearance, without overlaps.
+
+        `entities` are (start, end, label) spans from an NER model (PERSON, ORG, GPE, NORP);
+        the alias table wins where both match.
+        """
+        text = sentence.translate(_APOSTROPHES)
+        found: list[Mention] = []
+        taken: list[tuple[int, int]] = []
+        for m in self.table.pattern.finditer(text):
+            hit = self.table.canonical(re.sub(r"^the\s+", "", m.group(0), flags=re.I))
+            if hit is None or not _is_name_like(m.group(0)):
+                continue
+            found.append(Mention(m.start(), m.end(), hit[0], hit[1]))
+            taken.append((m.start(), m.end()))
+            self._remember(hit[0], hit[1])
+        for start, end, label in entities or []:
+            if any(s < end and start < e for s, e in taken):
+                continue
+            mention = self._entity(text[start:end], label)
+            if mention is not None:
+                found.append(Mention(start, end, mention[0], mention[1]))
+                taken.append((start, end))
+        for m in _CAPITALISED.finditer(text):  # surnames seen earlier in the article
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            full = self.surnames.get(m.group(0).lower())
+            if full:
+                found.append(Mention(m.start(), m.end(), full, "person"))
+                taken.append((m.start(), m.end()))
+        return _drop_modifiers(sorted(found, key=lambda x: x.start), text)
+
+    def _entity(self, text: str, label: str) -> tuple[str, str] | None:
+        hit = self.table.canonical(text)
+        if hit:
+            return hit
+        name = re.sub(r"'s$", "", text.strip())
+        words = name.split()
+        while words and words[0].lower().rstrip(",") in self.table.titles:
+            words = words[1:]
+        if not words:
+            return None
+        name = " ".join(words)
+        if label == "PERSON":
+            if len(words) == 1 and words[0].lower() in self.surnames:
+                return self.surnames[words[0].lower()], "person"
+            self._remember(name, "person")
+            return name, "person"
+        if label in {"ORG", "GPE"} and name[:1].isupper():
+            return name, "state" if label == "GPE" else "org"
+        return None
+
+    def _remember(self, name: str, kind: str) -> None:
+        if kind == "person" and " " in name:
+            self.surnames.setdefault(name.split()[-1].lower(), name)
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def _is_name_like(text: str) -> bool:
+    """Short aliases ("us", "un") count only when written as names ("US", "UN")."""
+    bare = re.sub(r"^the\s+", "", text, flags=re.I)
+    return len(bare) > 3 or bare.isupper() or "." in bare
+
+
+def _drop_modifiers(mentions: list[Mention], text: str) -> list[Mention]:
+    """"Russian President Vladimir Putin" names Putin; the state before his title only
+    describes him, so it is not a second actor of the sentence."""
+    out: list[Mention] = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (
+            m.kind != "person"
+            and nxt is not None
+            and nxt.kind == "person"
+            and len(text[m.end : nxt.start].split()) <= 3
+            and "," not in text[m.end : nxt.start]
+            and " and " not in text[m.end : nxt.start]
+        ):
+            continue
+        out.append(m)
+    return out

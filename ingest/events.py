@@ -1,0 +1,527 @@
+"""Event candidates from sentences: what happened, who did it, when, and how it is reported.
+
+A sentence reports an event when it has a *main trigger*: a reporting verb ("said",
+"confirmed") or an event verb ("attacked", "cautioned") that is not negated, with an actor.
+The reported content (what follows a reporting verb, up to the next clause boundary) gives the
+event its type; a time expression in the main clause dates it; a time expression inside the
+content dates the content instead ("confirmed that a delegation will travel ... on Wednesday"
+is a planned trip on Wednesday). Event nouns elsewhere in the sentence that carry a date of
+their own ("Russia's February 2022 invasion", "a truce declared over the weekend") become
+events of their own. Phrases like "following X" / "despite X" link the main event to X.
+
+The rules use only the lexicon (`ingest/data/event_types.toml`), the actor table and the
+temporal tagger, so they carry over to news they were not written for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ingest.actors import ArticleActors, Mention
+from ingest.lexicon import Lexicon, Trigger
+from ingest.temporal import Timex
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*|\d[\d,.:]*|[^\w\s]")
+NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
+HYPOTHETICAL = frozenset({"would", "could", "might", "may", "should", "if", "whether"})
+FUTURE = frozenset({"will", "shall", "'ll", "plans", "plan", "planned", "scheduled", "set"})
+CLAIMED = frozenset({"reportedly", "allegedly", "purportedly"})
+PRONOUNS = frozenset({"he", "she", "they"})
+# Words after which the rest of the sentence is another clause, not the reported content.
+BOUNDARY_WORDS = frozenset(
+    {"following", "after", "amid", "despite", "since", "before", "during", "while", "as"}
+)
+COMMA_BOUNDARY_WORDS = frozenset(
+    {"including", "marking", "which", "who", "with", "where", "when", "but", "saying", "adding"}
+)
+# How a referenced event relates to the main one: "following X" -> follows X.
+CONNECTORS = {
+    "following": "follows",
+    "after": "follows",
+    "since": "follows",
+    "despite": "during",
+    "during": "during",
+    "amid": "during",
+    "on": "responds_to",
+    "to": "responds_to",
+}
+VIOLATION_LEMMAS = frozenset({"violation", "violations", "violate", "breach", "breaches"})
+ELABORATING_LEMMAS = frozenset({"elaborate", "explain", "clarify", "add", "respond", "reply"})
+# Nouns that name what someone said: "Putin's comments" points back at Putin's statement.
+SPEECH_NOUNS = frozenset(
+    {"comments", "comment", "remarks", "remark", "statement", "statements", "words", "proposal"}
+)
+GENERIC_SUBJECTS = frozenset(
+    {"critics", "analysts", "experts", "observers", "commentators", "many", "some", "others"}
+)
+DATING_GRANULARITY = {
+    "time": "day",
+    "day": "day",
+    "weekend": "day",
+    "week": "week",
+    "month": "month",
+    "quarter": "month",
+    "season": "month",
+    "year": "year",
+    "decade": "year",
+    "century": "year",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    lower: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A trigger found in a sentence: tokens [first, last] and what they mean."""
+
+    first: int
+    last: int
+    trigger: Trigger
+
+
+@dataclass(frozen=True, slots=True)
+class Dating:
+    """When an event happened, and which words said so (None: inherited or inferred)."""
+
+    start: date | None
+    end: date | None
+    precision: str
+    inferred: bool
+    time_text: str | None = None
+    time_value: str | None = None
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One event as one sentence reports it; the merger decides if it is new or known."""
+
+    sentence_index: int
+    quote: str
+    type: str
+    modality: str
+    title: str
+    agents: list[str]
+    actors: list[str]
+    dating: Dating
+    trigger: str
+    links: list[tuple[int, str]] = field(default_factory=list)  # (candidate index, kind)
+
+
+@dataclass(slots=True)
+class ArticleState:
+    """What earlier sentences of the same article established (for anaphora and dating)."""
+
+    dct: date | None
+    actors: ArticleActors
+    candidates: list[Candidate] = field(default_factory=list)
+    last_person: str | None = None
+    last_agents: list[str] = field(default_factory=list)
+
+    def recent(self, event_type: str) -> int | None:
+        """Index of the latest candidate of a type: "the truce" means the truce just named."""
+        for i in range(len(self.candidates) - 1, -1, -1):
+            if self.candidates[i].type == event_type:
+                return i
+        return None
+
+    def recent_by(self, agent: str) -> int | None:
+        for i in range(len(self.candidates) - 1, -1, -1):
+            if agent in self.candidates[i].agents:
+                return i
+        return None
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group(0), m.group(0).lower()) for m in _TOKEN.finditer(text)]
+
+
+def find_triggers(tokens: list[Token], lex: Lexicon, blocked: list[tuple[int, int]]) -> list[Hit]:
+    """Lexicon triggers in token order, longest phrase first, outside blocked char spans."""
+    hits: list[Hit] = []
+    i = 0
+    while i < len(tokens):
+        if any(s <= tokens[i].start < e for s, e in blocked):
+            i += 1
+            continue
+        for n in range(min(lex.max_phrase, len(tokens) - i), 1, -1):
+            words = tuple(t.lower.replace("’", "'") for t in tokens[i : i + n])
+            if words in lex.phrases:
+                hits.append(Hit(i, i + n - 1, lex.phrases[words]))
+                i += n
+                break
+        else:
+            trig = lex.words.get(tokens[i].lower.replace("’", "'"))
+            if trig is not None:
+                hits.append(Hit(i, i, trig))
+            i += 1
+    return hits
+
+
+class SentenceAnalyser:
+    """Turns one sentence (with its time expressions and entities) into candidates."""
+
+    def __init__(self, lex: Lexicon, state: ArticleState) -> None:
+        self.lex = lex
+        self.state = state
+
+    def analyse(
+        self,
+        index: int,
+        text: str,
+        timexes: list[Timex],
+        entities: list[tuple[int, int, str]] | None = None,
+    ) -> list[Candidate]:
+        """Candidates of one sentence, appended to the article state; returns the new ones."""
+        if text.rstrip("”\"' ").endswith("?"):
+            return []
+        tokens = tokenize(text)
+        if len(tokens) < 4:
+            return []
+        mentions = self.state.actors.find(text, entities)
+        blocked = [(t.begin, t.end) for t in timexes] + [(m.start, m.end) for m in mentions]
+        hits = find_triggers(tokens, self.lex, blocked)
+        if not hits:
+            return []
+        dated = [t for t in timexes if t.span_start is not None and t.type in {"DATE", "TIME"}]
+        main = self._main_trigger(tokens, hits)
+        boundary = self._content_end(tokens, main.last + 1 if main else 0)
+        first_new = len(self.state.candidates)
+        claimed_timexes: set[int] = set()
+        nominal_refs: list[tuple[Hit, int | None, str]] = []  # (hit, candidate index, connector)
+
+        for hit in hits:
+            if main is not None and main.first <= hit.first <= boundary and hit is not main:
+                continue  # inside the reported content: it types the main event instead
+            if hit is main or hit.trigger.type == "REPORT":
+                continue
+            if hit.trigger.pos == "verb":
+                continue
+            connector = self._connector(tokens, hit.first)
+            tx = self._attached_timex(tokens, hit, dated)
+            ref_index: int | None = None
+            if tx is not None:
+                claimed_timexes.add(id(tx))
+                ref_index = self._add_nominal(index, text, tokens, hit, tx, mentions)
+            elif connector or self._is_definite(tokens, hit.first):
+                ref_index = self.state.recent(hit.trigger.type)
+            nominal_refs.append((hit, ref_index, connector))
+
+        if main is not None and not self._negated(tokens, main.first):
+            self._add_main(
+                index, text, tokens, hits, main, boundary, mentions, dated, claimed_timexes,
+                nominal_refs,
+            )
+        self._remember_people(mentions)
+        return self.state.candidates[first_new:]
+
+    # -- the main event ---------------------------------------------------------------------
+
+    def _main_trigger(self, tokens: list[Token], hits: list[Hit]) -> Hit | None:
+        """The reporting verb if there is one, else the first event verb in the main clause."""
+        for hit in hits:
+            if hit.trigger.type == "REPORT" and not self._infinitive(tokens, hit.first):
+                return hit
+        for hit in hits:
+            if hit.trigger.pos in {"verb", "phrase"} and not self._infinitive(tokens, hit.first):
+                if hit.trigger.pos == "phrase" or not tokens[hit.first].lower.endswith("ing"):
+                    return hit
+        return None
+
+    def _add_main(
+        self,
+        index: int,
+        text: str,
+        tokens: list[Token],
+        hits: list[Hit],
+        main: Hit,
+        boundary: int,
+        mentions: list[Mention],
+        dated: list[Timex],
+        claimed: set[int],
+        refs: list[tuple[Hit, int | None, str]],
+    ) -> None:
+        agents = self._agents(tokens, main, mentions, text)
+        if not agents:
+            return
+        content_hits = [
+            h for h in hits if main.last < h.first <= boundary and h.trigger.type != "REPORT"
+        ]
+        content = content_hits[0] if content_hits else None
+        free = [t for t in dated if id(t) not in claimed]
+        main_tx = self._main_timex(tokens, main, boundary, free, text)
+        content_tx = next(
+            (
+                t
+                for t in free
+                if t is not main_tx and tokens[main.last].end <= t.begin
+                and t.begin <= tokens[boundary].end
+            ),
+            None,
+        )
+        lower = [t.lower for t in tokens]
+        reporting = main.trigger.type == "REPORT"
+        modality = main.trigger.modality if reporting else "occurred"
+        if any(w in CLAIMED for w in lower):
+            modality = "claimed"
+        window = lower[max(0, main.first - 3) : main.first]
+        if not reporting and any(w in HYPOTHETICAL for w in window):
+            return  # "could abandon" on its own is not something that happened
+        if not reporting and any(w in FUTURE for w in window):
+            modality = "planned"
+
+        event_type = main.trigger.type if not reporting else self.lex.statement_type
+        content_hypothetical = False
+        content_future = False
+        if content is not None:
+            event_type = content.trigger.type if reporting else event_type
+            before = lower[main.last + 1 : content.first]
+            content_hypothetical = any(w in HYPOTHETICAL for w in before)
+            content_future = any(w in FUTURE for w in before) or (
+                "to" in before[-2:] and not content_hypothetical
+            )
+        others = [m.name for m in mentions if m.name not in agents]
+        actors = list(dict.fromkeys(agents + others))
+        title = self._title(text, tokens, main, boundary, mentions)
+
+        links: list[tuple[int, str]] = []
+        inherited: Dating | None = None
+        for hit, ref, connector in refs:
+            if ref is None:
+                continue
+            kind = self._link_kind(connector, main, content, lower)
+            links.append((ref, kind))
+            if connector in {"despite", "during", "amid"} and inherited is None:
+                inherited = self.state.candidates[ref].dating
+        for ref in self._speech_refs(tokens, mentions, main):
+            links.append((ref, "elaborates"))
+            if inherited is None:
+                inherited = self.state.candidates[ref].dating
+
+        if reporting and content is not None and content_tx is not None and not content_hypothetical:
+            # The news is the reported happening, dated by its own time expression.
+            self._append(
+                Candidate(
+                    index, text, content.trigger.type,
+                    "planned" if content_future or content_tx.span_start and self.state.dct
+                    and content_tx.span_start > self.state.dct else modality,
+                    title, agents, actors, self._dating(content_tx), self._words(tokens, content),
+                    links,
+                )
+            )
+            if main_tx is None:
+                return
+            links = []
+        dating = (
+            self._dating(main_tx)
+            if main_tx is not None
+            else inherited
+            if inherited is not None and not inherited.inferred
+            else self._inferred()
+        )
+        self._append(
+            Candidate(
+                index, text, event_type, modality, title, agents, actors, dating,
+                self._words(tokens, main), links,
+            )
+        )
+
+    def _agents(
+        self, tokens: list[Token], main: Hit, mentions: list[Mention], text: str
+    ) -> list[str]:
+        """Who did it: the actors in the subject before the trigger, else the nearest actor
+        before it, else one right after it ("said Peskov"), else the person last spoken of."""
+        start_char = tokens[main.first].start
+        clause_start = 0
+        for i in range(main.first - 1, -1, -1):
+            if tokens[i].text in {",", ";", ":", "—", "“", "”", '"'}:
+                clause_start = tokens[i].end
+                break
+        subject = [m for m in mentions if clause_start <= m.start and m.end <= start_char]
+        subject_words = {t.lower for t in tokens if clause_start <= t.start < start_char}
+        if subject:
+            return list(dict.fromkeys(m.name for m in subject))
+        if subject_words & GENERIC_SUBJECTS:
+            return []
+        if subject_words & PRONOUNS and self.state.last_agents:
+            return list(self.state.last_agents)
+        after = [
+            m for m in mentions if m.start >= tokens[main.last].end
+            and len(text[tokens[main.last].end : m.start].split()) <= 1
+        ]
+        if after:
+            return [after[0].name]
+        before = [m for m in mentions if m.end <= start_char]
+        if before:
+            return [before[-1].name]
+        return []
+
+    def _main_timex(
+        self, tokens: list[Token], main: Hit, boundary: int, free: list[Timex], text: str
+    ) -> Timex | None:
+        """A time expression of the main clause: before the trigger, or right after it
+        ("said on Monday that ...") before the reported content begins."""
+        trigger_start = tokens[main.first].start
+        trigger_end = tokens[main.last].end
+        best: Timex | None = None
+        for t in free:
+            if t.end <= trigger_start:
+                best = t  # the nearest one before the trigger
+            elif t.begin >= trigger_end:
+                gap = text[trigger_end : t.begin]
+                if len(gap.split()) <= 2 and not re.search(r"\bthat\b|[“\"]", gap):
+                    return t
+        return best
+
+    def _append(self, candidate: Candidate) -> None:
+        self.state.candidates.append(candidate)
+        self.state.last_agents = candidate.agents
+
+    # -- events named by nouns ------------------------------------------------------------------
+
+    def _add_nominal(
+        self,
+        index: int,
+        text: str,
+        tokens: list[Token],
+        hit: Hit,
+        tx: Timex,
+        mentions: list[Mention],
+    ) -> int:
+        """An event noun with its own date: "Russia's February 2022 invasion"."""
+        begin = min(tokens[hit.first].start, tx.begin)
+        end = max(tokens[hit.last].end, tx.end)
+        owner = [m for m in mentions if m.end <= begin and len(text[m.end : begin].split()) <= 1]
+        agents = [owner[-1].name] if owner else []
+        start = owner[-1].start if owner else begin
+        title = text[start:end].strip(" ,")
+        self.state.candidates.append(
+            Candidate(
+                index, text, hit.trigger.type, "occurred", title[:1].upper() + title[1:], agents,
+                agents, self._dating(tx), self._words(tokens, hit),
+            )
+        )
+        return len(self.state.candidates) - 1
+
+    def _attached_timex(self, tokens: list[Token], hit: Hit, dated: list[Timex]) -> Timex | None:
+        """A dated expression bound to the noun: right before it ("February 2022 invasion",
+        "Easter truce"), or just after it through a participle ("truce declared over the
+        weekend"). The one after wins: it says when, the one before may only name it."""
+        start = tokens[hit.first].start
+        end = tokens[hit.last].end
+        after: Timex | None = None
+        before: Timex | None = None
+        for t in dated:
+            if t.begin >= end:
+                between = [x for x in tokens if end <= x.start < t.begin]
+                if len(between) <= 3 and any(x.lower.endswith("ed") for x in between):
+                    after = after or t
+            elif t.end <= start:
+                between = [x for x in tokens if t.end <= x.start < start]
+                if len(between) <= 1 and not any(x.text in ",;" for x in between):
+                    before = t
+        return after or before
+
+    # -- links --------------------------------------------------------------------------------
+
+    def _connector(self, tokens: list[Token], first: int) -> str:
+        """The preposition governing a noun phrase ("following a failed truce" -> following)."""
+        for i in range(first - 1, max(-1, first - 6), -1):
+            word = tokens[i].lower
+            if word in CONNECTORS and word not in {"on", "to"}:
+                return word
+            if tokens[i].text in {",", ";", "."}:
+                break
+        return ""
+
+    @staticmethod
+    def _is_definite(tokens: list[Token], first: int) -> bool:
+        return any(t.lower == "the" for t in tokens[max(0, first - 3) : first])
+
+    def _link_kind(self, connector: str, main: Hit, content: Hit | None, lower: list[str]) -> str:
+        if VIOLATION_LEMMAS & set(lower):
+            return "violates"
+        kind = CONNECTORS.get(connector, "elaborates")
+        return "elaborates" if kind == "during" else kind
+
+    def _speech_refs(self, tokens: list[Token], mentions: list[Mention], main: Hit) -> list[int]:
+        """"elaborated on Putin's comments": the statement Putin made earlier in the article."""
+        if main.trigger.lemma not in ELABORATING_LEMMAS:
+            return []
+        refs = []
+        for m in mentions:
+            after = [t for t in tokens if t.start >= m.end][:3]
+            if any(t.lower in SPEECH_NOUNS for t in after):
+                ref = self.state.recent_by(m.name)
+                if ref is not None:
+                    refs.append(ref)
+        return refs
+
+    # -- small helpers --------------------------------------------------------------------------
+
+    def _content_end(self, tokens: list[Token], start: int) -> int:
+        """Index of the last token of the reported content that begins at `start`."""
+        for i in range(start, len(tokens)):
+            word = tokens[i].lower
+            if word in BOUNDARY_WORDS and i > start:
+                return i - 1
+            if tokens[i].text in {";", "—"}:
+                return i - 1
+            if (
+                tokens[i].text == ","
+                and i + 1 < len(tokens)
+                and tokens[i + 1].lower in COMMA_BOUNDARY_WORDS | BOUNDARY_WORDS
+            ):
+                return i - 1
+        return len(tokens) - 1
+
+    @staticmethod
+    def _negated(tokens: list[Token], first: int) -> bool:
+        window = [t.lower for t in tokens[max(0, first - 3) : first]]
+        return any(w in NEGATIONS or w.endswith("n't") for w in window)
+
+    @staticmethod
+    def _infinitive(tokens: list[Token], first: int) -> bool:
+        return first > 0 and tokens[first - 1].lower == "to"
+
+    def _dating(self, tx: Timex) -> Dating:
+        return Dating(
+            tx.span_start,
+            tx.span_end,
+            DATING_GRANULARITY.get(tx.granularity, "unknown"),
+            False,
+            tx.text,
+            tx.value,
+        )
+
+    def _inferred(self) -> Dating:
+        """No time expression: a news report's statements happened on its publication day."""
+        return Dating(self.state.dct, self.state.dct, "day" if self.state.dct else "unknown", True)
+
+    @staticmethod
+    def _words(tokens: list[Token], hit: Hit) -> str:
+        return " ".join(t.text for t in tokens[hit.first : hit.last + 1])
+
+    def _title(
+        self, text: str, tokens: list[Token], main: Hit, boundary: int, mentions: list[Mention]
+    ) -> str:
+        """The main clause, without leading adverbials, cut at the content's end."""
+        end = tokens[min(boundary, len(tokens) - 1)].end
+        subject_mentions = [m for m in mentions if m.end <= tokens[main.first].start]
+        start = subject_mentions[0].start if subject_mentions else 0
+        clause = text[start:end].strip(" ,“”\"")
+        if len(clause) > 160:
+            clause = clause[:157].rsplit(" ", 1)[0] + "…"
+        return clause[:1].upper() + clause[1:]
+
+    def _remember_people(self, mentions: list[Mention]) -> None:
+        for m in mentions:
+            if m.kind == "person":
+                self.state.last_person = m.name

@@ -1,0 +1,130 @@
+"""Cross-article de-duplication: is this candidate a happening we already store?
+
+Rule (DESIGN.md): same type family, overlapping dates, overlapping actors and similar wording.
+A verbatim quote is the easy case; paraphrase ("open to bilateral negotiations" vs "openness to
+direct peace talks") is matched through the same agent, day and type. Different days or
+different agents are never merged.
+
+An event's own fields are a function of the *set* of its sources (`summarise`), never of which
+article came first, so ingesting A then B gives the same timeline as B then A.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ingest.events import Candidate
+from ingest.lexicon import Lexicon
+
+STOPWORDS = frozenset(
+    """a an the and or of to in on at for with by from that this these those is are was were be
+    been has have had will would could should may might it its his her their he she they we
+    as also not no but if than then there here said says say about into over after before
+    more most such only other any all some which who whom what when where while""".split()
+)
+MIN_SIMILARITY = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """What the merger needs to know of an event already in the store."""
+
+    id: int
+    type: str
+    start: date | None
+    end: date | None
+    agents: frozenset[str]
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFacts:
+    """One source's own reading of the event (stored on EventSource)."""
+
+    start: date | None
+    end: date | None
+    precision: str
+    date_inferred: bool
+    type: str
+    modality: str
+    title: str
+    quote: str
+
+
+def words(text: str) -> set[str]:
+    """Content words, crudely stemmed, for wording similarity."""
+    out = set()
+    for w in re.findall(r"[a-z]+", text.lower().replace("’", "'")):
+        if w in STOPWORDS or len(w) < 3:
+            continue
+        for suffix in ("ations", "ation", "ings", "ing", "ness", "ies", "ed", "es", "s"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+                w = w[: -len(suffix)]
+                break
+        out.add(w)
+    return out
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard overlap of content words: 1.0 for the same sentence, 0.0 for unrelated ones."""
+    wa, wb = words(a), words(b)
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def overlaps(c: Candidate, e: StoredEvent) -> bool:
+    s, t = c.dating.start, c.dating.end
+    if s is None or t is None or e.start is None or e.end is None:
+        return s is None and e.start is None
+    return s <= e.end and e.start <= t
+
+
+def same_happening(c: Candidate, e: StoredEvent, lex: Lexicon) -> bool:
+    """Whether candidate `c` reports the stored event `e`."""
+    if lex.family(c.type) != lex.family(e.type) or not overlaps(c, e):
+        return False
+    if c.quote in e.quotes:
+        return True
+    agents = set(c.agents)
+    if agents and e.agents:
+        if not agents & e.agents:
+            return False  # different actors' statements stay apart
+        return c.type == e.type or max(similarity(c.quote, q) for q in e.quotes) >= MIN_SIMILARITY
+    # At least one side has no named actor (an event named by a noun): wording must agree.
+    if c.type != e.type:
+        return False
+    return any(c.trigger.lower() in q.lower() for q in e.quotes) and (
+        max(similarity(c.title, q) for q in e.quotes) >= MIN_SIMILARITY / 2
+    )
+
+
+def best_match(c: Candidate, events: Sequence[StoredEvent], lex: Lexicon) -> StoredEvent | None:
+    """The stored event this candidate reports, preferring shared agents then wording."""
+    matches = [e for e in events if same_happening(c, e, lex)]
+    if not matches:
+        return None
+    return max(
+        matches,
+        key=lambda e: (
+            len(set(c.agents) & e.agents),
+            max(similarity(c.quote, q) for q in e.quotes),
+            -e.id,
+        ),
+    )
+
+
+def span_days(f: SourceFacts) -> int:
+    if f.start is None or f.end is None:
+        return 10**6
+    return (f.end - f.start).days
+
+
+def summarise(facts: Sequence[SourceFacts]) -> SourceFacts:
+    """The source that speaks for the event: an explicit date over an inferred one, then the
+    narrowest span, then a typed event over a bare statement, then the quote (a stable tie)."""
+    return min(
+        facts,
+        key=lambda f: (f.date_inferred, span_days(f), f.type == "STATEMENT", f.quote, f.title),
+    )

@@ -1,0 +1,237 @@
+"""One article end to end, and batches of them: analyse, then store in one transaction.
+
+Analysis is pure and runs outside the transaction; the transaction then checks for a
+duplicate article, stores the article, merges each candidate into the stored events, links
+them, and commits, so a failure leaves nothing half-written and never touches other articles.
+Every batch records an IngestRun: what was seen, stored, skipped and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from ingest.actors import load_actor_table
+from ingest.analysis import AnalysedArticle, analyse
+from ingest.article import ArticleInput, SourceProblem
+from ingest.events import Candidate
+from ingest.lexicon import Lexicon, load_lexicon
+from ingest.merge import SourceFacts, StoredEvent, best_match, summarise
+from timeline import writes
+from timeline.models import Article, Event, EventSource, IngestRun, utcnow
+from timeline.store import session_scope
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """The outcome of one input: new, skipped (already stored) or failed, and why."""
+
+    location: str
+    status: str
+    reason: str | None = None
+    events_new: int = 0
+    events_merged: int = 0
+    article_id: int | None = None
+
+
+def ingest_batch(
+    items: Iterable[ArticleInput | SourceProblem],
+    *,
+    engine: Engine,
+    source: str = "cli",
+    on_item: Callable[[ItemResult], None] | None = None,
+    use_spacy: bool = True,
+) -> IngestRun:
+    """Ingest every item, one transaction each; one bad item never stops the batch."""
+    with session_scope(engine) as session:
+        run = writes.save_run(session=session, run=IngestRun(source=source))
+    assert run.id is not None
+    results: list[ItemResult] = []
+    for item in items:
+        if isinstance(item, SourceProblem):
+            result = ItemResult(item.location, "failed", item.reason)
+        else:
+            result = ingest_article(item, engine=engine, run_id=run.id, use_spacy=use_spacy)
+        results.append(result)
+        if on_item is not None:
+            on_item(result)
+    return finish_run(engine, run.id, results)
+
+
+def finish_run(engine: Engine, run_id: int, results: list[ItemResult]) -> IngestRun:
+    """Store the run's counts and per-item reasons."""
+    with session_scope(engine) as session:
+        run = session.get(IngestRun, run_id)
+        assert run is not None
+        run.seen = len(results)
+        run.new = sum(r.status == "new" for r in results)
+        run.skipped = sum(r.status == "skipped" for r in results)
+        run.failed = sum(r.status == "failed" for r in results)
+        run.events_new = sum(r.events_new for r in results)
+        run.events_merged = sum(r.events_merged for r in results)
+        run.items = [
+            {"location": r.location, "status": r.status, "reason": r.reason} for r in results
+        ]
+        run.finished_at = utcnow()
+        session.add(run)
+    return run
+
+
+def ingest_article(
+    article: ArticleInput, *, engine: Engine, run_id: int | None = None, use_spacy: bool = True
+) -> ItemResult:
+    """Store one article and merge its events; idempotent by location and content hash."""
+    try:
+        analysed = analyse(article, use_spacy=use_spacy)
+    except Exception as exc:  # a bug or odd input in one article must not stop the batch
+        log.exception("analysis failed for %s", article.location)
+        return ItemResult(article.location, "failed", f"analysis: {type(exc).__name__}: {exc}")
+    try:
+        with session_scope(engine) as session:
+            writes.lock_for_merge(session=session)
+            known = writes.find_article(
+                session=session,
+                location=article.location,
+                content_hash=article.content_hash,
+            )
+            if known is not None:
+                why = "same location" if known.location == article.location else "same text"
+                return ItemResult(
+                    article.location, "skipped", f"already ingested ({why} as #{known.id})"
+                )
+            return store_analysed(analysed, session=session, run_id=run_id)
+    except IntegrityError:
+        # Another worker stored the same article between our check and our insert.
+        return ItemResult(article.location, "skipped", "already ingested (concurrently)")
+    except Exception as exc:
+        log.exception("storing failed for %s", article.location)
+        return ItemResult(article.location, "failed", f"store: {type(exc).__name__}: {exc}")
+
+
+def store_analysed(
+    analysed: AnalysedArticle, *, session: Session, run_id: int | None
+) -> ItemResult:
+    """Write the article and merge its candidates inside the caller's transaction."""
+    art = analysed.article
+    row = Article(
+        location=art.location,
+        content_hash=art.content_hash,
+        title=analysed.title,
+        published=analysed.dct,
+        published_source=analysed.dct_source,
+        text=analysed.body,
+        feed_id=art.feed_id,
+        ingest_run_id=run_id,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    lex = load_lexicon()
+    event_ids: list[int] = []
+    new = merged = 0
+    for candidate in analysed.candidates:
+        event_id, created = merge_candidate(candidate, article_id=row.id, session=session, lex=lex)
+        event_ids.append(event_id)
+        new += created
+        merged += not created
+    for index, candidate in enumerate(analysed.candidates):
+        for target, kind in candidate.links:
+            writes.add_link(
+                session=session, source_id=event_ids[index], target_id=event_ids[target], kind=kind
+            )
+    return ItemResult(art.location, "new", None, new, merged, row.id)
+
+
+def merge_candidate(
+    c: Candidate, *, article_id: int, session: Session, lex: Lexicon
+) -> tuple[int, bool]:
+    """Attach the candidate to the event it reports, or create one. Returns (id, created)."""
+    nearby = writes.events_overlapping(
+        session=session, start=c.dating.start, end=c.dating.end
+    )
+    ids = [e.id for e in nearby if e.id is not None]
+    sources = writes.sources_of(session=session, event_ids=ids)
+    stored = [
+        StoredEvent(
+            id=e.id,
+            type=e.type,
+            start=e.start,
+            end=e.end,
+            agents=frozenset(a for s in sources[e.id] for a in (s.agents or [])),
+            quotes=tuple(s.quote for s in sources[e.id]),
+        )
+        for e in nearby
+        if e.id is not None
+    ]
+    match = best_match(c, stored, lex)
+    created = match is None
+    if match is None:
+        event = Event(title=c.title, type=c.type, modality=c.modality)
+        session.add(event)
+        session.flush()
+    else:
+        found = session.get(Event, match.id)
+        assert found is not None
+        event = found
+    assert event.id is not None
+    source = EventSource(
+        event_id=event.id,
+        article_id=article_id,
+        sentence_index=c.sentence_index,
+        quote=c.quote,
+        time_text=c.dating.time_text,
+        time_value=c.dating.time_value,
+        start=c.dating.start,
+        end=c.dating.end,
+        precision=c.dating.precision,
+        date_inferred=c.dating.inferred,
+        type=c.type,
+        modality=c.modality,
+        title=c.title,
+        agents=list(c.agents),
+        actors=list(c.actors),
+    )
+    existing = sources.get(event.id, [])
+    if any(s.article_id == article_id and s.sentence_index == c.sentence_index for s in existing):
+        return event.id, created  # one sentence, two readings of one event: keep one source
+    session.add(source)
+    refresh_event(event, [*existing, source], session=session)
+    return event.id, created
+
+
+def refresh_event(event: Event, sources: list[EventSource], *, session: Session) -> None:
+    """Derive the event's fields and actors from all its sources (order-independent)."""
+    facts = [
+        SourceFacts(
+            s.start, s.end, s.precision, s.date_inferred, s.type, s.modality, s.title, s.quote
+        )
+        for s in sources
+    ]
+    best = summarise(facts)
+    event.start, event.end = best.start, best.end
+    event.precision, event.date_inferred = best.precision, best.date_inferred
+    event.type, event.modality, event.title = best.type, best.modality, best.title
+    session.add(event)
+    session.flush()
+    agents = {a for s in sources for a in (s.agents or [])}
+    others = {a for s in sources for a in (s.actors or [])} - agents
+    assert event.id is not None
+    table = load_actor_table()
+    rows = []
+    for name in sorted(agents) + sorted(others):
+        known = table.canonical(name)
+        actor = writes.ensure_actor(
+            session=session,
+            name=name,
+            kind=known[1] if known else "person" if " " in name else "unknown",
+            aliases=table.aliases_of(name),
+        )
+        rows.append((actor, "agent" if name in agents else "participant"))
+    writes.set_event_actors(session=session, event_id=event.id, actors=rows)

@@ -1,0 +1,1 @@
+"""Where articles come from: files (here), feeds and web pages."""

@@ -1,0 +1,1 @@
+"""The `eventline` command: thin typer commands over the library."""
