@@ -1,0 +1,44 @@
+"""The schema comes from Alembic on SQLite and Postgres alike, and upgrading is idempotent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from timeline.models import Article
+from timeline.store import current_revision, head_revision, session_scope, upgrade
+
+TABLES = {
+    "article", "event", "eventsource", "actor", "actoralias", "eventactor", "eventlink",
+    "feed", "ingestrun", "alembic_version",
+}
+
+
+def test_new_database_is_at_head_with_every_table(engine: Engine) -> None:
+    assert current_revision(engine) == head_revision()
+    assert TABLES <= set(inspect(engine).get_table_names())
+    upgrade(engine)  # a second upgrade is a no-op
+    assert current_revision(engine) == head_revision()
+
+
+def test_event_date_index_exists(engine: Engine) -> None:
+    names = {ix["name"] for ix in inspect(engine).get_indexes("event")}
+    assert "ix_event_start_end" in names
+
+
+def test_article_location_and_hash_are_unique(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        session.add(Article(location="a", content_hash="h1", text="x", published=date(2025, 1, 1)))
+    for location, digest in (("a", "h2"), ("b", "h1")):
+        with Session(engine) as session:
+            session.add(Article(location=location, content_hash=digest, text="y"))
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+            else:
+                raise AssertionError(f"duplicate {location}/{digest} was accepted")
