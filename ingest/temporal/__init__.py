@@ -1,0 +1,13 @@
+"""Temporal normaliser: TIMEX3 tagging and resolution for English news.
+
+    from ingest.temporal import Timex, tag
+    tag("Putin said on Monday ...", datetime.date(2025, 4, 21))
+
+Pure Python (regex + dateutil's computus); see tagger.py for the pipeline and patterns.py for
+the table of expressions.
+"""
+
+from ingest.temporal.model import Timex
+from ingest.temporal.tagger import tag
+
+__all__ = ["Timex", "tag"]

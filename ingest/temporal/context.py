@@ -1,0 +1,129 @@
+"""What a resolver knows while it works through one text, and what it returns.
+
+Resolution runs in text order so that anaphoric expressions ("a year earlier", "the latest
+quarter", "that year") can refer to the last quarter or year the text itself mentioned, as
+financial news does; everything else is anchored on the DCT.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ingest.temporal import tense as _tense
+from ingest.temporal.lexicon import MONTHS, ORDINALS, WEEKDAY_ABBR, WEEKDAYS
+from ingest.temporal.numbers import spoken_year
+
+# How far back (characters) a mentioned quarter stays the topic of "a year earlier".
+QUARTER_TOPIC_WINDOW = 2500
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A resolver's answer: TIMEX3 type, value and optional mod."""
+
+    type: str
+    value: str
+    mod: str | None = None
+
+
+@dataclass(slots=True)
+class Context:
+    """The text being tagged, its DCT, and the anaphora state built up so far."""
+
+    text: str
+    dct: date | None
+    last_quarter: tuple[int, int] | None = None
+    last_quarter_at: int = -(10**9)
+    last_year: int | None = None
+    _tense_cache: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def tense(self, m: re.Match[str]) -> int:
+        """tense.PAST / FUTURE / UNKNOWN around a match (cached)."""
+        key = (m.start(), m.end())
+        if key not in self._tense_cache:
+            self._tense_cache[key] = _tense.tense_at(self.text, m.start(), m.end())
+        return self._tense_cache[key]
+
+    def previous_word(self, begin: int) -> str:
+        """The word right before offset `begin`, lower-cased ('' at the start)."""
+        m = _PREV_WORD.search(self.text, max(0, begin - 40), begin)
+        return m.group(1).lower() if m else ""
+
+    def next_words(self, end: int, n: int = 2) -> list[str]:
+        """Up to n words right after offset `end`, lower-cased."""
+        return [w.lower() for w in _WORDS.findall(self.text, end, min(len(self.text), end + 40))][
+            :n
+        ]
+
+    def note_quarter(self, year: int, quarter: int, at: int) -> None:
+        """Remember an explicitly mentioned quarter for later anaphora."""
+        self.last_quarter = (year, quarter)
+        self.last_quarter_at = at
+
+    def topical_quarter(self, at: int) -> tuple[int, int] | None:
+        """The quarter the text is currently talking about, if one was mentioned recently."""
+        if self.last_quarter and at - self.last_quarter_at <= QUARTER_TOPIC_WINDOW:
+            return self.last_quarter
+        return None
+
+
+_PREV_WORD = re.compile(r"([\w$%'’]+)[^\w]*\Z")
+_WORDS = re.compile(r"[\w'’]+")
+
+
+def month_number(word: str) -> int:
+    """'Sept.' -> 9."""
+    return MONTHS[word.lower().rstrip(".")]
+
+
+def weekday_number(word: str) -> int:
+    """'Tues.' -> 2 (ISO, Monday = 1)."""
+    w = word.lower().rstrip(".")
+    return WEEKDAYS.get(w) or WEEKDAY_ABBR[w]
+
+
+def day_number(word: str) -> int:
+    """'21st' / 'twenty-first' -> 21."""
+    w = re.sub(r"\s+", " ", word.lower())
+    digits = re.match(r"\d+", w)
+    if digits:
+        return int(digits.group())
+    return ORDINALS[w]
+
+
+def year_number(word: str) -> int | None:
+    """'1998', "'98" (-> 1998), 'nineteen ninety-six' -> int."""
+    w = word.strip()
+    if w.isdigit():
+        return int(w)
+    if w[:1] in "'’" and w[1:].isdigit():
+        yy = int(w[1:])
+        return 2000 + yy if yy < 30 else 1900 + yy
+    return spoken_year(w)
+
+
+def pick(candidates: list[date], anchor: date, direction: int) -> date:
+    """The candidate the tense points to: latest <= anchor (past), earliest >= (future), or
+    else the nearest one (ties go to the past, news being mostly about what happened)."""
+    if direction < 0:
+        past = [c for c in candidates if c <= anchor]
+        if past:
+            return max(past)
+    elif direction > 0:
+        future = [c for c in candidates if c >= anchor]
+        if future:
+            return min(future)
+    return min(candidates, key=lambda c: (abs((c - anchor).days), c > anchor))
+
+
+def weekday_near(dct: date, weekday: int, direction: int) -> date:
+    """The given weekday relative to the DCT: the DCT itself on its own weekday, else the
+    previous one (past / unknown) or the next one (future)."""
+    delta = weekday - dct.isoweekday()
+    if delta == 0:
+        return dct
+    if direction > 0:
+        return dct + timedelta(days=delta % 7)
+    return dct - timedelta(days=(-delta) % 7)

@@ -1,0 +1,143 @@
+"""Resolvers for durations ("30-hour", "the past three months", "ten years") and sets
+("every week", "daily", "each Thursday", "$5 million a year").
+
+Values follow TIMEX3: P30D, PT30H, P2Y6M; an unknown count gives PXY ("several years").
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from ingest.temporal.context import Context, Resolved, month_number, weekday_number
+from ingest.temporal.lexicon import APPROX_MODS, SEASONS, UNIT_MULTIPLIER, UNIT_PLURALS, UNITS
+from ingest.temporal.numbers import parse_number
+
+Match = re.Match[str]
+
+# Units TIMEX3 writes as multiples of another ("two decades" = P20Y).
+_SCALE = {"DE": ("Y", 10), "CE": ("Y", 100), "ML": ("Y", 1000), "Q": ("M", 3)}
+# A fraction of a unit spills into the next smaller one: (letter, factor, is time unit).
+_SMALLER = {"Y": ("M", 12, False), "M": ("D", 30, False), "W": ("D", 7, False),
+            "D": ("H", 24, True), "H": ("M", 60, True), "MIN": ("S", 60, True)}  # fmt: skip
+_RATE_WORDS = frozenset(
+    "million billion thousand hundred percent % times dollars cents points miles tons barrels "
+    "pounds shares euros yen marks francs".split()
+)
+_ADVERBS = {
+    "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
+    "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H", "semiannually": "P6M",
+}  # fmt: skip
+
+
+def normalise_unit(word: str) -> tuple[str, int]:
+    """'weeks' -> ('W', 1), 'fortnight' -> ('W', 2), 'minutes' -> ('MIN', 1)."""
+    w = word.lower()
+    w = UNIT_PLURALS.get(w, w[:-1] if w.endswith("s") and w[:-1] in UNITS else w)
+    letter, is_time = UNITS[w]
+    if is_time and letter == "M":
+        letter = "MIN"
+    return letter, UNIT_MULTIPLIER.get(w, 1)
+
+
+def duration_value(count: Fraction | None, unit_word: str) -> str:
+    """TIMEX3 duration: (3, 'months') -> 'P3M', (30, 'hour') -> 'PT30H', (None, 'years') ->
+    'PXY', (2.5, 'years') -> 'P2Y6M'."""
+    letter, multiplier = normalise_unit(unit_word)
+    if letter in _SCALE:
+        letter, factor = _SCALE[letter]
+        multiplier *= factor
+    is_time = letter in ("H", "MIN", "S")
+    prefix = "PT" if is_time else "P"
+    out = "M" if letter == "MIN" else letter
+    if count is None:
+        return f"{prefix}X{out}"
+    count = count * multiplier
+    whole = int(count)
+    rest = count - whole
+    if not rest:
+        return f"{prefix}{whole}{out}"
+    if letter in _SMALLER:
+        small, factor, small_time = _SMALLER[letter]
+        small_out = "M" if small == "MIN" else small
+        part = rest * factor
+        part_text = str(int(part)) if part == int(part) else f"{float(part):g}"
+        head = f"{prefix}{whole}{out}" if whole else prefix
+        if small_time and not is_time:
+            return f"{head}T{part_text}{small_out}"
+        return f"{head}{part_text}{small_out}"
+    return f"{prefix}{float(count):g}{out}"
+
+
+def duration(m: Match, ctx: Context) -> Resolved | None:
+    """'ten years', '30-day', 'the past three months', 'more than four hours', 'weeks'."""
+    groups = m.groupdict()
+    if groups.get("old") and groups["old"].lower() == "-old":
+        return None  # ages ("a 48-year-old man") are not time expressions in TimeML
+    unit = m["unit"]
+    num_text = groups.get("num")
+    text = m.group(0).lower()
+    if num_text is None:
+        count = None
+    elif num_text.lower() in ("several", "multi"):
+        count = None
+    else:
+        count = parse_number(num_text)
+        if count is None and num_text.lower() not in ("a few", "several", "some", "many", "few"):
+            if "a number of" not in num_text.lower() and "couple" not in num_text.lower():
+                return None
+    if num_text and num_text.lower() in ("a", "an") and unit.lower() in ("second", "quarter"):
+        return None  # "a second term", "a quarter of the votes"
+    if unit.lower().startswith("quarter") and ctx.next_words(m.end(), 1) == ["of"]:
+        if not groups.get("rel"):
+            return None
+    if count is not None and text.endswith("and a half"):
+        count += Fraction(1, 2)
+    if count is not None and count == 0:
+        return None
+    mod = APPROX_MODS.get(re.sub(r"\s+", " ", (groups.get("approx") or "").lower()))
+    return Resolved("DURATION", duration_value(count, unit), mod)
+
+
+def set_every(m: Match, ctx: Context) -> Resolved | None:
+    """'every week' -> P1W, 'every other day' -> P2D, 'each year' -> P1Y."""
+    count = parse_number(m["num"]) if m["num"] else Fraction(1)
+    if count is None:
+        return None
+    if m["other"]:
+        count *= 2
+    return Resolved("SET", duration_value(count, m["unit"]))
+
+
+def set_every_named(m: Match, ctx: Context) -> Resolved | None:
+    """'every Monday' -> XXXX-WXX-1, 'each July' -> XXXX-07, 'every summer' -> XXXX-SU."""
+    if m["wd"]:
+        return Resolved("SET", f"XXXX-WXX-{weekday_number(m['wd'])}")
+    if m["month"]:
+        return Resolved("SET", f"XXXX-{month_number(m['month']):02d}")
+    return Resolved("SET", f"XXXX-{SEASONS[m['season'].lower()]}")
+
+
+def set_adverb(m: Match, ctx: Context) -> Resolved | None:
+    """'daily', 'weekly', 'annually' - but not the title in 'the Daily Telegraph'."""
+    word = m["word"]
+    if word[0].isupper() and ctx.previous_word(m.start()) == "the":
+        nxt = ctx.text[m.end() : m.end() + 2].strip()
+        if nxt[:1].isupper():
+            return None
+    return Resolved("SET", _ADVERBS[word.lower()])
+
+
+def set_rate(m: Match, ctx: Context) -> Resolved | None:
+    """'twice a week', 'per year', '$33 million a year', '50,000 CDs a year'."""
+    art = m["art"].lower()
+    times = m["times"]
+    if art == "per" or times:
+        return Resolved("SET", duration_value(Fraction(1), m["unit"]))
+    prev = ctx.previous_word(m.start())
+    if prev in _RATE_WORDS or prev[:1].isdigit() or prev.endswith("%"):
+        return Resolved("SET", duration_value(Fraction(1), m["unit"]))
+    if len(prev) > 3 and prev.endswith("s") and not prev.endswith("ss"):
+        if prev.rstrip("s") not in UNITS and prev not in ("years", "days", "is", "was", "has"):
+            return Resolved("SET", duration_value(Fraction(1), m["unit"]))
+    return None

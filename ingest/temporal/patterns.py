@@ -1,0 +1,313 @@
+"""The table of named patterns: family, name, regex, resolver.
+
+Each family's patterns are joined into one compiled alternation, so the text is scanned once
+per family; the matching pattern is found by group name and re-matched on its own to hand the
+resolver its named groups. To support a new expression, add a row here (regex built from the
+fragments below) and, if no existing resolver fits, a function in `resolve.py`.
+Order matters inside a family (first alternative wins at a position); across families the
+longest match wins (see `tagger.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ingest.temporal import absolute, durations, relative
+from ingest.temporal.context import Context, Resolved
+from ingest.temporal.lexicon import (
+    APPROX_MODS,
+    EASTER_HOLIDAYS,
+    FIXED_HOLIDAYS,
+    MONTH_ABBR,
+    MONTH_FULL,
+    NTH_WEEKDAY_HOLIDAYS,
+    ORDINALS,
+    SEASONS,
+    TENS,
+    UNITS_ONES,
+    WEEKDAY_ABBR,
+    WEEKDAYS,
+)
+
+FLAGS = re.IGNORECASE
+
+
+def alt(words: Iterable[str]) -> str:
+    """Regex alternation of literal words, longest first so prefixes do not shadow them."""
+    items = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace("'", "['’]").replace(r"\ ", r"\s+") for w in items)
+
+
+def _capitalised(words: Iterable[str]) -> str:
+    """Case-sensitive alternation of Capitalised and UPPER forms ('May', 'MAY', not 'may')."""
+    forms: set[str] = set()
+    for w in words:
+        forms.add(" ".join(p if p in _SMALL_WORDS else p[:1].upper() + p[1:] for p in w.split()))
+        forms.add(w.upper())
+    return f"(?-i:{alt(forms)})"
+
+
+_SMALL_WORDS = frozenset({"the", "of", "and"})
+
+
+# --- fragments (no named groups: patterns name what they need) ------------------------------
+MONTH = (
+    rf"(?:{_capitalised(MONTH_FULL)}\b|{_capitalised(MONTH_ABBR)}(?:\.|(?=\s+\d)\b)"
+    r")"
+)
+WEEKDAY = rf"(?:(?:{alt(WEEKDAYS)})\b|(?:{alt(WEEKDAY_ABBR)})\.)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])(?!,\d)"
+YEAR = r"(?<![\d$#.,])(?:1[0-9]\d\d|20\d\d)(?![\d%]|,\d)"
+YEAR_2D = r"['’]\d\d(?!\d)"
+ORDINAL_WORD = alt(ORDINALS)
+_ONES = alt(w for w in UNITS_ONES if w != "zero")
+_TENS = alt(TENS)
+WORD_NUMBER = (
+    rf"(?:(?:{_TENS})(?:[-\s](?:{alt(w for w, v in UNITS_ONES.items() if 0 < v < 10)}))?"
+    rf"|{_ONES})(?:\s+(?:hundred|thousand)(?:\s+(?:and\s+)?(?:{_TENS}|{_ONES}))?)?"
+)
+DIGITS = r"(?<![\d$#.,])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:\s+\d/\d)?(?![\d%])"
+NUM = (
+    rf"(?:{DIGITS}|{WORD_NUMBER}|a\s+couple\s+of|a\s+couple|half\s+a\s+dozen|a\s+dozen"
+    r"|an?\s+hundred|an?\s+thousand|an?|one)"
+)
+VAGUE = r"(?:a\s+few|several|a\s+number\s+of|many|some|few|a\s+couple\s+of)"
+SPOKEN_YEAR = (
+    rf"(?:nineteen|twenty)[\s-]+(?:(?:{_TENS})(?:[\s-](?:{_ONES}))?|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+    r"|two\s+thousand(?:\s+(?:and\s+)?(?:" + _ONES + r"|" + _TENS + r"))?"
+)
+UNIT = (
+    r"(?:centuries|century|millennia|millennium|decades?|years?|quarters?|months?|fortnights?"
+    r"|weeks?|days?|nights?|hours?|minutes?|seconds?)\b"
+)
+UNIT_SG = r"(?:century|millennium|decade|year|quarter|month|fortnight|week|day|night|hour|minute|second)"
+APPROX = alt(APPROX_MODS)
+SEASON = alt(SEASONS)
+HOLIDAY = _capitalised([*FIXED_HOLIDAYS, *EASTER_HOLIDAYS, *NTH_WEEKDAY_HOLIDAYS])
+PERIOD_MOD = r"(?:early|late|mid|the\s+(?:beginning|start|end|middle|close)\s+of|end\s+of)"
+REL = r"(?:this\s+past|this\s+coming|this|last|next|coming|past|previous|following|current)"
+QUARTER_ORD = r"(?:first|second|third|fourth|final|1st|2nd|3rd|4th)"
+POD = r"(?:morning|afternoon|evening|night)"
+TZ = (
+    r"(?:(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+time\b|(?-i:(?:GMT|UTC|EST|EDT|CST|CDT|MST|PDT"
+    r"|PST|BST|CET|CEST|MSK)\b))"
+)
+CLOCK = (
+    r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b)"
+    r"|(?:[01]?\d|2[0-3]):[0-5]\d(?=\s*(?:GMT|UTC|[A-Z][a-z]+\s+time))"
+    r"|noon|midnight|(?:[01]?\d|2[0-3])\s+o['’]clock"
+)
+
+Resolver = Callable[[re.Match[str], Context], Resolved | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One named expression shape and the function that turns a match into a value."""
+
+    family: str
+    name: str
+    regex: str
+    resolver: Resolver
+
+
+P = Pattern
+_B = r"\b"  # most patterns start on a word boundary
+
+PATTERNS: list[Pattern] = [
+    # --- times of day: "6 p.m. Moscow time", "10 p.m. Wednesday", "noon Thursday" ------------
+    P("time", "clock_date",
+      rf"(?:(?P<approx>about|around|approximately)\s+)?\b(?P<clock>{CLOCK})(?:\s+(?P<tz>{TZ}))?"
+      rf"(?:,?\s+(?:on\s+)?(?:(?P<wd>{WEEKDAY})(?:,?\s+(?P<wd_month>{MONTH})\s+(?P<wd_day>{DAY}))?"
+      rf"|(?P<month>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?"
+      rf"|(?P<rel_day>today|tomorrow|yesterday)))?",
+      relative.clock_time),
+    P("time", "weekday_pod",
+      rf"{_B}(?:(?P<mod>early|late|mid)[-\s]+)?(?P<wd>{WEEKDAY})\s+(?P<pod>{POD})s?\b",
+      relative.weekday_part_of_day),
+    P("time", "relday_pod",
+      rf"{_B}(?:(?P<mod>early|late|later|earlier)\s+)?(?P<day>yesterday|tomorrow|today|this|"
+      rf"last|tomorrow)\s+(?P<pod>{POD})\b|{_B}(?P<mod2>mid|early|late)[-\s](?P<pod2>{POD})\s+"
+      r"(?P<day2>yesterday|today|tomorrow)\b",
+      relative.relative_part_of_day),
+    P("time", "pod_words",
+      rf"{_B}(?:(?P<pre>later|earlier)\s+)?(?P<word>tonight|overnight|(?:mid[-\s]?|late\s+|early\s+)"
+      rf"(?:afternoon|morning|evening)|the\s+(?:morning|afternoon|evening))\b",
+      relative.part_of_day_word),
+    # --- calendar dates -----------------------------------------------------------------------
+    P("date", "iso_date", r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)(?![\d-])",
+      absolute.numeric_date),
+    P("date", "us_date",
+      r"(?<![\d/])(?P<month>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12]\d|3[01])/(?P<year>\d{4}|\d\d)"
+      r"(?![\d/])",
+      absolute.numeric_date),
+    P("date", "month_day",
+      rf"{_B}(?:(?P<coming>this\s+coming|this|next|last|coming)\s+)?(?:(?P<wd>{WEEKDAY}),?\s+)?"
+      rf"(?:(?P<month>{MONTH})\s+(?:the\s+)?(?P<day>{DAY}|{ORDINAL_WORD})"
+      rf"|(?:the\s+)?(?P<day2>{DAY}|{ORDINAL_WORD})\s+(?:of\s+)?(?P<month2>{MONTH}))\b"
+      rf"(?:,?\s+(?P<year>{YEAR}|{SPOKEN_YEAR})\b)?",
+      absolute.month_day),
+    P("date", "month_year",
+      rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+)?(?P<month>{MONTH}),?\s+(?:of\s+)?"
+      rf"(?:(?P<year>{YEAR}|{YEAR_2D}|{SPOKEN_YEAR})\b|(?P<rel>this|last|next)\s+year\b)",
+      absolute.month_year),
+    P("date", "month",
+      rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+)?(?:(?P<rel>{REL})\s+)?(?P<month>{MONTH})(?!['’]s?\s+\d)",
+      absolute.month_only),
+    P("date", "holiday",
+      rf"{_B}(?:(?P<rel>this|last|next|this\s+year['’]s|last\s+year['’]s|next\s+year['’]s)\s+)?"
+      rf"(?P<name>{HOLIDAY})\b(?:,?\s+(?P<year>{YEAR}))?",
+      absolute.holiday),
+    P("date", "quarter_of_year",
+      rf"{_B}(?:the\s+)?(?:(?P<y1>{YEAR})['’]?s?\s+|(?P<rely>this|last|next)\s+year['’]s\s+)?"
+      rf"(?:(?P<fisc>fiscal)[-\s]+)?(?P<q>{QUARTER_ORD})[-\s]+(?:fiscal[-\s]+)?(?:quarter|qtr\.?)"
+      rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR})|\s+(?P<y3>{YEAR})\b|(?P<relafter>\s+(?:this|last|"
+      r"next)\s+year))?\b",
+      absolute.quarter),
+    P("date", "half_of_year",
+      rf"{_B}(?:the\s+)?(?:(?P<y1>{YEAR})\s+)?(?P<h>first|second|1st|2nd)[-\s]+half"
+      rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR}))?\b",
+      absolute.half),
+    P("date", "anaphoric_quarter",
+      rf"{_B}(?:(?P<rely>last|this|next)\s+year['’]s\s+quarter|(?:the\s+)?(?P<which>latest|current|"
+      r"year-ago|year-earlier|year\s+ago|same|previous|prior|comparable|corresponding|"
+      rf"(?P<y>{YEAR}))?\s*(?:fiscal\s+)?(?P<kind>quarter|period)\b(?:\s+(?P<lastyear>last\s+year|"
+      r"a\s+year\s+(?:earlier|ago)))?)",
+      absolute.anaphoric_quarter),
+    P("date", "this_quarter",
+      rf"{_B}(?P<rel>this|last|next|the\s+current|the\s+previous|the\s+next|the\s+coming)\s+quarter\b",
+      absolute.relative_quarter),
+    P("date", "season",
+      rf"{_B}(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the|early|late|mid)[-\s]+)?"
+      rf"(?P<season>{SEASON})\b(?:\s+(?:of\s+)?(?P<year>{YEAR}|{SPOKEN_YEAR}))?",
+      absolute.season),
+    P("date", "decade",
+      rf"{_B}(?:the\s+)?(?:(?P<mod>early|mid|late)[-\s]+)?(?:(?P<dec>1[0-9]\d0|20\d0)['’]?s"
+      r"|['’](?P<dec2>\d0)['’]?s|(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|"
+      r"eighties|nineties))\b",
+      absolute.decade),
+    P("date", "century",
+      rf"{_B}(?:the\s+)?(?:(?P<mod>early|mid|late)[-\s]+)?(?P<n>\d{{1,2}}(?:st|nd|rd|th)|"
+      rf"{ORDINAL_WORD})[-\s]+century\b",
+      absolute.century),
+    P("date", "year",
+      rf"(?:{_B}(?P<mod>{PERIOD_MOD})[-\s]+(?:of\s+)?)?(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?"
+      rf"(?:the\s+year\s+)?(?P<year>{YEAR})(?!\s*(?:-|–)\s*\d)(?!['’]s\b)(?![-\w])",
+      absolute.year),
+    P("date", "spoken_year",
+      rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+(?:of\s+)?)?(?:the\s+year\s+)?(?P<year>{SPOKEN_YEAR})\b",
+      absolute.spoken_year_date),
+    # --- expressions relative to the DCT ------------------------------------------------------
+    P("relative", "ago",
+      rf"{_B}(?:(?P<approx>{APPROX})\s+)?(?P<num>{NUM}|{VAGUE})\s+(?:more\s+)?(?P<unit>{UNIT})"
+      rf"(?:\s+or\s+(?:so|more|two|three))?\s+(?P<dir>ago|earlier|before\s+now|from\s+now|hence|"
+      r"later|back)\b",
+      relative.offset_from_dct),
+    P("relative", "in_n_units",
+      rf"(?<=\bin\s)(?:(?P<approx>about|another|just|only)\s+)?(?P<num>{NUM})\s+(?P<unit>{UNIT})"
+      r"(?:['’]?\s+time)?(?!\s+(?:of|ago|earlier|later|before|after)\b)",
+      relative.in_n_units),
+    P("relative", "relday",
+      rf"{_B}(?:(?P<mod>early|late|earlier|later)\s+)?(?P<word>the\s+day\s+before\s+yesterday|"
+      r"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow)\b(?!['’]s)|"
+      rf"{_B}(?P<word2>today|yesterday|tomorrow)(?=['’]s)",
+      relative.relative_day),
+    P("relative", "weekday",
+      rf"{_B}(?:(?P<rel>this\s+coming|this\s+past|this|last|next|coming|past|the\s+previous|"
+      rf"the\s+following|early|late|earlier|later)\s+)?(?P<wd>{WEEKDAY})",
+      relative.weekday),
+    P("relative", "weekend",
+      rf"{_B}(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|the)\s+)"
+      r"weekend\b",
+      relative.weekend),
+    P("relative", "modified_period",
+      rf"{_B}(?P<mod>early|late|mid|earlier|later|the\s+(?:beginning|start|end|middle|close)\s+of"
+      rf"|end\s+of)[-\s]+(?P<rel>this|last|next|the)\s+(?P<unit>week|month|year|quarter|decade|century)\b",
+      relative.relative_period),
+    P("relative", "period",
+      rf"{_B}(?P<rel>this\s+past|this\s+coming|this|last|next|coming|past|previous|following|"
+      r"current|the\s+(?:past|last|next|coming|previous|following|current|latest|same|whole|"
+      r"entire|full)|that|the)\s+(?:(?P<fiscal>fiscal|calendar)\s+)?"
+      r"(?P<unit>week|month|year|decade|century|day)\b(?![-–]\w)",
+      relative.relative_period),
+    P("relative", "year_end",
+      rf"{_B}(?:the\s+)?(?P<rel>this\s+|last\s+|next\s+)?year[-\s]end\b", relative.year_end),
+    P("relative", "year_ago_adj",
+      r"\b(?:the\s+)?(?P<which>year-ago|year-earlier)\s+(?P<n>nine|six|three|\d+)\s+months\b"
+      r"|\b(?P<which2>year-ago|year-earlier)(?=\s)",
+      relative.year_ago_adjective),
+    P("relative", "refs",
+      r"\b(?P<word>right\s+now|just\s+now|now|nowadays|these\s+days|at\s+present|currently|"
+      r"current(?!(?:ly)?\s*-?\s*(?:account|accounts|assets|liabilities|dollars?|prices?\s+of"
+      r"|events?|affairs)\b)|recently|more\s+recently|lately|formerly|previously"
+      r"|the\s+past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future|future|"
+      r"the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|soon|as\s+soon\s+as\s+possible|"
+      r"(?:the\s+)?coming\s+(?:days|weeks|months|years)|recent(?:\s+(?P<unit>years|months|"
+      r"weeks|days|quarters))?)\b",
+      relative.reference),
+    # --- durations ----------------------------------------------------------------------------
+    P("duration", "span_n_units",
+      rf"{_B}(?:(?P<approx>{APPROX})\s+)?(?:(?:the|each\s+of\s+the)\s+)?(?:(?P<rel>past|last|next"
+      rf"|first|latest|previous|coming|following|final|same|entire|whole|full|remaining)\s+)?"
+      rf"(?P<num>{NUM}|{VAGUE})(?:\s+(?:to|or)\s+(?P<num2>{NUM}))?\s+(?:(?:more|additional|"
+      rf"consecutive|straight|full|trading|business|calendar|long)\s+)?(?P<unit>{UNIT})"
+      r"(?:\s+or\s+so)?(?:\s+and\s+a\s+half)?",
+      durations.duration),
+    P("duration", "hyphen_units",
+      rf"(?<![\w$#-])(?P<num>{DIGITS}|{WORD_NUMBER}|several|multi|a)-(?P<unit>{UNIT_SG})"
+      r"(?P<old>-old|-long)?\b(?!-)",
+      durations.duration),
+    P("duration", "bare_units",
+      r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s)|(?<=\bafter\s))(?P<unit>years|months|weeks|days|decades|"
+      r"centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|to)\b)",
+      durations.duration),
+    # --- sets -----------------------------------------------------------------------------------
+    P("set", "every_unit",
+      rf"{_B}(?:every|each|per)\s+(?P<other>other\s+)?(?:(?P<num>{NUM})\s+)?(?P<unit>{UNIT})",
+      durations.set_every),
+    P("set", "every_weekday",
+      rf"{_B}(?:every|each)\s+(?:(?P<wd>{WEEKDAY})|(?P<month>{MONTH})|(?P<season>{SEASON}))",
+      durations.set_every_named),
+    P("set", "adverb",
+      r"\b(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|semiannually)\b",
+      durations.set_adverb),
+    P("set", "rate",
+      rf"{_B}(?:(?P<times>once|twice|{NUM}\s+times)\s+)?(?P<art>a|an|per)\s+"
+      r"(?P<unit>year|month|week|day|hour|night)\b(?!\s+(?:ago|earlier|later|before|after|or)\b)",
+      durations.set_rate),
+]  # fmt: skip
+
+FAMILY_ORDER = ("time", "date", "relative", "duration", "set")
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """The compiled alternation of one family and its patterns by group name."""
+
+    name: str
+    scanner: re.Pattern[str]
+    members: dict[str, tuple[re.Pattern[str], Pattern, int]]
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
+
+
+def compile_families(patterns: list[Pattern]) -> list[Family]:
+    """Build one scanner per family: named groups inside patterns become non-capturing."""
+    families = []
+    for fam in FAMILY_ORDER:
+        rows = [p for p in patterns if p.family == fam]
+        parts = []
+        members = {}
+        for i, p in enumerate(rows):
+            key = f"p_{p.name}"
+            parts.append(f"(?P<{key}>{_NAMED_GROUP.sub('(?:', p.regex)})")
+            members[key] = (re.compile(p.regex, FLAGS), p, FAMILY_ORDER.index(fam) * 100 + i)
+        families.append(Family(fam, re.compile("|".join(parts), FLAGS), members))
+    return families
+
+
+FAMILIES = compile_families(PATTERNS)

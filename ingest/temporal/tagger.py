@@ -1,0 +1,72 @@
+"""Find, resolve and choose the time expressions of a text.
+
+1. every pattern family scans the text once (one compiled alternation per family);
+2. candidates are resolved in text order, so anaphora ("a year earlier") sees what came first;
+3. overlapping candidates are settled longest first, then by family/pattern order;
+4. each survivor becomes a `Timex` with the calendar span of its value.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from ingest.temporal.calendar import value_span
+from ingest.temporal.context import Context, Resolved
+from ingest.temporal.model import Timex
+from ingest.temporal.patterns import FAMILIES
+
+Candidate = tuple[int, int, int, Resolved]
+
+
+def _candidates(text: str, ctx: Context) -> list[Candidate]:
+    found = []
+    for family in FAMILIES:
+        for m in family.scanner.finditer(text):
+            if m.end() == m.start() or m.lastgroup is None:
+                continue
+            regex, pattern, priority = family.members[m.lastgroup]
+            own = regex.match(text, m.start())
+            if own is None or own.end() != m.end():
+                continue
+            found.append((m.start(), m.end(), priority, pattern, own))
+    found.sort(key=lambda c: (c[0], c[2]))
+    resolved = []
+    for begin, end, priority, pattern, own in found:
+        result = pattern.resolver(own, ctx)
+        if result is not None:
+            resolved.append((begin, end, priority, result))
+    return resolved
+
+
+def _choose(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates, longest first; ties go to the earlier family/pattern."""
+    chosen: list[Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (c[0] - c[1], c[2], c[0])):
+        if all(cand[1] <= c[0] or cand[0] >= c[1] for c in chosen):
+            chosen.append(cand)
+    chosen.sort()
+    return chosen
+
+
+def _timex(text: str, begin: int, end: int, res: Resolved, dct: datetime.date | None) -> Timex:
+    if res.type == "DURATION":
+        granularity, start, stop = "duration", None, None
+    elif res.type == "SET":
+        granularity, start, stop = "set", None, None
+    else:
+        granularity, start, stop = value_span(res.value)
+        if res.value == "PRESENT_REF" and dct is not None:
+            start = stop = dct  # "now" is the day of writing
+    return Timex(begin, end, text[begin:end], res.type, res.value, granularity, start, stop, res.mod)
+
+
+def tag(text: str, dct: datetime.date | None) -> list[Timex]:
+    """All time expressions in `text`, sorted by begin, resolved against `dct`.
+
+    With `dct=None` relative expressions keep X's in their values and have no span; absolute
+    ones ("February 2022") still resolve.
+    """
+    if isinstance(dct, datetime.datetime):
+        dct = dct.date()
+    ctx = Context(text, dct)
+    return [_timex(text, b, e, res, dct) for b, e, _, res in _choose(_candidates(text, ctx))]
