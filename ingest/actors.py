@@ -28,6 +28,7 @@ class Mention:
     end: int
     name: str
     kind: str  # person | state | org | unknown
+    known: bool = False  # from the alias table, not only from the NER model
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,9 @@ class ArticleActors:
     def new(cls, table: ActorTable | None = None) -> ArticleActors:
         return cls(table or load_actor_table(), {})
 
-    def find(self, sentence: str, entities: list[tuple[int, int, str]] | None = None) -> list[Mention]:
+    def find(
+        self, sentence: str, entities: list[tuple[int, int, str]] | None = None
+    ) -> list[Mention]:
         """Actors mentioned in `sentence`, in order of appearance, without overlaps.
 
         `entities` are (start, end, label) spans from an NER model (PERSON, ORG, GPE, NORP);
@@ -109,7 +112,7 @@ class ArticleActors:
             hit = self.table.canonical(re.sub(r"^the\s+", "", m.group(0), flags=re.I))
             if hit is None or not _is_name_like(m.group(0)):
                 continue
-            found.append(Mention(m.start(), m.end(), hit[0], hit[1]))
+            found.append(Mention(m.start(), m.end(), hit[0], hit[1], known=True))
             taken.append((m.start(), m.end()))
             self._remember(hit[0], hit[1])
         for start, end, label in entities or []:
@@ -163,7 +166,7 @@ def _is_name_like(text: str) -> bool:
 
 
 def _drop_modifiers(mentions: list[Mention], text: str) -> list[Mention]:
-    """"Russian President Vladimir Putin" names Putin; the state before his title only
+    """ "Russian President Vladimir Putin" names Putin; the state before his title only
     describes him, so it is not a second actor of the sentence."""
     out: list[Mention] = []
     for i, m in enumerate(mentions):

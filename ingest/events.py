@@ -29,6 +29,67 @@ HYPOTHETICAL = frozenset({"would", "could", "might", "may", "should", "if", "whe
 FUTURE = frozenset({"will", "shall", "'ll", "plans", "plan", "planned", "scheduled", "set"})
 CLAIMED = frozenset({"reportedly", "allegedly", "purportedly"})
 PRONOUNS = frozenset({"he", "she", "they"})
+BARE_VERB_CONTEXT = frozenset(
+    {
+        "will",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "must",
+        "should",
+        "shall",
+        "did",
+        "do",
+        "does",
+        "to",
+        "not",
+        "they",
+        "we",
+        "i",
+        "you",
+        "also",
+        "jointly",
+    }
+)
+# Words that end a noun phrase on its left: "following [a unilateral 30-hour truce]".
+NP_STOP = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "after",
+        "following",
+        "despite",
+        "during",
+        "amid",
+        "since",
+        "before",
+        "and",
+        "or",
+        "but",
+    }
+)
+AUXILIARIES = frozenset({"is", "was", "were", "are", "be", "been", "being", "has", "have", "had"})
 # Words after which the rest of the sentence is another clause, not the reported content.
 BOUNDARY_WORDS = frozenset(
     {"following", "after", "amid", "despite", "since", "before", "during", "while", "as"}
@@ -125,12 +186,12 @@ class ArticleState:
     last_person: str | None = None
     last_agents: list[str] = field(default_factory=list)
 
-    def recent(self, event_type: str) -> int | None:
-        """Index of the latest candidate of a type: "the truce" means the truce just named."""
-        for i in range(len(self.candidates) - 1, -1, -1):
-            if self.candidates[i].type == event_type:
-                return i
-        return None
+    def recent(self, event_type: str, trigger: str) -> int | None:
+        """The latest candidate that "the <trigger>" can mean: one named by the same word
+        ("the truce" -> "a truce declared over the weekend"), else the latest of its type."""
+        same_type = [i for i, c in enumerate(self.candidates) if c.type == event_type]
+        same_word = [i for i in same_type if self.candidates[i].trigger.lower() == trigger]
+        return (same_word or same_type or [None])[-1]
 
     def recent_by(self, agent: str) -> int | None:
         for i in range(len(self.candidates) - 1, -1, -1):
@@ -139,8 +200,19 @@ class ArticleState:
         return None
 
 
+def third_person(verb: str) -> str:
+    """say -> says, reply -> replies, stress -> stresses (for titles in the present tense)."""
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"
+    if verb.endswith(("s", "sh", "ch", "x", "z")):
+        return verb + "es"
+    return verb + "s"
+
+
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group(0), m.group(0).lower()) for m in _TOKEN.finditer(text)]
+    return [
+        Token(m.start(), m.end(), m.group(0), m.group(0).lower()) for m in _TOKEN.finditer(text)
+    ]
 
 
 def find_triggers(tokens: list[Token], lex: Lexicon, blocked: list[tuple[int, int]]) -> list[Hit]:
@@ -206,17 +278,30 @@ class SentenceAnalyser:
                 continue
             connector = self._connector(tokens, hit.first)
             tx = self._attached_timex(tokens, hit, dated)
-            ref_index: int | None = None
             if tx is not None:
                 claimed_timexes.add(id(tx))
+            # "the truce" names the truce this article already reported: a reference, not a
+            # new report; "a truce declared over the weekend" reports one.
+            ref_index = (
+                self.state.recent(hit.trigger.type, self._words(tokens, hit).lower())
+                if self._is_definite(tokens, hit.first)
+                else None
+            )
+            if ref_index is None and tx is not None:
                 ref_index = self._add_nominal(index, text, tokens, hit, tx, mentions)
-            elif connector or self._is_definite(tokens, hit.first):
-                ref_index = self.state.recent(hit.trigger.type)
             nominal_refs.append((hit, ref_index, connector))
 
         if main is not None and not self._negated(tokens, main.first):
             self._add_main(
-                index, text, tokens, hits, main, boundary, mentions, dated, claimed_timexes,
+                index,
+                text,
+                tokens,
+                hits,
+                main,
+                boundary,
+                mentions,
+                dated,
+                claimed_timexes,
                 nominal_refs,
             )
         self._remember_people(mentions)
@@ -225,14 +310,22 @@ class SentenceAnalyser:
     # -- the main event ---------------------------------------------------------------------
 
     def _main_trigger(self, tokens: list[Token], hits: list[Hit]) -> Hit | None:
-        """The reporting verb if there is one, else the first event verb in the main clause."""
+        """The first verb trigger that heads a clause of its own: not an infinitive ("to
+        discuss"), not a participle modifying a noun ("territories claimed by Moscow"), not a
+        participial add-on (", saying ...")."""
         for hit in hits:
-            if hit.trigger.type == "REPORT" and not self._infinitive(tokens, hit.first):
+            if hit.trigger.pos == "noun" or self._infinitive(tokens, hit.first):
+                continue
+            if hit.trigger.pos == "verb" and (
+                self._passive_modifier(tokens, hit.first)
+                or self._participle_clause(tokens, hit.first)
+                or self._bare_noun_like(tokens, hit)
+            ):
+                continue
+            return hit
+        for hit in hits:  # only a participle reports anything: "..., suggesting that ..."
+            if hit.trigger.type == "REPORT" and self._participle_clause(tokens, hit.first):
                 return hit
-        for hit in hits:
-            if hit.trigger.pos in {"verb", "phrase"} and not self._infinitive(tokens, hit.first):
-                if hit.trigger.pos == "phrase" or not tokens[hit.first].lower.endswith("ing"):
-                    return hit
         return None
 
     def _add_main(
@@ -261,7 +354,8 @@ class SentenceAnalyser:
             (
                 t
                 for t in free
-                if t is not main_tx and tokens[main.last].end <= t.begin
+                if t is not main_tx
+                and tokens[main.last].end <= t.begin
                 and t.begin <= tokens[boundary].end
             ),
             None,
@@ -283,13 +377,17 @@ class SentenceAnalyser:
         if content is not None:
             event_type = content.trigger.type if reporting else event_type
             before = lower[main.last + 1 : content.first]
-            content_hypothetical = any(w in HYPOTHETICAL for w in before)
+            content_hypothetical = any(
+                w in HYPOTHETICAL for w in lower[main.last + 1 : boundary + 1]
+            )
             content_future = any(w in FUTURE for w in before) or (
                 "to" in before[-2:] and not content_hypothetical
             )
-        others = [m.name for m in mentions if m.name not in agents]
+        others = [
+            m.name for m in mentions if m.name not in agents and (m.known or m.kind == "person")
+        ]
         actors = list(dict.fromkeys(agents + others))
-        title = self._title(text, tokens, main, boundary, mentions)
+        title = self._title(text, tokens, main, boundary, agents, mentions, main_tx)
 
         links: list[tuple[int, str]] = []
         inherited: Dating | None = None
@@ -298,21 +396,39 @@ class SentenceAnalyser:
                 continue
             kind = self._link_kind(connector, main, content, lower)
             links.append((ref, kind))
-            if connector in {"despite", "during", "amid"} and inherited is None:
+            before_trigger = hit.last < main.first
+            if before_trigger and connector in {"despite", "during", "amid"} and inherited is None:
                 inherited = self.state.candidates[ref].dating
         for ref in self._speech_refs(tokens, mentions, main):
             links.append((ref, "elaborates"))
             if inherited is None:
                 inherited = self.state.candidates[ref].dating
 
-        if reporting and content is not None and content_tx is not None and not content_hypothetical:
+        if (
+            reporting
+            and content is not None
+            and content_tx is not None
+            and not content_hypothetical
+        ):
             # The news is the reported happening, dated by its own time expression.
             self._append(
                 Candidate(
-                    index, text, content.trigger.type,
-                    "planned" if content_future or content_tx.span_start and self.state.dct
-                    and content_tx.span_start > self.state.dct else modality,
-                    title, agents, actors, self._dating(content_tx), self._words(tokens, content),
+                    index,
+                    text,
+                    content.trigger.type,
+                    "planned"
+                    if content_future
+                    or (
+                        content_tx.span_start
+                        and self.state.dct
+                        and content_tx.span_start > self.state.dct
+                    )
+                    else modality,
+                    title,
+                    agents,
+                    actors,
+                    self._dating(content_tx),
+                    self._words(tokens, content),
                     links,
                 )
             )
@@ -328,8 +444,16 @@ class SentenceAnalyser:
         )
         self._append(
             Candidate(
-                index, text, event_type, modality, title, agents, actors, dating,
-                self._words(tokens, main), links,
+                index,
+                text,
+                event_type,
+                modality,
+                title,
+                agents,
+                actors,
+                dating,
+                self._words(tokens, main),
+                links,
             )
         )
 
@@ -353,8 +477,10 @@ class SentenceAnalyser:
         if subject_words & PRONOUNS and self.state.last_agents:
             return list(self.state.last_agents)
         after = [
-            m for m in mentions if m.start >= tokens[main.last].end
-            and len(text[tokens[main.last].end : m.start].split()) <= 1
+            m
+            for m in mentions
+            if m.start >= tokens[main.last].end
+            and not text[tokens[main.last].end : m.start].strip()
         ]
         if after:
             return [after[0].name]
@@ -396,7 +522,12 @@ class SentenceAnalyser:
         mentions: list[Mention],
     ) -> int:
         """An event noun with its own date: "Russia's February 2022 invasion"."""
-        begin = min(tokens[hit.first].start, tx.begin)
+        first = hit.first
+        while first > 0 and hit.first - first < 5 and tokens[first - 1].lower not in NP_STOP:
+            if tokens[first - 1].text in {",", ";", ".", "“", "”", '"'}:
+                break
+            first -= 1
+        begin = min(tokens[first].start, tx.begin)
         end = max(tokens[hit.last].end, tx.end)
         owner = [m for m in mentions if m.end <= begin and len(text[m.end : begin].split()) <= 1]
         agents = [owner[-1].name] if owner else []
@@ -404,8 +535,15 @@ class SentenceAnalyser:
         title = text[start:end].strip(" ,")
         self.state.candidates.append(
             Candidate(
-                index, text, hit.trigger.type, "occurred", title[:1].upper() + title[1:], agents,
-                agents, self._dating(tx), self._words(tokens, hit),
+                index,
+                text,
+                hit.trigger.type,
+                "occurred",
+                title[:1].upper() + title[1:],
+                agents,
+                agents,
+                self._dating(tx),
+                self._words(tokens, hit),
             )
         )
         return len(self.state.candidates) - 1
@@ -433,7 +571,7 @@ class SentenceAnalyser:
 
     def _connector(self, tokens: list[Token], first: int) -> str:
         """The preposition governing a noun phrase ("following a failed truce" -> following)."""
-        for i in range(first - 1, max(-1, first - 6), -1):
+        for i in range(first - 1, max(-1, first - 9), -1):
             word = tokens[i].lower
             if word in CONNECTORS and word not in {"on", "to"}:
                 return word
@@ -452,7 +590,7 @@ class SentenceAnalyser:
         return "elaborates" if kind == "during" else kind
 
     def _speech_refs(self, tokens: list[Token], mentions: list[Mention], main: Hit) -> list[int]:
-        """"elaborated on Putin's comments": the statement Putin made earlier in the article."""
+        """ "elaborated on Putin's comments": the statement Putin made earlier in the article."""
         if main.trigger.lemma not in ELABORATING_LEMMAS:
             return []
         refs = []
@@ -491,6 +629,34 @@ class SentenceAnalyser:
     def _infinitive(tokens: list[Token], first: int) -> bool:
         return first > 0 and tokens[first - 1].lower == "to"
 
+    @staticmethod
+    def _passive_modifier(tokens: list[Token], first: int) -> bool:
+        """ "claimed by Moscow" after a noun, as opposed to "was claimed by Moscow"."""
+        follows_by = first + 1 < len(tokens) and tokens[first + 1].lower == "by"
+        auxiliary = first > 0 and tokens[first - 1].lower in AUXILIARIES
+        return follows_by and not auxiliary
+
+    @staticmethod
+    def _participle_clause(tokens: list[Token], first: int) -> bool:
+        """ "..., saying they would", "Asked about it, ...": not the main verb."""
+        word = tokens[first].lower
+        if first == 0:
+            return word.endswith(("ing", "ed"))
+        return word.endswith("ing") and tokens[first - 1].text in {",", ";"}
+
+    @staticmethod
+    def _bare_noun_like(tokens: list[Token], hit: Hit) -> bool:
+        """A base form ("state", "report", "attack") is a verb only after a modal, "to" or a
+        plural pronoun; otherwise it is the noun ("state television"). Likewise an -s form
+        after a determiner or preposition is a plural noun ("in remarks on Sunday")."""
+        word = tokens[hit.first].lower
+        previous = tokens[hit.first - 1].lower if hit.first else ""
+        if word == hit.trigger.lemma + "s":  # "in remarks", "the reports": a plural noun
+            return previous in NP_STOP
+        if word != hit.trigger.lemma:
+            return False
+        return previous not in BARE_VERB_CONTEXT
+
     def _dating(self, tx: Timex) -> Dating:
         return Dating(
             tx.span_start,
@@ -510,16 +676,50 @@ class SentenceAnalyser:
         return " ".join(t.text for t in tokens[hit.first : hit.last + 1])
 
     def _title(
-        self, text: str, tokens: list[Token], main: Hit, boundary: int, mentions: list[Mention]
+        self,
+        text: str,
+        tokens: list[Token],
+        main: Hit,
+        boundary: int,
+        agents: list[str],
+        mentions: list[Mention],
+        main_tx: Timex | None,
     ) -> str:
-        """The main clause, without leading adverbials, cut at the content's end."""
-        end = tokens[min(boundary, len(tokens) - 1)].end
-        subject_mentions = [m for m in mentions if m.end <= tokens[main.first].start]
-        start = subject_mentions[0].start if subject_mentions else 0
-        clause = text[start:end].strip(" ,“”\"")
+        """A log line: "Vladimir Putin says Moscow is open to ..." for reported speech, the
+        main clause without leading adverbials otherwise."""
+        if main.trigger.type == "REPORT":
+            quoted = self._quote_before(text, tokens, main)
+            if quoted:
+                content = quoted
+            else:
+                content = text[tokens[main.last].end : tokens[boundary].end].strip()
+                if main_tx is not None and content.startswith(main_tx.text):
+                    content = content[len(main_tx.text) :].strip()
+                content = re.sub(r"^(?:that\b|[,:“\"]|\s)+", "", content)
+            clause = f"{' and '.join(agents)} {third_person(main.trigger.lemma)} {content}"
+        else:
+            end = tokens[min(boundary, len(tokens) - 1)].end
+            subject = [m for m in mentions if m.end <= tokens[main.first].start]
+            clause = text[subject[0].start if subject else 0 : end]
+        clause = clause.strip(' ,;:“”"')
+        if clause.count("“") != clause.count("”"):
+            clause = clause.replace("“", "").replace("”", "")
         if len(clause) > 160:
             clause = clause[:157].rsplit(" ", 1)[0] + "…"
         return clause[:1].upper() + clause[1:]
+
+    @staticmethod
+    def _quote_before(text: str, tokens: list[Token], main: Hit) -> str | None:
+        """The quotation a trailing reporting verb introduces: “...,” he said."""
+        closing = text.rfind("”", 0, tokens[main.first].start)
+        if closing <= 0:
+            return None
+        opening = text.find("“")
+        if opening == -1 or opening > closing:  # the quotation began in an earlier sentence
+            return text[:closing].strip(" ,")
+        if text[:opening].strip():
+            return None
+        return text[opening + 1 : closing].strip(" ,")
 
     def _remember_people(self, mentions: list[Mention]) -> None:
         for m in mentions:

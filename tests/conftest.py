@@ -50,9 +50,13 @@ def postgres_url(_postgres_schema: str) -> Iterator[str]:
     """A Postgres URL whose schema is empty at the start of each test."""
     engine = create_engine(_postgres_schema)
     with engine.begin() as conn:
-        tables = conn.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-        ).scalars().all()
+        tables = (
+            conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            )
+            .scalars()
+            .all()
+        )
         if tables:
             conn.execute(text("DROP TABLE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
     engine.dispose()

@@ -25,13 +25,19 @@ def test_front_matter_gives_title_url_and_date(tmp_path: Path) -> None:
     )
     art = read_one(path)
     assert isinstance(art, ArticleInput)
-    assert (art.title, art.location, art.published) == ("Talks", "https://example.org/a", date(2025, 4, 21))
+    assert (art.title, art.location, art.published) == (
+        "Talks",
+        "https://example.org/a",
+        date(2025, 4, 21),
+    )
     assert art.published_source == "metadata"
     assert art.text.strip() == "Body text here."
 
 
 def test_json_and_jsonl_records(tmp_path: Path) -> None:
-    (tmp_path / "a.json").write_text(json.dumps([{"text": "One.", "published": "2025-01-02"}, {"text": "Two."}]))
+    (tmp_path / "a.json").write_text(
+        json.dumps([{"text": "One.", "published": "2025-01-02"}, {"text": "Two."}])
+    )
     (tmp_path / "b.jsonl").write_text('{"text": "Three."}\nnot json\n{"title": "no text"}\n')
     items = list(read_articles(tmp_path / "a.json", max_bytes=LIMIT)) + list(
         read_articles(tmp_path / "b.jsonl", max_bytes=LIMIT)
@@ -40,7 +46,10 @@ def test_json_and_jsonl_records(tmp_path: Path) -> None:
     bad = [i for i in items if isinstance(i, SourceProblem)]
     assert [g.text for g in good] == ["One.", "Two.", "Three."]
     assert good[0].published == date(2025, 1, 2)
-    assert [b.reason for b in bad] == ["invalid JSON line: Expecting value", "JSON record has no 'text'"]
+    assert [b.reason for b in bad] == [
+        "invalid JSON line: Expecting value",
+        "JSON record has no 'text'",
+    ]
 
 
 def test_bad_files_each_get_a_one_line_reason(tmp_path: Path) -> None:

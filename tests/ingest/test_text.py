@@ -34,7 +34,9 @@ def test_parse_date_formats() -> None:
 
 def test_boilerplate_captions_and_headlines_are_not_body() -> None:
     assert classify("Subscribe to our newsletter") == "boilerplate"
-    assert classify("A leader speaks in Moscow, April 21, 2025. Sputnik/Pool via REUTERS") == "caption"
+    assert (
+        classify("A leader speaks in Moscow, April 21, 2025. Sputnik/Pool via REUTERS") == "caption"
+    )
     assert classify("Ukrainian Delegation to Meet Allies in London") == "headline"
     assert classify("The minister said on Friday that talks would resume next week.") == "body"
 
@@ -50,7 +52,9 @@ def test_seed_body_drops_menu_caption_and_widgets() -> None:
 
 
 def test_sentences_respect_abbreviations_and_offsets() -> None:
-    text = "On Friday, U.S. President Donald Trump spoke. Mr. Smith left at 5 p.m. Monday.\n\nNew one."
+    text = (
+        "On Friday, U.S. President Donald Trump spoke. Mr. Smith left at 5 p.m. Monday.\n\nNew one."
+    )
     sents = split_sentences(text)
     assert [s.text for s in sents] == [
         "On Friday, U.S. President Donald Trump spoke.",

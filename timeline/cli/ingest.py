@@ -50,7 +50,9 @@ def ingest(
             progress.update(task, advance=1, description=Path(result.location).name)
             if result.status == "failed":
                 failures.append(result)
-                err_console.print(f"[red]failed[/] {result.location}: {result.reason}", highlight=False)
+                err_console.print(
+                    f"[red]failed[/] {result.location}: {result.reason}", highlight=False
+                )
 
         run = ingest_batch(items, engine=engine, source="cli", on_item=on_item)
     if not quiet:
