@@ -191,7 +191,8 @@ class ArticleState:
         ("the truce" -> "a truce declared over the weekend"), else the latest of its type."""
         same_type = [i for i, c in enumerate(self.candidates) if c.type == event_type]
         same_word = [i for i in same_type if self.candidates[i].trigger.lower() == trigger]
-        return (same_word or same_type or [None])[-1]
+        matches = same_word or same_type
+        return matches[-1] if matches else None
 
     def recent_by(self, agent: str) -> int | None:
         for i in range(len(self.candidates) - 1, -1, -1):

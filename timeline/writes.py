@@ -106,7 +106,7 @@ def set_event_actors(
         ea.actor_id: ea
         for ea in session.exec(select(EventActor).where(col(EventActor.event_id) == event_id))
     }
-    wanted = {a.id: role for a, role in actors}
+    wanted = {a.id: role for a, role in actors if a.id is not None}
     for actor_id, row in existing.items():
         if actor_id not in wanted:
             session.delete(row)
@@ -114,7 +114,7 @@ def set_event_actors(
             row.role = wanted[actor_id]
             session.add(row)
     for actor_id, role in wanted.items():
-        if actor_id not in existing and actor_id is not None:
+        if actor_id not in existing:
             session.add(EventActor(event_id=event_id, actor_id=actor_id, role=role))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -10,6 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from config.settings import get_settings
 from timeline.cli.common import engine_from_settings, err_console
+
+if TYPE_CHECKING:
+    from ingest.article import ArticleInput, SourceProblem
 
 console = Console(stderr=True)
 
@@ -19,7 +23,7 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Ingest articles now. Exit status 0 only when nothing failed (duplicates are fine)."""
-    from ingest.article import ArticleInput, SourceProblem
+    from ingest.article import SourceProblem
     from ingest.pipeline import ItemResult, ingest_batch
     from ingest.sources.files import iter_paths, read_articles
 
@@ -68,7 +72,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _fetch_pages(urls: list[str]) -> list:  # type: ignore[type-arg]
+def _fetch_pages(urls: list[str]) -> list[ArticleInput | SourceProblem]:
     """Article pages named on the command line (the feeds module owns fetching)."""
     if not urls:
         return []
