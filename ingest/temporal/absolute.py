@@ -31,6 +31,8 @@ from ingest.temporal.lexicon import (
 from ingest.temporal.tense import FUTURE, PAST
 
 Match = re.Match[str]
+# A holiday this close to the DCT is that one, whatever the tense ("the Easter truce").
+HOLIDAY_NEAR_DAYS = 10
 _DECADE_WORDS = {
     "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
     "eighties": 8, "nineties": 9,
@@ -192,6 +194,9 @@ def holiday(m: Match, ctx: Context) -> Resolved | None:
             return Resolved("DATE", f"XXXX-{mo:02d}-{d:02d}")
         return Resolved("DATE", "XXXX-XX-XX")
     candidates = [on(y) for y in (ctx.dct.year - 1, ctx.dct.year, ctx.dct.year + 1)]
+    nearest = min(candidates, key=lambda c: abs((c - ctx.dct).days))  # type: ignore[operator]
+    if abs((nearest - ctx.dct).days) <= HOLIDAY_NEAR_DAYS:
+        return Resolved("DATE", nearest.isoformat())  # the Easter just past or at hand
     return Resolved("DATE", pick(candidates, ctx.dct, ctx.tense(m)).isoformat())
 
 
@@ -218,6 +223,8 @@ def quarter(m: Match, ctx: Context) -> Resolved | None:
         year = _quarter_year(q, m, ctx)
     if year is None:
         return Resolved("DATE", f"XXXX-Q{q}")
+    if m["ago"]:
+        return Resolved("DATE", f"{year - 1}-Q{q}")  # "the year-ago third quarter"
     ctx.note_quarter(year, q, m.start())
     return Resolved("DATE", f"{year}-Q{q}")
 
@@ -262,8 +269,10 @@ def anaphoric_quarter(m: Match, ctx: Context) -> Resolved | None:
         return Resolved("DATE", f"{ctx.dct.year}-Q{cal.quarter_of(ctx.dct)}")
     if topic is None:
         return Resolved("DATE", "XXXX-QX")
-    if kind == "period" and which in ("year-ago", "year-earlier") and not ctx.topical_quarter(
-        m.start()
+    if (
+        kind == "period"
+        and which in ("year-ago", "year-earlier")
+        and not ctx.topical_quarter(m.start())
     ):
         return Resolved("DATE", str(topic[0] + year_shift))
     return Resolved("DATE", f"{topic[0] + year_shift}-Q{topic[1]}")
@@ -275,6 +284,9 @@ def relative_quarter(m: Match, ctx: Context) -> Resolved | None:
         return Resolved("DATE", "XXXX-QX")
     rel = m["rel"].lower().split()[-1]
     shift = {"last": -1, "previous": -1, "next": 1, "coming": 1}.get(rel, 0)
+    topic = ctx.topical_quarter(m.start())
+    if rel == "this" and topic:
+        return Resolved("DATE", f"{topic[0]}-Q{topic[1]}")  # "this quarter's loss", reported
     idx = ctx.dct.year * 4 + cal.quarter_of(ctx.dct) - 1 + shift
     year, q = idx // 4, idx % 4 + 1
     ctx.note_quarter(year, q, m.start())
@@ -358,11 +370,16 @@ def spoken_year_date(m: Match, ctx: Context) -> Resolved | None:
     if value is None or not (1500 <= value <= 2100):
         return None
     text = m.group(0).lower()
-    if value == 2000 and "year" not in text and ctx.previous_word(m.start()) not in (
-        "in",
-        "since",
-        "until",
-        "by",
+    if (
+        value == 2000
+        and "year" not in text
+        and ctx.previous_word(m.start())
+        not in (
+            "in",
+            "since",
+            "until",
+            "by",
+        )
     ):
         return None  # "two thousand people"
     nxt = ctx.next_words(m.end(), 1)

@@ -58,7 +58,11 @@ class Context:
         ]
 
     def note_quarter(self, year: int, quarter: int, at: int) -> None:
-        """Remember an explicitly mentioned quarter for later anaphora."""
+        """Remember an explicitly mentioned quarter for later anaphora - only one already over
+        at the DCT: "a year ago" and "the latest quarter" compare reported results, not the
+        forecast "fourth-quarter charge"."""
+        if self.dct is not None and (year, quarter) >= (self.dct.year, (self.dct.month + 2) // 3):
+            return
         self.last_quarter = (year, quarter)
         self.last_quarter_at = at
 
@@ -104,16 +108,22 @@ def year_number(word: str) -> int | None:
     return spoken_year(w)
 
 
+# A date named without its year is rarely more than about seven months away from the DCT
+# (writers add the year otherwise), so tense only chooses among candidates this close.
+TENSE_REACH_DAYS = 215
+
+
 def pick(candidates: list[date], anchor: date, direction: int) -> date:
-    """The candidate the tense points to: latest <= anchor (past), earliest >= (future), or
-    else the nearest one (ties go to the past, news being mostly about what happened)."""
+    """The candidate the tense points to (latest <= anchor for the past, earliest >= anchor
+    for the future) when it is within TENSE_REACH_DAYS; else the nearest one, ties going to
+    the past since news is mostly about what happened."""
     if direction < 0:
         past = [c for c in candidates if c <= anchor]
-        if past:
+        if past and (anchor - max(past)).days <= TENSE_REACH_DAYS:
             return max(past)
     elif direction > 0:
         future = [c for c in candidates if c >= anchor]
-        if future:
+        if future and (min(future) - anchor).days <= TENSE_REACH_DAYS:
             return min(future)
     return min(candidates, key=lambda c: (abs((c - anchor).days), c > anchor))
 

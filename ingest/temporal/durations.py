@@ -16,13 +16,16 @@ from ingest.temporal.numbers import parse_number
 Match = re.Match[str]
 
 # Units TIMEX3 writes as multiples of another ("two decades" = P20Y).
-_SCALE = {"DE": ("Y", 10), "CE": ("Y", 100), "ML": ("Y", 1000), "Q": ("M", 3)}
+_SCALE = {"DE": ("Y", 10), "CE": ("Y", 100), "ML": ("Y", 1000)}
 # A fraction of a unit spills into the next smaller one: (letter, factor, is time unit).
 _SMALLER = {"Y": ("M", 12, False), "M": ("D", 30, False), "W": ("D", 7, False),
             "D": ("H", 24, True), "H": ("M", 60, True), "MIN": ("S", 60, True)}  # fmt: skip
 _RATE_WORDS = frozenset(
     "million billion thousand hundred percent % times dollars cents points miles tons barrels "
     "pounds shares euros yen marks francs".split()
+)
+_ADVERB_FOLLOWERS = frozenset(
+    "since through until for and or in on at to from by during over with between".split()
 )
 _ADVERBS = {
     "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
@@ -86,11 +89,16 @@ def duration(m: Match, ctx: Context) -> Resolved | None:
         if count is None and num_text.lower() not in ("a few", "several", "some", "many", "few"):
             if "a number of" not in num_text.lower() and "couple" not in num_text.lower():
                 return None
-    if num_text and num_text.lower() in ("a", "an") and unit.lower() in ("second", "quarter"):
+    article = bool(num_text) and num_text.lower() in ("a", "an")
+    if article and unit.lower() in ("second", "quarter"):
         return None  # "a second term", "a quarter of the votes"
     if unit.lower().startswith("quarter") and ctx.next_words(m.end(), 1) == ["of"]:
-        if not groups.get("rel"):
-            return None
+        if not groups.get("rel") and count is not None and count <= 3:
+            return None  # "three quarters of the shares"
+    if ctx.next_words(m.end(), 1) == ["old"]:
+        return None  # ages ("52 years old") are not time expressions in TimeML
+    if article and _is_rate(ctx, m.start()):
+        return None  # "$2 million a year", "four flights a week": a rate, not a duration
     if count is not None and text.endswith("and a half"):
         count += Fraction(1, 2)
     if count is not None and count == 0:
@@ -119,25 +127,32 @@ def set_every_named(m: Match, ctx: Context) -> Resolved | None:
 
 
 def set_adverb(m: Match, ctx: Context) -> Resolved | None:
-    """'daily', 'weekly', 'annually' - but not the title in 'the Daily Telegraph'."""
+    """'daily', 'weekly' as adverbs ("published daily"); as adjectives ("daily flights",
+    "the Daily Telegraph") they qualify a noun and are not tagged."""
     word = m["word"]
-    if word[0].isupper() and ctx.previous_word(m.start()) == "the":
-        nxt = ctx.text[m.end() : m.end() + 2].strip()
-        if nxt[:1].isupper():
-            return None
+    nxt = ctx.text[m.end() : m.end() + 30].lstrip()
+    following = ctx.next_words(m.end(), 1)
+    if nxt[:1].isalpha() and following and following[0] not in _ADVERB_FOLLOWERS:
+        return None
     return Resolved("SET", _ADVERBS[word.lower()])
 
 
-def set_rate(m: Match, ctx: Context) -> Resolved | None:
-    """'twice a week', 'per year', '$33 million a year', '50,000 CDs a year'."""
-    art = m["art"].lower()
-    times = m["times"]
-    if art == "per" or times:
-        return Resolved("SET", duration_value(Fraction(1), m["unit"]))
-    prev = ctx.previous_word(m.start())
+def _is_rate(ctx: Context, begin: int) -> bool:
+    """Is 'a year' at `begin` the 'per' of a rate ('$2 million a year', '700 seats a week')?"""
+    prev = ctx.previous_word(begin)
     if prev in _RATE_WORDS or prev[:1].isdigit() or prev.endswith("%"):
+        return True
+    return (
+        len(prev) > 3
+        and prev.endswith("s")
+        and not prev.endswith("ss")
+        and (prev[:-1] not in UNITS and prev not in ("is", "was", "has", "this", "its"))
+    )
+
+
+def set_rate(m: Match, ctx: Context) -> Resolved | None:
+    """'twice a week', 'three times a year', 'per year'. A bare rate ('$33 million a year')
+    is left untagged, as TimeBank does."""
+    if m["times"] or m["art"].lower() == "per":
         return Resolved("SET", duration_value(Fraction(1), m["unit"]))
-    if len(prev) > 3 and prev.endswith("s") and not prev.endswith("ss"):
-        if prev.rstrip("s") not in UNITS and prev not in ("years", "days", "is", "was", "has"):
-            return Resolved("SET", duration_value(Fraction(1), m["unit"]))
     return None

@@ -36,8 +36,7 @@ def predict(record: dict[str, Any]) -> dict[str, Any]:
     except ValueError as exc:
         raise JsonlError(f"document {record.get('doc')!r}: bad dct {record.get('dct')!r}") from exc
     timexes = [
-        {"begin": t.begin, "end": t.end, "type": t.type, "value": t.value}
-        for t in tag(text, dct)
+        {"begin": t.begin, "end": t.end, "type": t.type, "value": t.value} for t in tag(text, dct)
     ]
     return {"doc": record.get("doc"), "timexes": timexes}
 

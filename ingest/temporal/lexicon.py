@@ -127,19 +127,18 @@ NTH_WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int]] = {
     "father's day": (6, 7, 3), "columbus day": (10, 1, 2),
 }  # fmt: skip
 
-# Past-tense verbs that do not end in -ed; used by tense.py.
+# Past-tense verbs that do not end in -ed; used by tense.py. Forms that are also present or
+# infinitive ("cut", "set", "beat", "put") are left out: they say nothing about tense.
 IRREGULAR_PAST = frozenset(
     """was were had did said told made went came took gave got met left began saw held won
     lost sent spoke rose fell became brought bought built caught chose drew drove ate fought
-    found flew forgot froze grew hung heard hid hit hurt kept knew laid led lent let lay lit
-    meant paid put quit read rode rang ran sold set shook shot shut sang sank sat slept slid
-    spent stood stole struck swore swam swung taught tore thought threw understood woke wore
-    wrote withdrew overtook undertook arose awoke bore beat bent bid bit blew broke bred burnt
-    cast clung cost crept cut dealt dug dove dreamt dwelt fed felt fled flung forbade forgave
-    forecast foresaw forwent ground hung knelt leapt learnt misled mistook overcame overran
-    oversaw overthrew quit rebuilt recast redid repaid rewrote sought shed shone shrank slew
-    slung smelt sped spelt spun spat split spread sprang stuck stung stank strode strove
-    swept swore sworn thrust trod upheld upset wept wound withheld withstood wrung""".split()
+    found flew forgot froze grew hung heard hid knew laid led lent meant paid rode rang ran
+    sold shook shot sang sank sat slept slid spent stood stole struck swore swam swung taught
+    tore thought threw understood woke wore wrote withdrew overtook undertook arose awoke bore
+    bent bit blew broke bred clung crept dealt dug dove dreamt fed felt fled flung forbade
+    forgave foresaw knelt leapt misled mistook overcame overran oversaw overthrew sought shone
+    shrank slew sped spun sprang stuck stung strode strove swept upheld wept withheld withstood
+    """.split()
 )
 # Words ending in -ed that are not past-tense verbs.
 NOT_PAST_ED = frozenset(
@@ -148,7 +147,78 @@ NOT_PAST_ED = frozenset(
     kindred bred fled led sped""".split()
 )
 FUTURE_CUES = frozenset(
-    """will 'll shall would going plans plan planned planning scheduled schedule expected
-    expects expect due intends intend intended set upcoming next coming tomorrow hopes hope
-    aims aim later prepare prepares preparing""".split()
+    """will 'll shall would going expected expects expect intends intend upcoming next coming
+    tomorrow hopes hope aims aim payable effective until""".split()
+)
+
+
+def _anchor_table() -> dict[str, tuple[str, ...]]:
+    """Word -> anchor classes. Every time expression contains at least one anchor word (or a
+    year / clock number); patterns are only tried where an anchor is (see anchors.py)."""
+    table: dict[str, set[str]] = {}
+
+    def add(cls: str, words: object) -> None:
+        for w in words:  # type: ignore[attr-defined]
+            table.setdefault(str(w), set()).add(cls)
+
+    add("monthname", MONTHS)
+    add("weekday", [*WEEKDAYS, *WEEKDAY_ABBR])
+    add("unit", [*UNITS, *(u + "s" for u in UNITS), *UNIT_PLURALS])
+    add("unit", ["centurys", "weekend", "weekends", "period", "half", "qtr", "days"])
+    add("relday", ["today", "yesterday", "tomorrow"])
+    add("pod", ["morning", "afternoon", "evening", "night", "tonight", "overnight", "nights"])
+    add("clock", ["noon", "midnight"])
+    add(
+        "ref",
+        "now nowadays currently current recently recent lately formerly previously "
+        "past future soon term".split(),
+    )
+    add("season", SEASONS)
+    add(
+        "setword",
+        "daily weekly monthly annually yearly hourly nightly biweekly semiannually".split(),
+    )
+    add(
+        "spoken",
+        [
+            "nineteen",
+            "thousand",
+            "twenties",
+            "thirties",
+            "forties",
+            "fifties",
+            "sixties",
+            "seventies",
+            "eighties",
+            "nineties",
+        ],
+    )
+    holiday_words = {
+        w
+        for name in [*FIXED_HOLIDAYS, *EASTER_HOLIDAYS, *NTH_WEEKDAY_HOLIDAYS]
+        for w in name.replace("'s", " ").replace("'", " ").replace(".", " ").split()
+        if w not in ("the", "of", "day", "s")
+    }
+    add("holiday", holiday_words)
+    return {w: tuple(sorted(c)) for w, c in table.items()}
+
+
+ANCHORS = _anchor_table()
+
+# Words that may come before an anchor inside one expression ("the past three months",
+# "more than two thousand years", "early next month"): where a match may start.
+PREFIX_WORDS = (
+    frozenset(
+        """the this that these last next past previous following coming current latest early late
+    mid earlier later end beginning start middle close of more than less about around nearly
+    almost over under up to at least most no some several few a an couple dozen half and or
+    each every per other fiscal calendar first second third fourth final st nd rd th right
+    just consecutive additional straight full whole entire same trading business
+    approximately roughly only another twice once times year number barely multi as near
+    distant foreseeable immediate short long""".split()
+    )
+    | frozenset(UNITS_ONES)
+    | frozenset(TENS)
+    | frozenset(SCALES)
+    | frozenset(APPROX_MODS)
 )

@@ -58,8 +58,8 @@ MONTH = (
     r")"
 )
 WEEKDAY = rf"(?:(?:{alt(WEEKDAYS)})\b|(?:{alt(WEEKDAY_ABBR)})\.)"
-DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])(?!,\d)"
-YEAR = r"(?<![\d$#.,])(?:1[0-9]\d\d|20\d\d)(?![\d%]|,\d)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|:\d|,\d)"
+YEAR = r"(?<![\d$#.,])(?:1[0-9]\d\d|20\d\d)(?![\d%]|[,.]\d)"
 YEAR_2D = r"['’]\d\d(?!\d)"
 ORDINAL_WORD = alt(ORDINALS)
 _ONES = alt(w for w in UNITS_ONES if w != "zero")
@@ -83,7 +83,9 @@ UNIT = (
     r"(?:centuries|century|millennia|millennium|decades?|years?|quarters?|months?|fortnights?"
     r"|weeks?|days?|nights?|hours?|minutes?|seconds?)\b"
 )
-UNIT_SG = r"(?:century|millennium|decade|year|quarter|month|fortnight|week|day|night|hour|minute|second)"
+UNIT_SG = (
+    r"(?:century|millennium|decade|year|quarter|month|fortnight|week|day|night|hour|minute|second)"
+)
 APPROX = alt(APPROX_MODS)
 SEASON = alt(SEASONS)
 HOLIDAY = _capitalised([*FIXED_HOLIDAYS, *EASTER_HOLIDAYS, *NTH_WEEKDAY_HOLIDAYS])
@@ -112,6 +114,7 @@ class Pattern:
     name: str
     regex: str
     resolver: Resolver
+    triggers: tuple[str, ...]  # anchor classes (see lexicon.ANCHORS) that start a try
 
 
 P = Pattern
@@ -124,190 +127,197 @@ PATTERNS: list[Pattern] = [
       rf"(?:,?\s+(?:on\s+)?(?:(?P<wd>{WEEKDAY})(?:,?\s+(?P<wd_month>{MONTH})\s+(?P<wd_day>{DAY}))?"
       rf"|(?P<month>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?"
       rf"|(?P<rel_day>today|tomorrow|yesterday)))?",
-      relative.clock_time),
+      relative.clock_time, ("clock",)),
     P("time", "weekday_pod",
       rf"{_B}(?:(?P<mod>early|late|mid)[-\s]+)?(?P<wd>{WEEKDAY})\s+(?P<pod>{POD})s?\b",
-      relative.weekday_part_of_day),
+      relative.weekday_part_of_day, ("weekday",)),
     P("time", "relday_pod",
       rf"{_B}(?:(?P<mod>early|late|later|earlier)\s+)?(?P<day>yesterday|tomorrow|today|this|"
       rf"last|tomorrow)\s+(?P<pod>{POD})\b|{_B}(?P<mod2>mid|early|late)[-\s](?P<pod2>{POD})\s+"
       r"(?P<day2>yesterday|today|tomorrow)\b",
-      relative.relative_part_of_day),
+      relative.relative_part_of_day, ("pod", "relday")),
     P("time", "pod_words",
       rf"{_B}(?:(?P<pre>later|earlier)\s+)?(?P<word>tonight|overnight|(?:mid[-\s]?|late\s+|early\s+)"
       rf"(?:afternoon|morning|evening)|the\s+(?:morning|afternoon|evening))\b",
-      relative.part_of_day_word),
+      relative.part_of_day_word, ("pod",)),
     # --- calendar dates -----------------------------------------------------------------------
     P("date", "iso_date", r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)(?![\d-])",
-      absolute.numeric_date),
+      absolute.numeric_date, ("year",)),
     P("date", "us_date",
       r"(?<![\d/])(?P<month>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12]\d|3[01])/(?P<year>\d{4}|\d\d)"
       r"(?![\d/])",
-      absolute.numeric_date),
+      absolute.numeric_date, ("year",)),
     P("date", "month_day",
       rf"{_B}(?:(?P<coming>this\s+coming|this|next|last|coming)\s+)?(?:(?P<wd>{WEEKDAY}),?\s+)?"
       rf"(?:(?P<month>{MONTH})\s+(?:the\s+)?(?P<day>{DAY}|{ORDINAL_WORD})"
       rf"|(?:the\s+)?(?P<day2>{DAY}|{ORDINAL_WORD})\s+(?:of\s+)?(?P<month2>{MONTH}))\b"
       rf"(?:,?\s+(?P<year>{YEAR}|{SPOKEN_YEAR})\b)?",
-      absolute.month_day),
+      absolute.month_day, ("monthname", "weekday")),
     P("date", "month_year",
       rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+)?(?P<month>{MONTH}),?\s+(?:of\s+)?"
       rf"(?:(?P<year>{YEAR}|{YEAR_2D}|{SPOKEN_YEAR})\b|(?P<rel>this|last|next)\s+year\b)",
-      absolute.month_year),
+      absolute.month_year, ("monthname",)),
     P("date", "month",
       rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+)?(?:(?P<rel>{REL})\s+)?(?P<month>{MONTH})(?!['’]s?\s+\d)",
-      absolute.month_only),
+      absolute.month_only, ("monthname",)),
     P("date", "holiday",
       rf"{_B}(?:(?P<rel>this|last|next|this\s+year['’]s|last\s+year['’]s|next\s+year['’]s)\s+)?"
       rf"(?P<name>{HOLIDAY})\b(?:,?\s+(?P<year>{YEAR}))?",
-      absolute.holiday),
+      absolute.holiday, ("holiday",)),
     P("date", "quarter_of_year",
-      rf"{_B}(?:the\s+)?(?:(?P<y1>{YEAR})['’]?s?\s+|(?P<rely>this|last|next)\s+year['’]s\s+)?"
+      # "the" belongs to a noun ("the third quarter") but not to an adjective ("the
+      # third-quarter loss", TimeBank's extent is "third-quarter").
+      rf"{_B}(?:the\s+(?!(?:fiscal[-\s]+)?{QUARTER_ORD}-(?:fiscal-)?quarter))?"
+      rf"(?:(?P<ago>year-ago|year-earlier|year\s+earlier)\s+)?"
+      rf"(?:(?P<y1>{YEAR})['’]?s?\s+|(?P<rely>this|last|next)\s+year['’]s\s+)?"
       rf"(?:(?P<fisc>fiscal)[-\s]+)?(?P<q>{QUARTER_ORD})[-\s]+(?:fiscal[-\s]+)?(?:quarter|qtr\.?)"
       rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR})|\s+(?P<y3>{YEAR})\b|(?P<relafter>\s+(?:this|last|"
-      r"next)\s+year))?\b",
-      absolute.quarter),
+      r"next)\s+year))?\b(?!-)",
+      absolute.quarter, ("unit",)),
     P("date", "half_of_year",
       rf"{_B}(?:the\s+)?(?:(?P<y1>{YEAR})\s+)?(?P<h>first|second|1st|2nd)[-\s]+half"
       rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR}))?\b",
-      absolute.half),
+      absolute.half, ("unit",)),
     P("date", "anaphoric_quarter",
-      rf"{_B}(?:(?P<rely>last|this|next)\s+year['’]s\s+quarter|(?:the\s+)?(?P<which>latest|current|"
-      r"year-ago|year-earlier|year\s+ago|same|previous|prior|comparable|corresponding|"
-      rf"(?P<y>{YEAR}))?\s*(?:fiscal\s+)?(?P<kind>quarter|period)\b(?:\s+(?P<lastyear>last\s+year|"
+      rf"{_B}(?:(?P<rely>last|this|next)\s+year['’]s\s+quarter|(?:the\s+)?"
+      r"(?:(?:comparable|corresponding|same)\s+)?(?P<which>latest|current|year-ago|year-earlier|"
+      rf"year\s+ago|same|previous|prior|comparable|corresponding|(?P<y>{YEAR}))?\s*"
+      r"(?:fiscal\s+)?(?P<kind>quarter|period)\b(?!-)(?:\s+(?P<lastyear>last\s+year|"
       r"a\s+year\s+(?:earlier|ago)))?)",
-      absolute.anaphoric_quarter),
+      absolute.anaphoric_quarter, ("unit",)),
     P("date", "this_quarter",
       rf"{_B}(?P<rel>this|last|next|the\s+current|the\s+previous|the\s+next|the\s+coming)\s+quarter\b",
-      absolute.relative_quarter),
+      absolute.relative_quarter, ("unit",)),
     P("date", "season",
       rf"{_B}(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the|early|late|mid)[-\s]+)?"
       rf"(?P<season>{SEASON})\b(?:\s+(?:of\s+)?(?P<year>{YEAR}|{SPOKEN_YEAR}))?",
-      absolute.season),
+      absolute.season, ("season",)),
     P("date", "decade",
       rf"{_B}(?:the\s+)?(?:(?P<mod>early|mid|late)[-\s]+)?(?:(?P<dec>1[0-9]\d0|20\d0)['’]?s"
       r"|['’](?P<dec2>\d0)['’]?s|(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|"
       r"eighties|nineties))\b",
-      absolute.decade),
+      absolute.decade, ("year", "spoken")),
     P("date", "century",
       rf"{_B}(?:the\s+)?(?:(?P<mod>early|mid|late)[-\s]+)?(?P<n>\d{{1,2}}(?:st|nd|rd|th)|"
       rf"{ORDINAL_WORD})[-\s]+century\b",
-      absolute.century),
+      absolute.century, ("unit",)),
     P("date", "year",
       rf"(?:{_B}(?P<mod>{PERIOD_MOD})[-\s]+(?:of\s+)?)?(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?"
       rf"(?:the\s+year\s+)?(?P<year>{YEAR})(?!\s*(?:-|–)\s*\d)(?!['’]s\b)(?![-\w])",
-      absolute.year),
+      absolute.year, ("year",)),
     P("date", "spoken_year",
       rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+(?:of\s+)?)?(?:the\s+year\s+)?(?P<year>{SPOKEN_YEAR})\b",
-      absolute.spoken_year_date),
+      absolute.spoken_year_date, ("spoken",)),
     # --- expressions relative to the DCT ------------------------------------------------------
     P("relative", "ago",
       rf"{_B}(?:(?P<approx>{APPROX})\s+)?(?P<num>{NUM}|{VAGUE})\s+(?:more\s+)?(?P<unit>{UNIT})"
       rf"(?:\s+or\s+(?:so|more|two|three))?\s+(?P<dir>ago|earlier|before\s+now|from\s+now|hence|"
-      r"later|back)\b",
-      relative.offset_from_dct),
+      r"back)\b",
+      relative.offset_from_dct, ("unit",)),
     P("relative", "in_n_units",
       rf"(?<=\bin\s)(?:(?P<approx>about|another|just|only)\s+)?(?P<num>{NUM})\s+(?P<unit>{UNIT})"
       r"(?:['’]?\s+time)?(?!\s+(?:of|ago|earlier|later|before|after)\b)",
-      relative.in_n_units),
+      relative.in_n_units, ("unit",)),
     P("relative", "relday",
       rf"{_B}(?:(?P<mod>early|late|earlier|later)\s+)?(?P<word>the\s+day\s+before\s+yesterday|"
       r"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow)\b(?!['’]s)|"
       rf"{_B}(?P<word2>today|yesterday|tomorrow)(?=['’]s)",
-      relative.relative_day),
+      relative.relative_day, ("relday", "unit")),
     P("relative", "weekday",
       rf"{_B}(?:(?P<rel>this\s+coming|this\s+past|this|last|next|coming|past|the\s+previous|"
       rf"the\s+following|early|late|earlier|later)\s+)?(?P<wd>{WEEKDAY})",
-      relative.weekday),
+      relative.weekday, ("weekday",)),
     P("relative", "weekend",
       rf"{_B}(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|the)\s+)"
       r"weekend\b",
-      relative.weekend),
+      relative.weekend, ("unit",)),
     P("relative", "modified_period",
       rf"{_B}(?P<mod>early|late|mid|earlier|later|the\s+(?:beginning|start|end|middle|close)\s+of"
       rf"|end\s+of)[-\s]+(?P<rel>this|last|next|the)\s+(?P<unit>week|month|year|quarter|decade|century)\b",
-      relative.relative_period),
+      relative.relative_period, ("unit",)),
     P("relative", "period",
       rf"{_B}(?P<rel>this\s+past|this\s+coming|this|last|next|coming|past|previous|following|"
       r"current|the\s+(?:past|last|next|coming|previous|following|current|latest|same|whole|"
       r"entire|full)|that|the)\s+(?:(?P<fiscal>fiscal|calendar)\s+)?"
       r"(?P<unit>week|month|year|decade|century|day)\b(?![-–]\w)",
-      relative.relative_period),
+      relative.relative_period, ("unit",)),
     P("relative", "year_end",
-      rf"{_B}(?:the\s+)?(?P<rel>this\s+|last\s+|next\s+)?year[-\s]end\b", relative.year_end),
+      rf"{_B}(?:the\s+)?(?P<rel>this\s+|last\s+|next\s+)?year(?:[-\s]|['’]s\s+)end\b", relative.year_end, ("unit",)),
     P("relative", "year_ago_adj",
       r"\b(?:the\s+)?(?P<which>year-ago|year-earlier)\s+(?P<n>nine|six|three|\d+)\s+months\b"
       r"|\b(?P<which2>year-ago|year-earlier)(?=\s)",
-      relative.year_ago_adjective),
+      relative.year_ago_adjective, ("unit",)),
     P("relative", "refs",
       r"\b(?P<word>right\s+now|just\s+now|now|nowadays|these\s+days|at\s+present|currently|"
       r"current(?!(?:ly)?\s*-?\s*(?:account|accounts|assets|liabilities|dollars?|prices?\s+of"
-      r"|events?|affairs)\b)|recently|more\s+recently|lately|formerly|previously"
-      r"|the\s+past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future|future|"
+      r"|events?|affairs)\b)|recently|more\s+recently|lately"
+      r"|the\s+past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future|"
       r"the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|soon|as\s+soon\s+as\s+possible|"
-      r"(?:the\s+)?coming\s+(?:days|weeks|months|years)|recent(?:\s+(?P<unit>years|months|"
+      r"(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|recent(?:\s+(?P<unit>years|months|"
       r"weeks|days|quarters))?)\b",
-      relative.reference),
+      relative.reference, ("ref", "unit")),
     # --- durations ----------------------------------------------------------------------------
     P("duration", "span_n_units",
-      rf"{_B}(?:(?P<approx>{APPROX})\s+)?(?:(?:the|each\s+of\s+the)\s+)?(?:(?P<rel>past|last|next"
+      rf"{_B}(?:(?P<approx>{APPROX})\s+(?!the\b|each\b))?(?:(?:the|each\s+of\s+the)\s+)?"
+      r"(?:(?P<rel>past|last|next"
       rf"|first|latest|previous|coming|following|final|same|entire|whole|full|remaining)\s+)?"
       rf"(?P<num>{NUM}|{VAGUE})(?:\s+(?:to|or)\s+(?P<num2>{NUM}))?\s+(?:(?:more|additional|"
       rf"consecutive|straight|full|trading|business|calendar|long)\s+)?(?P<unit>{UNIT})"
       r"(?:\s+or\s+so)?(?:\s+and\s+a\s+half)?",
-      durations.duration),
+      durations.duration, ("unit",)),
     P("duration", "hyphen_units",
       rf"(?<![\w$#-])(?P<num>{DIGITS}|{WORD_NUMBER}|several|multi|a)-(?P<unit>{UNIT_SG})"
       r"(?P<old>-old|-long)?\b(?!-)",
-      durations.duration),
+      durations.duration, ("unit",)),
     P("duration", "bare_units",
       r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s)|(?<=\bafter\s))(?P<unit>years|months|weeks|days|decades|"
       r"centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|to)\b)",
-      durations.duration),
+      durations.duration, ("unit",)),
     # --- sets -----------------------------------------------------------------------------------
     P("set", "every_unit",
       rf"{_B}(?:every|each|per)\s+(?P<other>other\s+)?(?:(?P<num>{NUM})\s+)?(?P<unit>{UNIT})",
-      durations.set_every),
+      durations.set_every, ("unit",)),
     P("set", "every_weekday",
       rf"{_B}(?:every|each)\s+(?:(?P<wd>{WEEKDAY})|(?P<month>{MONTH})|(?P<season>{SEASON}))",
-      durations.set_every_named),
+      durations.set_every_named, ("weekday", "monthname", "season")),
     P("set", "adverb",
       r"\b(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|semiannually)\b",
-      durations.set_adverb),
+      durations.set_adverb, ("setword",)),
     P("set", "rate",
       rf"{_B}(?:(?P<times>once|twice|{NUM}\s+times)\s+)?(?P<art>a|an|per)\s+"
       r"(?P<unit>year|month|week|day|hour|night)\b(?!\s+(?:ago|earlier|later|before|after|or)\b)",
-      durations.set_rate),
+      durations.set_rate, ("unit",)),
 ]  # fmt: skip
 
-FAMILY_ORDER = ("time", "date", "relative", "duration", "set")
+FAMILY_ORDER = ("time", "date", "relative", "set", "duration")
 
 
 @dataclass(frozen=True, slots=True)
-class Family:
-    """The compiled alternation of one family and its patterns by group name."""
+class TriggerClass:
+    """The alternation of every pattern an anchor class can start, in table order."""
 
     name: str
-    scanner: re.Pattern[str]
+    matcher: re.Pattern[str]
     members: dict[str, tuple[re.Pattern[str], Pattern, int]]
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
 
 
-def compile_families(patterns: list[Pattern]) -> list[Family]:
-    """Build one scanner per family: named groups inside patterns become non-capturing."""
-    families = []
-    for fam in FAMILY_ORDER:
-        rows = [p for p in patterns if p.family == fam]
-        parts = []
-        members = {}
-        for i, p in enumerate(rows):
-            key = f"p_{p.name}"
-            parts.append(f"(?P<{key}>{_NAMED_GROUP.sub('(?:', p.regex)})")
-            members[key] = (re.compile(p.regex, FLAGS), p, FAMILY_ORDER.index(fam) * 100 + i)
-        families.append(Family(fam, re.compile("|".join(parts), FLAGS), members))
-    return families
+def compile_triggers(patterns: list[Pattern]) -> dict[str, TriggerClass]:
+    """One combined regex per anchor class; inner named groups become non-capturing and each
+    pattern is also compiled alone, to hand its resolver the named groups."""
+    ordered = sorted(patterns, key=lambda p: FAMILY_ORDER.index(p.family))
+    priority = {p.name: i for i, p in enumerate(ordered)}
+    compiled = {p.name: re.compile(p.regex, FLAGS) for p in ordered}
+    classes = sorted({c for p in ordered for c in p.triggers})
+    out = {}
+    for cls in classes:
+        rows = [p for p in ordered if cls in p.triggers]
+        parts = [f"(?P<p_{p.name}>{_NAMED_GROUP.sub('(?:', p.regex)})" for p in rows]
+        members = {f"p_{p.name}": (compiled[p.name], p, priority[p.name]) for p in rows}
+        out[cls] = TriggerClass(cls, re.compile("|".join(parts), FLAGS), members)
+    return out
 
 
-FAMILIES = compile_families(PATTERNS)
+TRIGGERS = compile_triggers(PATTERNS)

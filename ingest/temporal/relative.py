@@ -93,6 +93,8 @@ def in_n_units(m: Match, ctx: Context) -> Resolved | None:
     """'(in) three weeks': a future date when the clause looks forward, else a duration."""
     count = parse_number(m["num"])
     letter, multiplier = normalise_unit(m["unit"])
+    if letter == "Q":
+        return None
     if count is None or ctx.tense(m) != FUTURE or (m["approx"] or "").lower() == "only":
         return Resolved("DURATION", duration_value(count, m["unit"]))
     n = int(count * multiplier)
@@ -181,6 +183,8 @@ def relative_period(m: Match, ctx: Context) -> Resolved | None:
     rel = _norm(m["rel"])
     unit = _norm(m["unit"])
     letter = _UNIT_LETTER[unit]
+    if m["unit"][0].isupper() and m["rel"][0].isupper() and ctx.previous_word(m.start()):
+        return None  # a title: ABC's "This Week"
     mod_word = m.groupdict().get("mod")
     mod = period_mod(mod_word)
     n = _PERIOD_SHIFT[rel]
@@ -197,11 +201,16 @@ def relative_period(m: Match, ctx: Context) -> Resolved | None:
         return None
     if unit == "year" and not mod_word:
         nxt = ctx.next_words(m.end(), 1)
-        if rel in ("the", "the full", "the fiscal") and nxt and nxt[0] in (
-            "ended",
-            "ending",
-            "ends",
-            "through",
+        if (
+            rel in ("the", "the full", "the fiscal")
+            and nxt
+            and nxt[0]
+            in (
+                "ended",
+                "ending",
+                "ends",
+                "through",
+            )
         ):
             return Resolved("DURATION", "P1Y")
         if rel in _ANAPHORIC and ctx.last_year is not None:

@@ -1,6 +1,7 @@
 """Find, resolve and choose the time expressions of a text.
 
-1. every pattern family scans the text once (one compiled alternation per family);
+1. one scan finds anchor words; the patterns their classes can start (one compiled
+   alternation per class) are tried there and at the modifier words just before them;
 2. candidates are resolved in text order, so anaphora ("a year earlier") sees what came first;
 3. overlapping candidates are settled longest first, then by family/pattern order;
 4. each survivor becomes a `Timex` with the calendar span of its value.
@@ -13,25 +14,30 @@ import datetime
 from ingest.temporal.calendar import value_span
 from ingest.temporal.context import Context, Resolved
 from ingest.temporal.model import Timex
-from ingest.temporal.patterns import FAMILIES
+from ingest.temporal.anchors import anchor_starts
+from ingest.temporal.patterns import TRIGGERS
 
 Candidate = tuple[int, int, int, Resolved]
 
 
 def _candidates(text: str, ctx: Context) -> list[Candidate]:
-    found = []
-    for family in FAMILIES:
-        for m in family.scanner.finditer(text):
-            if m.end() == m.start() or m.lastgroup is None:
+    found = {}
+    for pos, classes in anchor_starts(text).items():
+        for cls in classes:
+            trigger = TRIGGERS[cls]
+            # The combined alternation is a cheap filter; when it hits, every member is tried
+            # so that the longest reading at this position is not hidden by an earlier row.
+            if trigger.matcher.match(text, pos) is None:
                 continue
-            regex, pattern, priority = family.members[m.lastgroup]
-            own = regex.match(text, m.start())
-            if own is None or own.end() != m.end():
-                continue
-            found.append((m.start(), m.end(), priority, pattern, own))
-    found.sort(key=lambda c: (c[0], c[2]))
+            for regex, pattern, priority in trigger.members.values():
+                own = regex.match(text, pos)
+                if own is None or own.end() == pos:
+                    continue
+                key = (pos, own.end(), priority)
+                if key not in found:
+                    found[key] = (pos, own.end(), priority, pattern, own)
     resolved = []
-    for begin, end, priority, pattern, own in found:
+    for begin, end, priority, pattern, own in sorted(found.values(), key=lambda c: c[:3]):
         result = pattern.resolver(own, ctx)
         if result is not None:
             resolved.append((begin, end, priority, result))
@@ -57,7 +63,9 @@ def _timex(text: str, begin: int, end: int, res: Resolved, dct: datetime.date | 
         granularity, start, stop = value_span(res.value)
         if res.value == "PRESENT_REF" and dct is not None:
             start = stop = dct  # "now" is the day of writing
-    return Timex(begin, end, text[begin:end], res.type, res.value, granularity, start, stop, res.mod)
+    return Timex(
+        begin, end, text[begin:end], res.type, res.value, granularity, start, stop, res.mod
+    )
 
 
 def tag(text: str, dct: datetime.date | None) -> list[Timex]:

@@ -2,7 +2,8 @@
 
 "said on Friday" is the Friday before the DCT, "will travel ... on Wednesday" the one after.
 Without a parser we look for the nearest tense cue in the same clause: a future modal or
-planning word, or a past-tense verb (irregular or regular -ed).
+planning phrase, or a past-tense verb (irregular, or regular -ed that is not a passive
+participle after "be": "to be completed by Dec. 15" looks forward, "was completed" back).
 """
 
 from __future__ import annotations
@@ -18,18 +19,38 @@ FUTURE = 1
 _WORD = re.compile(r"[A-Za-z']+|[.;:!?\"“”]")
 _BOUNDARY = frozenset('.;:!?"“”')
 _WINDOW = 90  # characters looked at on each side
-_STRONG_FUTURE = frozenset({"will", "'ll", "shall", "tomorrow", "next", "upcoming"})
+# A future modal anywhere earlier in the clause outweighs a nearer participle.
+_STRONG_FUTURE = frozenset({"will", "'ll", "shall", "tomorrow", "next", "upcoming", "going"})
+_BE = frozenset({"be", "been", "being", "is", "are", "am", "'s", "get", "gets"})
+_PAST_BE = frozenset({"was", "were", "had", "has", "have"})
+# Words that look forward only when followed by "to"/"for": "plans to", "set to".
+_FUTURE_BEFORE_TO = frozenset({"plans", "plan", "planning", "set", "scheduled", "is", "are",
+                               "poised", "prepared", "likely", "slated"})  # fmt: skip
 
 
-def _cue(word: str) -> int:
+def _cue(words: list[str], i: int) -> int:
+    """Tense cue of words[i], looking at its neighbours for participles and 'plans to'."""
+    word = words[i]
     w = word.lower()
+    nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+    prev = words[i - 1].lower() if i > 0 else ""
+    if w in _FUTURE_BEFORE_TO:
+        if nxt == "to" or (nxt == "for" and w in ("scheduled", "set", "slated")):
+            return FUTURE
+        return PAST if w == "set" and nxt not in ("to", "for") else UNKNOWN
     if w in FUTURE_CUES:
         return FUTURE
-    if w in IRREGULAR_PAST:
+    is_past_form = w in IRREGULAR_PAST or (
+        len(w) > 4 and w.endswith("ed") and w not in NOT_PAST_ED and word[0].islower()
+    )
+    if is_past_form:
+        if prev in _BE:
+            before = words[i - 2].lower() if i > 1 else ""
+            return FUTURE if before in ("to", "will", "would") else UNKNOWN
         return PAST
-    if len(w) > 4 and w.endswith("ed") and w not in NOT_PAST_ED and word[0].islower():
+    if w in _PAST_BE:
         return PAST
-    if w in ("ago", "last", "yesterday", "previously", "earlier"):
+    if w in ("ago", "last", "yesterday", "earlier"):
         return PAST
     return UNKNOWN
 
@@ -42,24 +63,21 @@ def tense_at(text: str, begin: int, end: int) -> int:
     Wednesday") beats a participle in between.
     """
     before = _WORD.findall(text, max(0, begin - _WINDOW), begin)
-    strong_future = False
+    cut = max((i for i, w in enumerate(before) if w in _BOUNDARY), default=-1)
+    before = before[cut + 1 :]
     nearest = UNKNOWN
-    for word in reversed(before):
-        if word in _BOUNDARY:
-            break
-        cue = _cue(word)
-        if cue == FUTURE and word.lower() in _STRONG_FUTURE:
-            strong_future = True
-        if nearest == UNKNOWN and cue != UNKNOWN:
-            nearest = cue
-    if strong_future:
-        return FUTURE
+    for i in range(len(before) - 1, -1, -1):
+        if before[i].lower() in _STRONG_FUTURE:
+            return FUTURE
+        if nearest == UNKNOWN:
+            nearest = _cue(before, i)
     if nearest != UNKNOWN:
         return nearest
-    for word in _WORD.findall(text, end, min(len(text), end + _WINDOW)):
+    after = _WORD.findall(text, end, min(len(text), end + _WINDOW))
+    for i, word in enumerate(after):
         if word in _BOUNDARY:
             break
-        cue = _cue(word)
+        cue = _cue(after, i)
         if cue != UNKNOWN:
             return cue
     return UNKNOWN
