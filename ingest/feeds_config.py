@@ -1,0 +1,202 @@
+"""The feed list: the TOML file, and the add/remove/pause/resume operations on Feed rows.
+
+The TOML file (Settings.feeds_file, see config/feeds.example.toml) is upserted by URL at
+scheduler start: it sets name and schedule, never the fetch state (validators, errors), so
+reloading it is always safe. Feeds added with `eventline feeds add` live beside it.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from timeline.models import Article, Feed, utcnow
+from timeline.store import session_scope
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_EVERY = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$", re.IGNORECASE)
+
+
+class FeedConfigError(Exception):
+    """A feed definition that cannot be used; the message names the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """One feed as configured: where, what to call it, how often."""
+
+    url: str
+    name: str | None = None
+    interval_seconds: int | None = None
+    cron: str | None = None
+
+
+def parse_every(value: str | int) -> int:
+    """Seconds from "15m", "2h", "1d", "90s" or a bare number of seconds."""
+    if isinstance(value, int):
+        seconds = value
+    else:
+        m = _EVERY.match(value)
+        if not m:
+            raise FeedConfigError(f"cannot read interval {value!r} (examples: 90s, 15m, 2h, 1d)")
+        seconds = int(m.group(1)) * _UNITS[(m.group(2) or "s").lower()]
+    if seconds < 1:
+        raise FeedConfigError(f"interval {value!r} must be at least one second")
+    return seconds
+
+
+def format_every(seconds: int) -> str:
+    """The shortest exact form of an interval: 900 -> "15m"."""
+    for unit in ("d", "h", "m"):
+        if seconds % _UNITS[unit] == 0:
+            return f"{seconds // _UNITS[unit]}{unit}"
+    return f"{seconds}s"
+
+
+def check_cron(expr: str) -> str:
+    """The expression if it is a valid 5-field crontab line, else FeedConfigError."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expr)
+    except ValueError as exc:
+        raise FeedConfigError(f"invalid cron expression {expr!r}: {exc}") from None
+    return expr
+
+
+def check_feed_url(url: str) -> str:
+    """Feeds are http(s) URLs; anything else is refused before it reaches the table."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise FeedConfigError(f"not an http(s) URL: {url!r}")
+    return url.strip()
+
+
+def make_spec(
+    url: str, *, name: str | None = None, every: str | int | None = None, cron: str | None = None
+) -> FeedSpec:
+    """A validated FeedSpec (interval or cron, not both)."""
+    if every is not None and cron:
+        raise FeedConfigError(f"{url}: give an interval or a cron expression, not both")
+    return FeedSpec(
+        url=check_feed_url(url),
+        name=name,
+        interval_seconds=parse_every(every) if every is not None else None,
+        cron=check_cron(cron) if cron else None,
+    )
+
+
+def load_feeds_file(path: Path) -> list[FeedSpec]:
+    """The feeds in a TOML file: `[defaults] every=...` and `[[feed]] url=... name=... every=
+    ... | cron=...`. Every problem is reported with the entry's position."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FeedConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FeedConfigError(f"{path}: invalid TOML: {exc}") from None
+    defaults: dict[str, Any] = data.get("defaults", {})
+    entries = data.get("feed", [])
+    if not isinstance(entries, list):
+        raise FeedConfigError(f"{path}: 'feed' must be an array of tables ([[feed]])")
+    specs: list[FeedSpec] = []
+    for i, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or "url" not in entry:
+            raise FeedConfigError(f"{path}: feed #{i} has no url")
+        unknown = set(entry) - {"url", "name", "every", "cron"}
+        if unknown:
+            raise FeedConfigError(f"{path}: feed #{i} has unknown keys {sorted(unknown)}")
+        every = entry.get("every")
+        cron = entry.get("cron")
+        if every is None and cron is None:
+            every, cron = defaults.get("every"), defaults.get("cron")
+        try:
+            specs.append(make_spec(entry["url"], name=entry.get("name"), every=every, cron=cron))
+        except FeedConfigError as exc:
+            raise FeedConfigError(f"{path}: feed #{i}: {exc}") from None
+    return specs
+
+
+def upsert_feeds(engine: Engine, specs: Sequence[FeedSpec], *, default_interval: int) -> int:
+    """Insert new feeds and update name/schedule of known ones; returns how many were new."""
+    created = 0
+    with session_scope(engine) as session:
+        for spec in specs:
+            feed = session.exec(select(Feed).where(col(Feed.url) == spec.url)).first()
+            if feed is None:
+                feed = Feed(url=spec.url, next_check_at=utcnow())
+                created += 1
+            feed.name = spec.name or feed.name
+            feed.interval_seconds = spec.interval_seconds or default_interval
+            feed.cron = spec.cron
+            session.add(feed)
+    return created
+
+
+def add_feed(engine: Engine, spec: FeedSpec, *, default_interval: int) -> Feed:
+    """A new feed, due now; FeedConfigError if its URL is already there."""
+    with session_scope(engine) as session:
+        known = session.exec(select(Feed).where(col(Feed.url) == spec.url)).first()
+        if known is not None:
+            raise FeedConfigError(f"feed #{known.id} already has this URL: {spec.url}")
+        feed = Feed(
+            url=spec.url,
+            name=spec.name,
+            interval_seconds=spec.interval_seconds or default_interval,
+            cron=spec.cron,
+            next_check_at=utcnow(),
+        )
+        session.add(feed)
+        session.flush()
+        return feed
+
+
+def find_feed(session: Session, ref: str) -> Feed:
+    """A feed by id ("3" or "#3") or by URL; FeedConfigError when there is none."""
+    key = ref.lstrip("#")
+    feed = session.get(Feed, int(key)) if key.isdigit() else None
+    if feed is None:
+        feed = session.exec(select(Feed).where(col(Feed.url) == ref)).first()
+    if feed is None:
+        raise FeedConfigError(f"no feed {ref!r} (see `eventline feeds list`)")
+    return feed
+
+
+def remove_feed(engine: Engine, ref: str) -> Feed:
+    """Delete a feed; its articles stay, detached from it."""
+    with session_scope(engine) as session:
+        feed = find_feed(session, ref)
+        session.execute(update(Article).where(col(Article.feed_id) == feed.id).values(feed_id=None))
+        session.delete(feed)
+        return feed
+
+
+def set_paused(engine: Engine, ref: str, paused: bool, *, now: datetime | None = None) -> Feed:
+    """Pause or resume a feed. Resuming also re-enables a feed disabled by errors, clears
+    its error count and makes it due now."""
+    with session_scope(engine) as session:
+        feed = find_feed(session, ref)
+        feed.paused = paused
+        if not paused:
+            feed.disabled = False
+            feed.error_count = 0
+            feed.next_check_at = now or utcnow()
+        session.add(feed)
+        return feed
+
+
+def list_feeds(engine: Engine) -> list[Feed]:
+    """Every feed, by id."""
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.exec(select(Feed).order_by(col(Feed.id))).all())

@@ -1,0 +1,124 @@
+"""Which URLs eventline may fetch: http(s) only, and never the operator's own network.
+
+A feed or a redirect pointing at 127.0.0.1, 10.x, 169.254.169.254 (cloud metadata) and the
+like is server-side request forgery, so such URLs are refused unless
+`Settings.allow_private_urls` is set. The check runs twice: on every URL before it is
+requested (each redirect hop, for a clear message), and on the address actually connected to
+(`GuardedBackend`), so a host name that re-resolves to a private address between the two
+(DNS rebinding) is still refused.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpcore
+
+SCHEMES = frozenset({"http", "https"})
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class UnsafeURL(Exception):
+    """A URL eventline refuses to fetch (scheme or address); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class UrlPolicy:
+    """What may be fetched: `allow_private` lifts the address check; `allowed_hosts` lifts it
+    for named hosts only (tests allow "127.0.0.1" and still see "localhost" refused)."""
+
+    allow_private: bool = False
+    allowed_hosts: frozenset[str] = field(default_factory=frozenset)
+
+    def host_allowed(self, host: str) -> bool:
+        return self.allow_private or host.lower().strip("[]") in self.allowed_hosts
+
+
+def address_kind(addr: IPAddress) -> str | None:
+    """Why an address is not public ("loopback", "private", ...), or None when it is."""
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    for kind in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified"):
+        if getattr(addr, f"is_{kind}"):
+            return kind.replace("_", "-")
+    if not addr.is_global:  # e.g. 100.64.0.0/10 (carrier-grade NAT)
+        return "non-public"
+    return None
+
+
+def resolve(host: str, port: int) -> list[IPAddress]:
+    """Every address the host name resolves to (an IP literal resolves to itself)."""
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UnsafeURL(f"cannot resolve host {host!r}: {exc.strerror}") from None
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+
+
+def check_addresses(host: str, addresses: Iterable[IPAddress], policy: UrlPolicy) -> None:
+    """Refuse the host if any of its addresses is not public (all must be, or rebinding wins)."""
+    if policy.host_allowed(host):
+        return
+    for addr in addresses:
+        kind = address_kind(addr)
+        if kind is not None:
+            shown = host if str(addr) == host.strip("[]") else f"{host} ({addr})"
+            raise UnsafeURL(
+                f"refused {shown}: {kind} address (set EVENTLINE_ALLOW_PRIVATE_URLS=true to allow)"
+            )
+
+
+def check_url(url: str, policy: UrlPolicy) -> None:
+    """Raise UnsafeURL unless `url` is http(s) with a host that resolves to public addresses."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in SCHEMES:
+        raise UnsafeURL(f"refused {url!r}: only http and https URLs are fetched")
+    host = parts.hostname
+    if not host:
+        raise UnsafeURL(f"refused {url!r}: no host name")
+    if policy.host_allowed(host):
+        return
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        raise UnsafeURL(f"refused {url!r}: invalid port") from None
+    check_addresses(host, resolve(host, port), policy)
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """httpcore's socket backend, connecting only to vetted addresses (closes DNS rebinding)."""
+
+    def __init__(self, policy: UrlPolicy) -> None:
+        self.policy = policy
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        if self.policy.host_allowed(host):
+            target = host
+        else:
+            addresses = resolve(host, port)
+            check_addresses(host, addresses, self.policy)
+            target = str(addresses[0])  # connect to the address we checked, not a re-resolve
+        return super().connect_tcp(
+            target,
+            port,
+            timeout=timeout,
+            local_address=local_address,
+            socket_options=socket_options,
+        )

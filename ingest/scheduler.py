@@ -1,0 +1,496 @@
+"""Polling feeds: claim a due feed, fetch, parse, ingest its new entries, record the outcome.
+
+Feed state lives in the Feed table, so APScheduler only runs one job, "poll due feeds", and
+any number of `eventline schedule` processes can share the work:
+
+- A feed is *claimed* by moving its `next_check_at` forward by a lease in a short
+  transaction (compare-and-set; on Postgres the row is picked with FOR UPDATE SKIP LOCKED so
+  workers never wait on each other). No lock is held while fetching, so a worker killed with
+  -9 leaves nothing stuck: its claim simply expires. The lease is renewed before each entry.
+- Every article is its own transaction (ingest.pipeline), so a crash loses at most the one
+  in flight, and an article two workers both see is stored once (unique constraints).
+- The feed's HTTP validators (ETag, Last-Modified) are saved only when every entry is
+  stored, so an interrupted or partly failed poll is redone in full next time instead of
+  being hidden behind a 304.
+- Errors are data on the feed row: `last_error` prefixed by step, `error_count`, backoff via
+  `feed_schedule.next_check_at`, disabled after `Settings.max_feed_errors` in a row.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlmodel import col
+
+from config.settings import Settings
+from ingest.article import ArticleInput, SourceProblem
+from ingest.feed_schedule import FeedTiming, Hints, Limits, next_check_at
+from ingest.fetch import FetchError, SafeClient, fetch, make_client
+from ingest.pipeline import ItemResult, finish_run, ingest_article
+from ingest.sources.feeds import FeedEntry, FeedParseError, parse_feed
+from ingest.sources.pages import fetch_page_article
+from timeline import writes
+from timeline.models import Article, Feed, IngestRun, utcnow
+from timeline.store import session_scope
+
+log = logging.getLogger(__name__)
+JOB_ID = "poll-due-feeds"
+T = TypeVar("T")
+# Entry failures worth retrying on the next poll (the network, the database); others
+# ("extract:", "analysis:") would fail the same way again.
+TRANSIENT = ("fetch:", "store: OperationalError", "store: InterfaceError", "store: Pending")
+
+
+@dataclass(frozen=True, slots=True)
+class PollConfig:
+    """How a poller behaves; built from Settings at the edge, shortened by tests."""
+
+    lease: timedelta = timedelta(minutes=10)
+    max_errors: int = 10
+    limits: Limits = field(default_factory=Limits)
+    use_spacy: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, lease_seconds: float = 600) -> PollConfig:
+        return cls(
+            lease=timedelta(seconds=lease_seconds),
+            max_errors=settings.max_feed_errors,
+            use_spacy=settings.use_spacy,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedFeed:
+    """A snapshot of a feed row taken when it was claimed (no session kept open)."""
+
+    id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What polling one feed did; `error` set means the feed itself failed."""
+
+    feed_id: int
+    url: str
+    error: str | None = None
+    note: str | None = None
+    not_modified: bool = False
+    complete: bool = True
+    interrupted: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    hints: Hints = field(default_factory=Hints)
+    new: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+@dataclass(slots=True)
+class PollSummary:
+    """One round of the job: every feed polled and how it went."""
+
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if o.error or o.failed]
+
+
+def db_retry(fn: Callable[[], T], *, attempts: int = 4, pause: float = 0.2) -> T:
+    """Run `fn`, again after a dropped connection or a busy SQLite (pool_pre_ping reconnects)."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except (OperationalError, InterfaceError) as exc:
+            if attempt == attempts - 1:
+                raise
+            log.warning("database error, retrying: %s", str(exc).splitlines()[0])
+            time.sleep(pause * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _due(now: datetime) -> Any:
+    return and_(
+        col(Feed.disabled).is_(False),
+        col(Feed.paused).is_(False),
+        or_(col(Feed.next_check_at).is_(None), col(Feed.next_check_at) <= now),
+    )
+
+
+def claim_next(engine: Engine, now: datetime, lease: timedelta) -> ClaimedFeed | None:
+    """Claim the most overdue feed for `lease`, or None when nothing is due."""
+    for _ in range(5):
+        with session_scope(engine) as session:
+            query = (
+                select(col(Feed.id))
+                .where(_due(now))
+                .order_by(col(Feed.next_check_at).asc().nulls_first(), col(Feed.id))
+                .limit(1)
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            feed_id = session.execute(query).scalar()
+            if feed_id is None:
+                return None
+            # Compare-and-set: only one worker moves a due feed forward (SQLite has no
+            # SKIP LOCKED; this keeps two processes on one file from double-claiming too).
+            moved = session.execute(
+                update(Feed)
+                .where(and_(col(Feed.id) == feed_id, _due(now)))
+                .values(next_check_at=now + lease)
+            )
+            if getattr(moved, "rowcount", 0) != 1:
+                continue
+            feed = session.get(Feed, feed_id)
+            assert feed is not None and feed.id is not None
+            return ClaimedFeed(feed.id, feed.url, feed.etag, feed.last_modified)
+    return None
+
+
+def renew_lease(engine: Engine, feed_id: int, until: datetime) -> None:
+    """Keep a long poll's claim alive (a killed worker stops renewing and its claim lapses)."""
+    with session_scope(engine) as session:
+        session.execute(update(Feed).where(col(Feed.id) == feed_id).values(next_check_at=until))
+
+
+def known_locations(engine: Engine, locations: list[str]) -> set[str]:
+    """Which of these entry locations are already stored (their pages are not fetched)."""
+    found: set[str] = set()
+    with session_scope(engine) as session:
+        for i in range(0, len(locations), 500):
+            chunk = locations[i : i + 500]
+            found.update(
+                session.execute(
+                    select(col(Article.location)).where(col(Article.location).in_(chunk))
+                ).scalars()
+            )
+    return found
+
+
+def entry_item(
+    entry: FeedEntry, *, feed_id: int, client: SafeClient, settings: Settings
+) -> ArticleInput | SourceProblem:
+    """The article of one entry: its own full text, else its linked page, else its summary."""
+    if entry.full_text:
+        return ArticleInput(
+            location=entry.location,
+            text=entry.full_text,
+            title=entry.title,
+            published=entry.published,
+            published_source="feed" if entry.published else "none",
+            feed_id=feed_id,
+        )
+    if entry.has_link:
+        return fetch_page_article(
+            entry.location,
+            client=client,
+            settings=settings,
+            title=entry.title,
+            published=entry.published,
+            feed_id=feed_id,
+        )
+    if entry.summary:
+        return ArticleInput(
+            location=entry.location,
+            text=entry.summary,
+            title=entry.title,
+            published=entry.published,
+            published_source="feed" if entry.published else "none",
+            feed_id=feed_id,
+        )
+    return SourceProblem(entry.location, "parse: entry has neither text nor a link")
+
+
+def poll_feed(
+    feed: ClaimedFeed,
+    *,
+    engine: Engine,
+    client: SafeClient,
+    settings: Settings,
+    config: PollConfig,
+    stop: threading.Event,
+    now_fn: Callable[[], datetime] = utcnow,
+) -> FeedOutcome:
+    """Fetch one claimed feed and ingest its new entries; feed failures are returned."""
+    base = FeedOutcome(feed.id, feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    try:
+        result = fetch(
+            client, feed.url, etag=feed.etag, last_modified=feed.last_modified, now=now_fn()
+        )
+    except FetchError as exc:
+        return replace(base, error=f"fetch: {exc}", hints=exc.hints)
+    etag = result.etag or feed.etag
+    last_modified = result.last_modified or feed.last_modified
+    if result.not_modified:
+        return replace(
+            base, not_modified=True, hints=result.hints, etag=etag, last_modified=last_modified
+        )
+    try:
+        parsed = parse_feed(result.content, url=result.url, headers=result.headers)
+    except FeedParseError as exc:
+        return replace(base, error=f"parse: {exc}")
+    known = db_retry(lambda: known_locations(engine, [e.location for e in parsed.entries]))
+    pending = [e for e in parsed.entries if e.location not in known]
+    results, interrupted = _ingest_entries(
+        feed,
+        pending,
+        engine=engine,
+        client=client,
+        settings=settings,
+        config=config,
+        stop=stop,
+        now_fn=now_fn,
+    )
+    failed = [r for r in results if r.status == "failed"]
+    complete = not interrupted and not any((r.reason or "").startswith(TRANSIENT) for r in failed)
+    notes = [parsed.warning] if parsed.warning else []
+    if failed:
+        notes.insert(
+            0,
+            f"entries: {len(failed)} of {len(pending)} not stored "
+            f"(first {failed[0].location}: {failed[0].reason})",
+        )
+    return replace(
+        base,
+        note="; ".join(notes) or None,
+        complete=complete,
+        interrupted=interrupted,
+        hints=Hints(ttl=parsed.ttl, max_age=result.hints.max_age),
+        # Validators are only moved forward once every entry is in (see module docstring).
+        etag=etag if complete else feed.etag,
+        last_modified=last_modified if complete else feed.last_modified,
+        new=sum(r.status == "new" for r in results),
+        skipped=len(known) + sum(r.status == "skipped" for r in results),
+        failed=len(failed),
+    )
+
+
+def _ingest_entries(
+    feed: ClaimedFeed,
+    pending: list[FeedEntry],
+    *,
+    engine: Engine,
+    client: SafeClient,
+    settings: Settings,
+    config: PollConfig,
+    stop: threading.Event,
+    now_fn: Callable[[], datetime],
+) -> tuple[list[ItemResult], bool]:
+    """Ingest the new entries one by one under one IngestRun; stop early when asked."""
+    results: list[ItemResult] = []
+    if not pending:
+        return results, False
+    run_id = db_retry(lambda: _start_run(engine, f"feed:{feed.id}"))
+    interrupted = False
+    for entry in pending:
+        if stop.is_set():
+            interrupted = True
+            break
+        db_retry(lambda: renew_lease(engine, feed.id, now_fn() + config.lease))
+        item = entry_item(entry, feed_id=feed.id, client=client, settings=settings)
+        if isinstance(item, SourceProblem):
+            results.append(ItemResult(item.location, "failed", item.reason))
+        else:
+            results.append(ingest_with_retry(item, engine=engine, run_id=run_id, config=config))
+    db_retry(lambda: finish_run(engine, run_id, results))
+    return results, interrupted
+
+
+def _start_run(engine: Engine, source: str) -> int:
+    with session_scope(engine) as session:
+        run = writes.save_run(session=session, run=IngestRun(source=source))
+        assert run.id is not None
+        return run.id
+
+
+def ingest_with_retry(
+    article: ArticleInput, *, engine: Engine, run_id: int, config: PollConfig, attempts: int = 3
+) -> ItemResult:
+    """ingest_article, again when the database connection dropped under it.
+
+    The pipeline reports store errors as a failed result rather than raising; a lost
+    connection shows as "store: OperationalError ...", and the article's transaction was
+    rolled back, so trying again is safe (idempotent by location and content hash).
+    """
+    result = ingest_article(article, engine=engine, run_id=run_id, use_spacy=config.use_spacy)
+    for attempt in range(1, attempts):
+        if result.status != "failed" or not (result.reason or "").startswith(TRANSIENT[1:]):
+            break
+        time.sleep(0.2 * 2**attempt)
+        result = ingest_article(article, engine=engine, run_id=run_id, use_spacy=config.use_spacy)
+    return result
+
+
+def record_outcome(
+    engine: Engine, outcome: FeedOutcome, *, now: datetime, config: PollConfig
+) -> None:
+    """Write a poll's outcome on the feed row and schedule its next check."""
+    with session_scope(engine) as session:
+        feed = session.get(Feed, outcome.feed_id)
+        if feed is None:  # removed while we were polling it
+            return
+        if outcome.interrupted:
+            feed.next_check_at = now  # release the claim: another worker may finish it
+            session.add(feed)
+            return
+        feed.checked_at = now
+        if outcome.error:
+            feed.error_count += 1
+            feed.last_error = outcome.error[:1024]
+            if feed.error_count >= config.max_errors:
+                feed.disabled = True
+                suffix = f" (disabled after {feed.error_count} consecutive errors)"
+                feed.last_error = outcome.error[: 1024 - len(suffix)] + suffix
+        else:
+            feed.error_count = 0
+            feed.last_error = outcome.note[:1024] if outcome.note else None
+            feed.etag = _fits(outcome.etag, 512)
+            feed.last_modified = _fits(outcome.last_modified, 128)
+        timing = FeedTiming(feed.interval_seconds, feed.cron, feed.error_count)
+        feed.next_check_at = next_check_at(timing, now, hints=outcome.hints, limits=config.limits)
+        session.add(feed)
+
+
+def _fits(value: str | None, limit: int) -> str | None:
+    """A validator is useless truncated; drop one that does not fit the column."""
+    return value if value is not None and len(value) <= limit else None
+
+
+def poll_due_feeds(
+    engine: Engine,
+    *,
+    client: SafeClient,
+    settings: Settings,
+    config: PollConfig,
+    stop: threading.Event | None = None,
+    now_fn: Callable[[], datetime] = utcnow,
+    on_feed: Callable[[FeedOutcome], None] | None = None,
+) -> PollSummary:
+    """The scheduler job: claim and poll due feeds one at a time until none is due."""
+    stop = stop or threading.Event()
+    summary = PollSummary()
+    while not stop.is_set():
+        claimed = db_retry(lambda: claim_next(engine, now_fn(), config.lease))
+        if claimed is None:
+            break
+        outcome = _poll_guarded(claimed, engine, client, settings, config, stop, now_fn)
+        if outcome is None:
+            continue  # the database is gone for now; the claim lapses and is retried
+        try:
+            db_retry(partial(record_outcome, engine, outcome, now=now_fn(), config=config))
+        except (OperationalError, InterfaceError):
+            log.exception("cannot record the poll of %s; its claim will lapse", claimed.url)
+        summary.outcomes.append(outcome)
+        log.info(
+            "feed %s: %s",
+            claimed.url,
+            outcome.error
+            or f"{outcome.new} new, {outcome.skipped} known, {outcome.failed} failed"
+            + (" (not modified)" if outcome.not_modified else ""),
+        )
+        if on_feed is not None:
+            on_feed(outcome)
+    return summary
+
+
+def _poll_guarded(
+    claimed: ClaimedFeed,
+    engine: Engine,
+    client: SafeClient,
+    settings: Settings,
+    config: PollConfig,
+    stop: threading.Event,
+    now_fn: Callable[[], datetime],
+) -> FeedOutcome | None:
+    """poll_feed, retried once after a database failure; a bug becomes the feed's error."""
+    for attempt in range(2):
+        try:
+            return poll_feed(
+                claimed,
+                engine=engine,
+                client=client,
+                settings=settings,
+                config=config,
+                stop=stop,
+                now_fn=now_fn,
+            )
+        except (OperationalError, InterfaceError):
+            log.exception("database error while polling %s (attempt %d)", claimed.url, attempt)
+        except Exception as exc:  # one feed's surprise must not stop the others
+            log.exception("polling %s failed", claimed.url)
+            return FeedOutcome(
+                claimed.id, claimed.url, error=f"internal: {type(exc).__name__}: {exc}"
+            )
+    return None
+
+
+def run_scheduler(
+    engine: Engine,
+    settings: Settings,
+    *,
+    config: PollConfig,
+    tick_seconds: float = 60,
+    on_feed: Callable[[FeedOutcome], None] | None = None,
+) -> None:
+    """Block running the "poll due feeds" job every tick until SIGTERM or SIGINT.
+
+    On the first signal the job finishes the article in hand (its own transaction), releases
+    its claim, and the process exits; a second signal gets the default behaviour (which is
+    still safe: every article is one transaction and claims lapse).
+    """
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    stop = threading.Event()
+    client = make_client(settings)
+
+    def job() -> None:
+        poll_due_feeds(
+            engine, client=client, settings=settings, config=config, stop=stop, on_feed=on_feed
+        )
+
+    scheduler = BlockingScheduler(timezone=UTC)
+    scheduler.add_job(
+        job,
+        "interval",
+        seconds=tick_seconds,
+        id=JOB_ID,
+        name="poll due feeds",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=max(1, int(tick_seconds)),
+        next_run_time=datetime.now(UTC),
+    )
+
+    def on_signal(signum: int, _frame: object) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise SystemExit(0)
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        stop.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=True)  # the running job sees `stop` and returns soon
+        client.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
