@@ -58,7 +58,9 @@ def ingest(
                     f"[red]failed[/] {result.location}: {result.reason}", highlight=False
                 )
 
-        run = ingest_batch(items, engine=engine, source="cli", on_item=on_item)
+        run = ingest_batch(
+            items, engine=engine, source="cli", on_item=on_item, use_spacy=settings.use_spacy
+        )
     if not quiet:
         console.print(
             f"run #{run.id}: {run.seen} seen, {run.new} new, {run.skipped} skipped, "
