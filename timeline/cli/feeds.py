@@ -1,0 +1,232 @@
+"""`eventline feeds add|list|remove|pause|resume|poll`: the feed list and one polling round.
+
+`poll` runs exactly the job `eventline schedule` runs every minute, once, for system cron.
+Ingest modules are imported inside the commands: `timeline` never imports `ingest` at load.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from config.settings import Settings, get_settings
+from timeline.cli.common import engine_from_settings, err_console, fail
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from timeline.models import Feed
+
+feeds_app = typer.Typer(
+    help="Manage polled RSS/Atom feeds and poll them once.", no_args_is_help=True
+)
+console = Console()
+
+
+def sync_feeds_file(engine: Engine, settings: Settings) -> None:
+    """Upsert the feeds of Settings.feeds_file (if set) by URL; a bad file is an error."""
+    from ingest.feeds_config import FeedConfigError, load_feeds_file, upsert_feeds
+
+    if settings.feeds_file is None:
+        return
+    try:
+        specs = load_feeds_file(settings.feeds_file)
+    except FeedConfigError as exc:
+        fail(str(exc))
+    created = upsert_feeds(engine, specs, default_interval=settings.default_feed_interval)
+    err_console.print(f"{settings.feeds_file}: {len(specs)} feeds ({created} new)", highlight=False)
+
+
+@feeds_app.command("add")
+def add(
+    url: str = typer.Argument(..., help="The feed's http(s) URL."),
+    every: str | None = typer.Option(
+        None, "--every", help="Poll interval: 90s, 15m, 2h, 1d (default: the setting)."
+    ),
+    cron: str | None = typer.Option(
+        None, "--cron", help='Poll on a crontab schedule instead, e.g. "*/15 * * * *" (UTC).'
+    ),
+    name: str | None = typer.Option(None, "--name", help="A display name."),
+) -> None:
+    """Add a feed; it is due at once."""
+    from ingest.feeds_config import FeedConfigError, add_feed, make_spec
+
+    settings = get_settings()
+    try:
+        spec = make_spec(url, name=name, every=every, cron=cron)
+    except FeedConfigError as exc:
+        fail(str(exc), 2)
+    engine = engine_from_settings()
+    try:
+        feed = add_feed(engine, spec, default_interval=settings.default_feed_interval)
+    except FeedConfigError as exc:
+        fail(str(exc))
+    console.print(f"added feed #{feed.id} {feed.url} ({_schedule(feed)})", highlight=False)
+
+
+@feeds_app.command("list")
+def list_(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Every feed with its status, last and next fetch, and errors."""
+    from ingest.feeds_config import list_feeds
+
+    feeds = list_feeds(engine_from_settings())
+    if as_json:
+        console.print_json(json.dumps({"feeds": [_feed_json(f) for f in feeds]}))
+        return
+    if not feeds:
+        err_console.print("no feeds yet: eventline feeds add URL")
+        return
+    now = datetime.now(UTC)
+    table = Table("id", "feed", "status", "schedule", "last fetch", "next fetch", "errors",
+                  "last error")  # fmt: skip
+    for f in feeds:
+        table.add_row(
+            str(f.id),
+            f"{f.name}\n[dim]{f.url}[/]" if f.name else f.url,
+            _status(f),
+            _schedule(f),
+            _when(f.checked_at, now),
+            "-" if f.disabled or f.paused else _when(f.next_check_at, now),
+            str(f.error_count),
+            f.last_error or "",
+        )
+    console.print(table)
+
+
+@feeds_app.command("remove")
+def remove(ref: str = typer.Argument(..., help="Feed id or URL.")) -> None:
+    """Remove a feed (its articles stay)."""
+    from ingest.feeds_config import FeedConfigError, remove_feed
+
+    try:
+        feed = remove_feed(engine_from_settings(), ref)
+    except FeedConfigError as exc:
+        fail(str(exc))
+    console.print(f"removed feed #{feed.id} {feed.url}", highlight=False)
+
+
+@feeds_app.command("pause")
+def pause(ref: str = typer.Argument(..., help="Feed id or URL.")) -> None:
+    """Stop polling a feed until `resume`."""
+    _set_paused(ref, True)
+
+
+@feeds_app.command("resume")
+def resume(ref: str = typer.Argument(..., help="Feed id or URL.")) -> None:
+    """Poll a paused or error-disabled feed again (errors reset, due now)."""
+    _set_paused(ref, False)
+
+
+def _set_paused(ref: str, paused: bool) -> None:
+    from ingest.feeds_config import FeedConfigError, set_paused
+
+    try:
+        feed = set_paused(engine_from_settings(), ref, paused)
+    except FeedConfigError as exc:
+        fail(str(exc))
+    console.print(f"{'paused' if paused else 'resumed'} feed #{feed.id} {feed.url}")
+
+
+@feeds_app.command("poll")
+def poll(
+    lease: float = typer.Option(
+        600, "--lease", min=1, help="Seconds a claimed feed stays reserved for this process."
+    ),
+) -> None:
+    """Poll every due feed once and exit (for system cron). Exit 1 if any feed failed."""
+    from ingest.fetch import make_client
+    from ingest.scheduler import FeedOutcome, PollConfig, poll_due_feeds
+
+    settings = get_settings()
+    engine = engine_from_settings()
+    sync_feeds_file(engine, settings)
+    config = PollConfig.from_settings(settings, lease_seconds=lease)
+
+    def show(o: FeedOutcome) -> None:
+        if o.error:
+            err_console.print(
+                f"[red]error[/] feed #{o.feed_id} {o.url}: {o.error}", highlight=False
+            )
+        elif o.not_modified:
+            err_console.print(f"feed #{o.feed_id} {o.url}: not modified", highlight=False)
+        else:
+            err_console.print(
+                f"feed #{o.feed_id} {o.url}: {o.new} new, {o.skipped} known, {o.failed} failed"
+                + (f" ({o.note})" if o.note else ""),
+                highlight=False,
+            )
+
+    with make_client(settings) as client:
+        summary = poll_due_feeds(
+            engine, client=client, settings=settings, config=config, on_feed=show
+        )
+    if not summary.outcomes:
+        err_console.print("no feed is due")
+    if summary.errors:
+        fail(f"{len(summary.errors)} of {len(summary.outcomes)} feeds had errors")
+
+
+def _status(f: Feed) -> str:
+    if f.disabled:
+        return "[red]disabled[/]"
+    if f.paused:
+        return "[yellow]paused[/]"
+    if f.error_count:
+        return f"[yellow]failing ({f.error_count})[/]"
+    return "[green]ok[/]" if f.checked_at else "new"
+
+
+def _schedule(f: Feed) -> str:
+    from ingest.feeds_config import format_every
+
+    return f"cron {f.cron}" if f.cron else f"every {format_every(f.interval_seconds)}"
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _when(value: datetime | None, now: datetime) -> str:
+    value = _aware(value)
+    if value is None:
+        return "never"
+    seconds = int((value - now).total_seconds())
+    span = abs(seconds)
+    rel = f"{span}s" if span < 120 else f"{span // 60}m" if span < 7200 else f"{span // 3600}h"
+    return f"{value:%Y-%m-%d %H:%M} ({'in ' + rel if seconds > 0 else rel + ' ago'})"
+
+
+def _feed_json(f: Feed) -> dict[str, object]:
+    def iso(v: datetime | None) -> str | None:
+        v = _aware(v)
+        return v.isoformat() if v else None
+
+    return {
+        "id": f.id,
+        "url": f.url,
+        "name": f.name,
+        "status": "disabled" if f.disabled else "paused" if f.paused else "active",
+        "interval_seconds": f.interval_seconds,
+        "cron": f.cron,
+        "checked_at": iso(f.checked_at),
+        "next_check_at": iso(f.next_check_at),
+        "error_count": f.error_count,
+        "last_error": f.last_error,
+        "etag": f.etag,
+        "last_modified": f.last_modified,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `feeds` command group to the main CLI."""
+    app.add_typer(feeds_app, name="feeds")
