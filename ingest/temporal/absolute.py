@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from ingest.temporal import calendar as cal
 from ingest.temporal.context import (
+    DAY_TENSE_REACH_DAYS,
     Context,
     Resolved,
     day_number,
@@ -92,7 +93,7 @@ def month_day_value(
         return None
     if weekday is not None:
         candidates = [c for c in candidates if c.isoweekday() == weekday] or candidates
-    return pick(candidates, ctx.dct, direction).isoformat()
+    return pick(candidates, ctx.dct, direction, DAY_TENSE_REACH_DAYS).isoformat()
 
 
 def month_day(m: Match, ctx: Context) -> Resolved | None:

@@ -108,23 +108,33 @@ def year_number(word: str) -> int | None:
     return spoken_year(w)
 
 
-# A date named without its year is rarely more than about seven months away from the DCT
-# (writers add the year otherwise), so tense only chooses among candidates this close.
-TENSE_REACH_DAYS = 215
+# How far from the DCT the tense may send a month named without its year (about 11 months);
+# a day ("Dec. 7") that far back would normally carry its year, so days reach 7 months.
+TENSE_REACH_DAYS = 335
+DAY_TENSE_REACH_DAYS = 215
 
 
-def pick(candidates: list[date], anchor: date, direction: int) -> date:
-    """The candidate the tense points to (latest <= anchor for the past, earliest >= anchor
-    for the future) when it is within TENSE_REACH_DAYS; else the nearest one, ties going to
-    the past since news is mostly about what happened."""
+def pick(
+    candidates: list[date], anchor: date, direction: int, reach: int = TENSE_REACH_DAYS
+) -> date:
+    """Which of the candidate dates (one per year) a yearless "March" or "Dec. 15" means.
+
+    Past tense: the latest on or before the anchor; future: the earliest on or after it;
+    no tense cue: the one in the anchor's own year, as news style omits the year only for the
+    current one. Fallback: the nearest.
+    """
     if direction < 0:
         past = [c for c in candidates if c <= anchor]
-        if past and (anchor - max(past)).days <= TENSE_REACH_DAYS:
+        if past and (anchor - max(past)).days <= reach:
             return max(past)
     elif direction > 0:
         future = [c for c in candidates if c >= anchor]
-        if future and (min(future) - anchor).days <= TENSE_REACH_DAYS:
+        if future and (min(future) - anchor).days <= reach:
             return min(future)
+    else:
+        same_year = [c for c in candidates if c.year == anchor.year]
+        if same_year:
+            return same_year[0]
     return min(candidates, key=lambda c: (abs((c - anchor).days), c > anchor))
 
 

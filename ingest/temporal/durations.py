@@ -29,7 +29,7 @@ _ADVERB_FOLLOWERS = frozenset(
 )
 _ADVERBS = {
     "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
-    "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H", "semiannually": "P6M",
+    "yearly": "P1Y", "hourly": "PT1H", "semiannually": "P6M",
 }  # fmt: skip
 
 

@@ -148,7 +148,7 @@ NOT_PAST_ED = frozenset(
 )
 FUTURE_CUES = frozenset(
     """will 'll shall would going expected expects expect intends intend upcoming next coming
-    tomorrow hopes hope aims aim payable effective until""".split()
+    tomorrow hopes hope aims aim payable effective until ahead""".split()
 )
 
 

@@ -281,7 +281,7 @@ PATTERNS: list[Pattern] = [
       rf"{_B}(?:every|each)\s+(?:(?P<wd>{WEEKDAY})|(?P<month>{MONTH})|(?P<season>{SEASON}))",
       durations.set_every_named, ("weekday", "monthname", "season")),
     P("set", "adverb",
-      r"\b(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly|semiannually)\b",
+      r"\b(?P<word>daily|weekly|monthly|yearly|hourly|nightly|biweekly|semiannually)\b",
       durations.set_adverb, ("setword",)),
     P("set", "rate",
       rf"{_B}(?:(?P<times>once|twice|{NUM}\s+times)\s+)?(?P<art>a|an|per)\s+"

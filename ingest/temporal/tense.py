@@ -16,16 +16,27 @@ PAST = -1
 UNKNOWN = 0
 FUTURE = 1
 
-_WORD = re.compile(r"[A-Za-z']+|[.;:!?\"“”]")
-_BOUNDARY = frozenset('.;:!?"“”')
+# Clause boundaries: ; : ! ? quotes, and a full stop after a lower-case word (so "Daniel P.
+# Davison", "U.S." and "3.8" do not end the clause).
+_WORD = re.compile(r"[A-Za-z']+|\d[\d.,]*|[;:!?\"“”`]|(?<=[a-z]{2})\.(?=\s)")
+_BOUNDARY = frozenset(';:!?"“”.`')
+# "to" + a lower-case word that is not a determiner or number looks forward: "agreed to
+# acquire ... in January", "to start trading in November".
+_NOT_VERB_AFTER_TO = frozenset(
+    """the a an its his her their our your my this that these those some any all each every
+    no one two three four five six seven eight nine ten date be about around nearly more less
+    over under up down new date""".split()
+)
 _WINDOW = 90  # characters looked at on each side
 # A future modal anywhere earlier in the clause outweighs a nearer participle.
-_STRONG_FUTURE = frozenset({"will", "'ll", "shall", "tomorrow", "next", "upcoming", "going"})
+_STRONG_FUTURE = frozenset(
+    {"will", "'ll", "shall", "would", "tomorrow", "next", "upcoming", "going"}
+)
 _BE = frozenset({"be", "been", "being", "is", "are", "am", "'s", "get", "gets"})
 _PAST_BE = frozenset({"was", "were", "had", "has", "have"})
 # Words that look forward only when followed by "to"/"for": "plans to", "set to".
 _FUTURE_BEFORE_TO = frozenset({"plans", "plan", "planning", "set", "scheduled", "is", "are",
-                               "poised", "prepared", "likely", "slated"})  # fmt: skip
+                               "poised", "prepared", "likely", "slated", "supposed"})  # fmt: skip
 
 
 def _cue(words: list[str], i: int) -> int:
@@ -40,6 +51,9 @@ def _cue(words: list[str], i: int) -> int:
         return PAST if w == "set" and nxt not in ("to", "for") else UNKNOWN
     if w in FUTURE_CUES:
         return FUTURE
+    if w == "to" and nxt and nxt[0].islower() and nxt not in _NOT_VERB_AFTER_TO:
+        if not nxt.endswith(("ing", "s")) or nxt.endswith("ss"):
+            return FUTURE
     is_past_form = w in IRREGULAR_PAST or (
         len(w) > 4 and w.endswith("ed") and w not in NOT_PAST_ED and word[0].islower()
     )
