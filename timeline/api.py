@@ -1,0 +1,377 @@
+"""The HTTP API and the timeline page: FastAPI over timeline.query and timeline.story.
+
+Reads are open; writes (POST /ingest) need `Authorization: Bearer <EVENTLINE_API_TOKEN>` and
+are off while no token is set. The engine is opened by the app's lifespan (never at import) and
+each request gets its own session through a dependency.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from config.settings import Settings, get_settings
+from timeline import query as q
+from timeline.export import story_to_dict
+from timeline.serialize import date_label, event_to_dict
+from timeline.story import DEFAULT_HOPS, build_story
+
+WEB = Path(__file__).parent / "web"
+MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER on Postgres
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+# --- response models (the JSON contract, as OpenAPI) ------------------------------------------
+
+
+class SourceOut(BaseModel):
+    article: str = Field(description="Path or URL of the article.")
+    published: date | None = Field(description="The article's publication date.")
+    quote: str = Field(description="The verbatim sentence reporting the event.")
+    time_text: str | None = Field(description="The time expression in the sentence, if any.")
+    time_value: str | None = Field(description="Its resolved value (TIMEX3 style).")
+    article_title: str | None
+    sentence_index: int
+
+
+class LinkOut(BaseModel):
+    kind: str = Field(description="follows | responds_to | violates | elaborates")
+    source: int = Field(description="The event that <kind> the target.")
+    target: int
+    direction: Literal["in", "out"] = Field(description="out: this event is the source.")
+    other_id: int
+    other_title: str
+
+
+class EventOut(BaseModel):
+    id: int
+    start: date | None = Field(description="First day (null: undated).")
+    end: date | None = Field(description="Last day, inclusive.")
+    precision: str = Field(description="day | week | month | year | unknown")
+    date_inferred: bool = Field(description="Dated from the article, not a time expression.")
+    label: str = Field(description="The date as the log shows it: 2025-04, 2025-W17, ~2025-04-21.")
+    type: str
+    modality: str
+    title: str
+    actors: list[str]
+    sources: list[SourceOut]
+    links: list[LinkOut] = []
+
+
+class EventPage(BaseModel):
+    events: list[EventOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+
+
+class StoryEvent(EventOut):
+    step: int
+    seed: bool = Field(description="Found by the text query (else reached through links).")
+    via: LinkOut | None = Field(description="The link to an earlier step.")
+
+
+class StoryOut(BaseModel):
+    query: str
+    events: list[StoryEvent]
+
+
+class LogDay(BaseModel):
+    label: str
+    events: list[EventOut]
+
+
+class LogOut(BaseModel):
+    days: list[LogDay]
+    next_cursor: str | None
+
+
+class TypeCount(BaseModel):
+    type: str
+    count: int
+
+
+class ActorCount(BaseModel):
+    name: str
+    kind: str
+    count: int
+
+
+class FacetsOut(BaseModel):
+    types: list[TypeCount]
+    actors: list[ActorCount]
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+class ArticleIn(BaseModel):
+    """An article record, as in the .json/.jsonl files `eventline ingest` reads."""
+
+    text: str = Field(min_length=1, max_length=5_000_000)
+    url: str | None = Field(None, max_length=2048, description="Where the article lives.")
+    location: str | None = Field(None, max_length=2048, description="Alias of url.")
+    title: str | None = Field(None, max_length=1024)
+    published: date | None = Field(None, description="Publication date (the DCT).")
+
+
+class IngestOut(BaseModel):
+    run_id: int
+    seen: int
+    new: int
+    skipped: int
+    failed: int
+    events_new: int
+    events_merged: int
+    items: list[dict[str, Any]]
+
+
+# --- app factory, engine and sessions ------------------------------------------------------------
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API and page for `settings` (default: the environment's)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _engine(app)
+        yield
+        engine = getattr(app.state, "engine", None)
+        if engine is not None:
+            engine.dispose()
+
+    app = FastAPI(
+        title="eventline",
+        version="0.1.0",
+        summary="A dated, de-duplicated event timeline built from news articles.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine_lock = threading.Lock()
+    app.include_router(_routes())
+    app.add_exception_handler(q.QueryError, _query_error)
+    app.mount("/static", StaticFiles(directory=WEB), name="static")
+    return app
+
+
+def _engine(app: FastAPI) -> Engine:
+    """The app's engine, opened (and migrated) once: by the lifespan, or by the first request
+    when the server runs without lifespan events (some test clients)."""
+    engine: Engine | None = getattr(app.state, "engine", None)
+    if engine is None:
+        from timeline.store import open_store
+
+        with app.state.engine_lock:
+            engine = getattr(app.state, "engine", None)
+            if engine is None:
+                engine = open_store(app.state.settings.database_url)
+                app.state.engine = engine
+    return engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; reads only, so nothing to commit."""
+    with Session(_engine(request.app), expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+bearer = HTTPBearer(auto_error=False, description="EVENTLINE_API_TOKEN")
+
+
+def require_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> None:
+    """Write endpoints: the configured bearer token, compared in constant time."""
+    token = request.app.state.settings.api_token
+    if token is None:
+        raise HTTPException(403, "write endpoints are disabled: set EVENTLINE_API_TOKEN")
+    given = credentials.credentials if credentials else ""
+    if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
+        raise HTTPException(
+            401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+async def _query_error(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+# --- routes ------------------------------------------------------------------------------------
+
+From = Annotated[
+    date | None,
+    Query(alias="from", description="Events overlapping the range from this day (YYYY-MM-DD)."),
+]
+To = Annotated[date | None, Query(description="... up to this day, inclusive (YYYY-MM-DD).")]
+Actor = Annotated[str | None, Query(max_length=200, description="Actor name or alias.")]
+Type = Annotated[str | None, Query(max_length=200, description="Event type(s), comma-separated.")]
+Text = Annotated[str | None, Query(max_length=500, description="Words in titles or quotes.")]
+Limit = Annotated[int, Query(ge=1, le=q.MAX_LIMIT, description="Events per page.")]
+Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the last page.")]
+
+
+def _filters(
+    date_from: date | None,
+    to: date | None,
+    actor: str | None = None,
+    type_: str | None = None,
+    text: str | None = None,
+) -> q.EventFilter:
+    return q.EventFilter.build(start=date_from, end=to, actor=actor, type=type_, text=text)
+
+
+def _routes() -> Any:
+    from fastapi import APIRouter
+
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(WEB / "index.html", headers={"Content-Security-Policy": PAGE_CSP})
+
+    @router.get("/healthz", response_model=Health, tags=["meta"])
+    def healthz(session: SessionDep) -> JSONResponse | dict[str, str]:
+        """Liveness plus a round trip to the database (503 when it does not answer)."""
+        try:
+            session.execute(sql_text("SELECT 1"))
+        except Exception as exc:  # any driver error means "not healthy", not a 500
+            return JSONResponse(
+                {"status": "error", "database": type(exc).__name__}, status_code=503
+            )
+        return {"status": "ok", "database": session.get_bind().dialect.name}
+
+    @router.get("/events", response_model=EventPage, tags=["events"])
+    def list_events(
+        session: SessionDep,
+        date_from: From = None,
+        to: To = None,
+        actor: Actor = None,
+        type: Type = None,
+        q_: Annotated[str | None, Query(alias="q", max_length=500)] = None,
+        limit: Limit = 100,
+        cursor: Cursor = None,
+    ) -> dict[str, Any]:
+        """Events overlapping the range and matching every filter, in date order (undated
+        last), a page at a time: follow `next_cursor` until it is null."""
+        page = q.search_events(
+            session=session,
+            filters=_filters(date_from, to, actor, type, q_),
+            limit=limit,
+            cursor=cursor,
+            with_links=True,
+        )
+        return {
+            "events": [event_to_dict(v, links=True) for v in page.events],
+            "next_cursor": page.next_cursor,
+        }
+
+    @router.get("/events/{event_id}", response_model=EventOut, tags=["events"])
+    def one_event(
+        session: SessionDep, event_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]
+    ) -> dict[str, Any]:
+        """One event with its sources and links (404 when there is none)."""
+        view = q.get_event(session=session, event_id=event_id)
+        if view is None:
+            raise HTTPException(404, f"no event {event_id}")
+        return event_to_dict(view, links=True)
+
+    @router.get("/stories", response_model=StoryOut, tags=["stories"])
+    def stories(
+        session: SessionDep,
+        q_: Annotated[str, Query(alias="q", min_length=1, max_length=500, description="Topic.")],
+        hops: Annotated[int, Query(ge=0, le=6)] = DEFAULT_HOPS,
+    ) -> dict[str, Any]:
+        """The chain of events around a topic, in story order, each with the link to an
+        earlier step."""
+        if not q.text_terms(q_):
+            raise HTTPException(422, "q needs at least one word")
+        return story_to_dict(build_story(session=session, query=q_, hops=hops))
+
+    @router.get("/log", response_model=LogOut, tags=["events"])
+    def event_log(
+        session: SessionDep,
+        date_from: From = None,
+        to: To = None,
+        limit: Limit = 500,
+        cursor: Cursor = None,
+    ) -> dict[str, Any]:
+        """The dated log: events grouped by their date label, a page at a time."""
+        page = q.search_events(
+            session=session, filters=_filters(date_from, to), limit=limit, cursor=cursor
+        )
+        days: list[dict[str, Any]] = []
+        for view in page.events:
+            label = date_label(view, marker=False)
+            if not days or days[-1]["label"] != label:
+                days.append({"label": label, "events": []})
+            days[-1]["events"].append(event_to_dict(view))
+        return {"days": days, "next_cursor": page.next_cursor}
+
+    @router.get("/facets", response_model=FacetsOut, tags=["events"])
+    def event_facets(session: SessionDep) -> dict[str, Any]:
+        """Event types and actors with counts, for filter menus."""
+        return q.facets(session=session)
+
+    @router.post(
+        "/ingest",
+        response_model=IngestOut,
+        tags=["write"],
+        dependencies=[Depends(require_token)],
+        responses={401: {"description": "Missing or wrong token"}, 403: {"description": "Off"}},
+    )
+    def ingest(
+        request: Request,
+        records: Annotated[list[ArticleIn], Body(min_length=1, max_length=100)],
+    ) -> dict[str, Any]:
+        """Ingest article records now (one transaction each); needs the bearer token."""
+        from ingest.article import ArticleInput
+        from ingest.pipeline import ingest_batch
+
+        items = []
+        for r in records:
+            digest = ArticleInput(location="", text=r.text).content_hash
+            items.append(
+                ArticleInput(
+                    location=r.url or r.location or f"api:{digest[:16]}",
+                    text=r.text,
+                    title=r.title,
+                    published=r.published,
+                    published_source="metadata" if r.published else "none",
+                )
+            )
+        settings: Settings = request.app.state.settings
+        run = ingest_batch(
+            items, engine=_engine(request.app), source="api", use_spacy=settings.use_spacy
+        )
+        return {
+            "run_id": run.id,
+            "seen": run.seen,
+            "new": run.new,
+            "skipped": run.skipped,
+            "failed": run.failed,
+            "events_new": run.events_new,
+            "events_merged": run.events_merged,
+            "items": run.items,
+        }
+
+    return router

@@ -1,0 +1,165 @@
+"""`eventline events`, `eventline log`, `eventline story`: thin commands over timeline.query,
+timeline.story and timeline.export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from timeline.cli.common import engine_from_settings, fail, parse_day
+from timeline.query import EventFilter, EventView, QueryError, iter_events
+from timeline.serialize import date_label
+
+
+class EventFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    md = "md"
+    timelinejs = "timelinejs"
+    ics = "ics"
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    md = "md"
+
+
+class StoryFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+FROM_HELP = "Only events overlapping the range from this day on (YYYY-MM-DD)."
+TO_HELP = "Only events overlapping the range up to this day, inclusive (YYYY-MM-DD)."
+
+
+def _filter(
+    date_from: str | None,
+    date_to: str | None,
+    actor: str | None = None,
+    type_: str | None = None,
+    query: str | None = None,
+) -> EventFilter:
+    try:
+        return EventFilter.build(
+            start=parse_day(date_from, "--from"),
+            end=parse_day(date_to, "--to"),
+            actor=actor,
+            type=type_,
+            text=query,
+        )
+    except QueryError as exc:
+        fail(str(exc), 2)
+
+
+def events(
+    date_from: str | None = typer.Option(None, "--from", help=FROM_HELP, metavar="DATE"),
+    date_to: str | None = typer.Option(None, "--to", help=TO_HELP, metavar="DATE"),
+    actor: str | None = typer.Option(None, "--actor", "-a", help="Actor name or alias."),
+    type_: str | None = typer.Option(
+        None, "--type", "-t", help="Event type, e.g. CEASEFIRE (several: A,B)."
+    ),
+    query: str | None = typer.Option(
+        None, "--query", "-q", help='Words (or "phrases") in the title or a quote.'
+    ),
+    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most N events."),
+    fmt: EventFormat = typer.Option(EventFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """List events overlapping a date range, in date order (undated last)."""
+    filters = _filter(date_from, date_to, actor, type_, query)
+    from timeline.export import WRITERS
+    from timeline.store import session_scope
+
+    with session_scope(engine_from_settings()) as session:
+        stream = iter_events(session=session, filters=filters)
+        views = _take(stream, limit)
+        if fmt is EventFormat.table:
+            _print_table(list(views))
+        else:
+            WRITERS[fmt.value](views, sys.stdout)
+
+
+def _take(views: Iterator[EventView], limit: int | None) -> Iterator[EventView]:
+    for n, view in enumerate(views):
+        if limit is not None and n >= limit:
+            return
+        yield view
+
+
+def _print_table(views: list[EventView]) -> None:
+    console = Console()
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    table.add_column("date", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("title")
+    table.add_column("actors")
+    table.add_column("src", justify="right")
+    table.add_column("id", justify="right", style="dim")
+    for v in views:
+        table.add_row(
+            date_label(v), v.type, v.title, ", ".join(v.actors), str(len(v.sources)), str(v.id)
+        )
+    console.print(table)
+    console.print(f"{len(views)} events", style="dim", highlight=False)
+
+
+def log(
+    date_from: str | None = typer.Option(None, "--from", help=FROM_HELP, metavar="DATE"),
+    date_to: str | None = typer.Option(None, "--to", help=TO_HELP, metavar="DATE"),
+    fmt: LogFormat = typer.Option(LogFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """The dated event log: grouped by day, each event with its sources.
+
+    Dates show their precision: 2025-04 (month), 2025-W17 (week), ~2025-04-21 (inferred).
+    """
+    filters = _filter(date_from, date_to)
+    from timeline.export import write_log_text, write_markdown
+    from timeline.store import session_scope
+
+    with session_scope(engine_from_settings()) as session:
+        views = iter_events(session=session, filters=filters)
+        if fmt is LogFormat.md:
+            write_markdown(views, sys.stdout)
+        else:
+            write_log_text(views, sys.stdout)
+
+
+def story(
+    query: str = typer.Argument(..., help='The topic, e.g. "Easter truce".'),
+    hops: int = typer.Option(2, "--hops", min=0, max=6, help="Links followed from the matches."),
+    fmt: StoryFormat = typer.Option(StoryFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Reconstruct the chain of events around a topic, following the links between them."""
+    if not query.strip():
+        fail("the story query is empty", 2)
+    from timeline.export import story_to_dict, write_story_markdown, write_story_text
+    from timeline.store import session_scope
+    from timeline.story import build_story
+
+    with session_scope(engine_from_settings()) as session:
+        result = build_story(session=session, query=query, hops=hops)
+    if fmt is StoryFormat.json:
+        json.dump(story_to_dict(result), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif fmt is StoryFormat.md:
+        write_story_markdown(result, sys.stdout)
+    else:
+        write_story_text(result, sys.stdout)
+    if not result.steps:
+        fail(f"no events match {query!r}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `events`, `log` and `story` to the main command."""
+    app.command("events")(events)
+    app.command("log")(log)
+    app.command("story")(story)

@@ -1,0 +1,38 @@
+"""`eventline serve`: the HTTP API and the timeline page under uvicorn."""
+
+from __future__ import annotations
+
+import typer
+
+from timeline.cli.common import fail
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="TCP port."),
+) -> None:
+    """Serve the JSON API (/events, /stories, /log, /docs) and the timeline page at /."""
+    import uvicorn
+
+    from config.settings import get_settings
+    from timeline.api import create_app
+    from timeline.store import StoreError, open_store
+
+    settings = get_settings()
+    try:  # fail here, with a clear message, rather than inside uvicorn's startup
+        open_store(settings.database_url).dispose()
+    except StoreError as exc:
+        fail(str(exc))
+    typer.echo(f"eventline: serving http://{host}:{port}/ (API docs at /docs)", err=True)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        proxy_headers=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `serve` to the main command."""
+    app.command("serve")(serve)

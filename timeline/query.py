@@ -1,0 +1,512 @@
+"""Read side of the store: the one query module behind the CLI, the API and the web page.
+
+Filters combine (date range AND actor AND type AND text). Results come in a stable order
+(start, end, id; undated last) and page by keyset (an opaque cursor holding the last sort key),
+so deep pages cost the same as the first and never skip or repeat a row while ingest writes.
+Sources, actors and links are loaded for a whole page in a few `IN` queries, never per event.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, true
+from sqlmodel import Session, col, select
+
+from timeline.models import Actor, ActorAlias, Article, Event, EventActor, EventLink, EventSource
+
+MAX_LIMIT = 1000
+IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's and Postgres' parameter limits
+ROLE_ORDER = {"agent": 0, "target": 1, "participant": 2}
+
+
+class QueryError(ValueError):
+    """A filter or cursor that cannot be used (the message says which and why)."""
+
+
+# --- values handed to the front ends -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """One reporting sentence with the article it comes from."""
+
+    article: str
+    article_id: int
+    article_title: str | None
+    published: date | None
+    sentence_index: int
+    quote: str
+    time_text: str | None
+    time_value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """An edge "source <kind> target" seen from one of its ends (`other_*` is the far end)."""
+
+    kind: str
+    source_id: int
+    target_id: int
+    other_id: int
+    other_title: str
+
+    @property
+    def direction(self) -> str:
+        """ "out" when the event holding this link is the source, "in" when it is the target."""
+        return "in" if self.other_id == self.source_id else "out"
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """An event with what the front ends show next to it; detached from any session."""
+
+    id: int
+    start: date | None
+    end: date | None
+    precision: str
+    date_inferred: bool
+    type: str
+    modality: str
+    title: str
+    actors: list[str] = field(default_factory=list)
+    sources: list[SourceView] = field(default_factory=list)
+    links: list[LinkView] = field(default_factory=list)
+
+    @property
+    def sort_key(self) -> tuple[bool, date, date, int]:
+        """The order every list uses: dated first, then start, end, id."""
+        start = self.start or date.max
+        return (self.start is None, start, self.end or start, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of events and the cursor of the next page (None on the last)."""
+
+    events: list[EventView]
+    next_cursor: str | None
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """What to select. Every field is optional; set fields combine with AND.
+
+    `start`/`end` bound an inclusive range that an event's span must overlap; `actor` is any
+    name or alias (case-insensitive); `types` are event types; `text` is words (or "quoted
+    phrases") that must all occur in the title or in one of the quotes.
+    """
+
+    start: date | None = None
+    end: date | None = None
+    actor: str | None = None
+    types: tuple[str, ...] = ()
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.start > self.end:
+            raise QueryError(f"the range starts after it ends ({self.start} > {self.end})")
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        actor: str | None = None,
+        type: str | Iterable[str] | None = None,
+        text: str | None = None,
+    ) -> EventFilter:
+        """A filter from loose front-end values: blanks dropped, "A,B" types split."""
+        if isinstance(type, str):
+            type = type.split(",")
+        types = tuple(sorted({t.strip().upper() for t in type or () if t.strip()}))
+        return cls(
+            start=start,
+            end=end,
+            actor=_clean(actor),
+            types=types,
+            text=_clean(text),
+        )
+
+
+def _clean(value: str | None) -> str | None:
+    """Blank means unset; NUL is dropped because Postgres rejects it in text parameters."""
+    if value is None:
+        return None
+    value = value.replace("\x00", "").strip()
+    return value or None
+
+
+# Precision-aware overlap. An event of precision p spans whole p-granules: a month-precision
+# event stored as 2025-04-01..2025-04-01 still covers every day of April. Its span
+# [floor_p(start), ceil_p(end)] overlaps [lo, hi] iff start <= ceil_p(hi) and end >= floor_p(lo),
+# so the widening happens on the query bounds and the columns stay index-friendly.
+
+
+def granule(day: date, precision: str) -> tuple[date, date]:
+    """First and last day of the week/month/year containing `day` (the day itself otherwise)."""
+    if precision == "week":
+        first = day - timedelta(days=day.weekday())  # ISO weeks start on Monday
+        last = first + timedelta(days=6) if first <= date.max - timedelta(days=6) else date.max
+        return first, last
+    if precision == "month":
+        first = day.replace(day=1)
+        if day.month == 12:
+            return first, day.replace(day=31)
+        return first, day.replace(month=day.month + 1, day=1) - timedelta(days=1)
+    if precision == "year":
+        return day.replace(month=1, day=1), day.replace(month=12, day=31)
+    return day, day
+
+
+WIDE_PRECISIONS = ("week", "month", "year")
+
+
+def _overlap(lo: date | None, hi: date | None) -> ColumnElement[bool]:
+    """Events whose (precision-widened) span overlaps [lo, hi]; either bound may be open."""
+    start, end = col(Event.start), func.coalesce(col(Event.end), col(Event.start))
+
+    def bounds(precision: str) -> ColumnElement[bool]:
+        parts: list[ColumnElement[bool]] = [start.is_not(None)]
+        if hi is not None:
+            parts.append(start <= granule(hi, precision)[1])
+        if lo is not None:
+            parts.append(end >= granule(lo, precision)[0])
+        return and_(*parts)
+
+    wide = [and_(col(Event.precision) == p, bounds(p)) for p in WIDE_PRECISIONS]
+    narrow = and_(col(Event.precision).not_in(WIDE_PRECISIONS), bounds("day"))
+    return or_(narrow, *wide)
+
+
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
+
+
+def text_terms(text: str) -> list[str]:
+    """Words and "quoted phrases", lower-cased, surrounding punctuation stripped."""
+    terms = []
+    for phrase, word in _TERM.findall(text):
+        term = (phrase or word).strip().strip(".,;:!?()[]{}").lower()
+        if term:
+            terms.append(term)
+    return terms
+
+
+def _like(term: str) -> list[str]:
+    """LIKE patterns for a term, wildcards escaped; straight and typographic apostrophes."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    variants = {escaped, escaped.replace("'", "\u2019"), escaped.replace("\u2019", "'")}
+    return [f"%{v}%" for v in sorted(variants)]
+
+
+def _text_match(text: str) -> ColumnElement[bool]:
+    """Every term occurs in the title or in some quote of the event."""
+    clauses = []
+    for term in text_terms(text):
+        in_title = [col(Event.title).ilike(p, escape="\\") for p in _like(term)]
+        in_quote = exists().where(
+            col(EventSource.event_id) == col(Event.id),
+            or_(*[col(EventSource.quote).ilike(p, escape="\\") for p in _like(term)]),
+        )
+        clauses.append(or_(*in_title, in_quote))
+    return and_(true(), *clauses)
+
+
+def actor_ids(*, session: Session, name: str) -> list[int]:
+    """Actors called `name` (canonical name or alias, any case); else those whose name or
+    alias contains it, so "zelensk" or "peskov" still find someone."""
+    needle = name.strip().lower()
+    alias_col, name_col = col(ActorAlias.alias), col(Actor.name)
+    ids: set[int | None] = set()
+    ids.update(session.exec(select(ActorAlias.actor_id).where(alias_col == needle)).all())
+    ids.update(session.exec(select(Actor.id).where(func.lower(name_col) == needle)).all())
+    if not ids:
+        pattern = _like(needle)[0]
+        ids.update(
+            session.exec(
+                select(ActorAlias.actor_id).where(alias_col.ilike(pattern, escape="\\"))
+            ).all()
+        )
+        ids.update(session.exec(select(Actor.id).where(name_col.ilike(pattern, escape="\\"))).all())
+    return sorted(i for i in ids if i is not None)
+
+
+def _conditions(*, session: Session, filters: EventFilter) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if filters.start is not None or filters.end is not None:
+        conds.append(_overlap(filters.start, filters.end))
+    if filters.types:
+        conds.append(col(Event.type).in_(filters.types))
+    if filters.actor:
+        ids = actor_ids(session=session, name=filters.actor)
+        if not ids:
+            conds.append(false())
+        else:
+            conds.append(
+                exists().where(
+                    col(EventActor.event_id) == col(Event.id), col(EventActor.actor_id).in_(ids)
+                )
+            )
+    if filters.text:
+        conds.append(_text_match(filters.text))
+    return conds
+
+
+# --- ordering and keyset cursors ----------------------------------------------------------------
+
+_end_day = func.coalesce(col(Event.end), col(Event.start))
+_UNDATED = case((col(Event.start).is_(None), 1), else_=0)
+ORDER = (_UNDATED, col(Event.start), _end_day, col(Event.id))
+
+
+def encode_cursor(view: EventView) -> str:
+    """An opaque token holding the sort key of the last row of a page."""
+    start = view.start.isoformat() if view.start else None
+    end = (view.end or view.start).isoformat() if view.start else None
+    raw = json.dumps([start, end, view.id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[date | None, date | None, int]:
+    """The sort key inside a cursor, or QueryError for anything not made by encode_cursor."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        start, end, ident = json.loads(raw)
+        if not isinstance(ident, int) or isinstance(ident, bool):
+            raise TypeError("id")
+        if (start is None) != (end is None):
+            raise TypeError("dates")
+        if start is None:
+            return None, None, ident
+        return date.fromisoformat(start), date.fromisoformat(end), ident
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise QueryError("invalid cursor (use the next_cursor of a previous page)") from exc
+
+
+def _after(cursor: str) -> ColumnElement[bool]:
+    """Rows strictly after the cursor's key in ORDER."""
+    start, end, ident = decode_cursor(cursor)
+    if start is None:
+        return and_(col(Event.start).is_(None), col(Event.id) > ident)
+    return or_(
+        col(Event.start).is_(None),
+        col(Event.start) > start,
+        and_(col(Event.start) == start, _end_day > end),
+        and_(col(Event.start) == start, _end_day == end, col(Event.id) > ident),
+    )
+
+
+# --- public queries -----------------------------------------------------------------------------
+
+
+def search_events(
+    *,
+    session: Session,
+    filters: EventFilter | None = None,
+    limit: int | None = 100,
+    cursor: str | None = None,
+    with_links: bool = False,
+) -> Page:
+    """One page of events matching `filters`, in ORDER, after `cursor` (None: from the top).
+
+    `limit=None` returns everything (exports); `next_cursor` is set only when more rows exist.
+    """
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+    filters = filters or EventFilter()
+    stmt = select(Event).where(*_conditions(session=session, filters=filters))
+    if cursor:
+        stmt = stmt.where(_after(cursor))
+    stmt = stmt.order_by(*ORDER)
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    rows = list(session.exec(stmt).all())
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if limit is not None else rows
+    views = load_views(session=session, events=rows, with_links=with_links)
+    return Page(views, encode_cursor(views[-1]) if more and views else None)
+
+
+def iter_events(
+    *,
+    session: Session,
+    filters: EventFilter | None = None,
+    batch: int = MAX_LIMIT,
+    with_links: bool = False,
+) -> Iterator[EventView]:
+    """Every matching event in ORDER, fetched page by page so exports stay in flat memory."""
+    cursor: str | None = None
+    while True:
+        page = search_events(
+            session=session, filters=filters, limit=batch, cursor=cursor, with_links=with_links
+        )
+        yield from page.events
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def get_event(*, session: Session, event_id: int) -> EventView | None:
+    """One event with its sources, actors and links, or None."""
+    event = session.get(Event, event_id)
+    if event is None:
+        return None
+    return load_views(session=session, events=[event], with_links=True)[0]
+
+
+def get_events(
+    *, session: Session, event_ids: Iterable[int], with_links: bool = True
+) -> dict[int, EventView]:
+    """Several events by id (unknown ids are left out), keyed by id."""
+    rows: list[Event] = []
+    for chunk in _chunks(list(dict.fromkeys(event_ids))):
+        rows.extend(session.exec(select(Event).where(col(Event.id).in_(chunk))).all())
+    return {v.id: v for v in load_views(session=session, events=rows, with_links=with_links)}
+
+
+def facets(*, session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Event types and actors with their event counts: what the page's filters offer."""
+    types = session.exec(
+        select(Event.type, func.count()).group_by(col(Event.type)).order_by(col(Event.type))
+    ).all()
+    actors = session.exec(
+        select(Actor.name, Actor.kind, func.count())
+        .join(EventActor, col(EventActor.actor_id) == col(Actor.id))
+        .group_by(col(Actor.id), col(Actor.name), col(Actor.kind))
+        .order_by(func.count().desc(), col(Actor.name))
+    ).all()
+    return {
+        "types": [{"type": t, "count": n} for t, n in types],
+        "actors": [{"name": a, "kind": k, "count": n} for a, k, n in actors],
+    }
+
+
+# --- batch loading ---------------------------------------------------------------------------
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for i in range(0, len(ids), IN_CHUNK):
+        yield ids[i : i + IN_CHUNK]
+
+
+def load_views(
+    *, session: Session, events: Sequence[Event], with_links: bool = False
+) -> list[EventView]:
+    """EventViews for `events` (same order) with sources, actors and optionally links,
+    in a constant number of queries per IN_CHUNK events."""
+    ids = [e.id for e in events if e.id is not None]
+    sources: dict[int, list[SourceView]] = {i: [] for i in ids}
+    actors: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+    links: dict[int, list[LinkView]] = {i: [] for i in ids}
+    for chunk in _chunks(ids):
+        _load_sources(session, chunk, sources)
+        _load_actors(session, chunk, actors)
+        if with_links:
+            _load_links(session, chunk, links)
+    views = []
+    for e in events:
+        assert e.id is not None
+        views.append(
+            EventView(
+                id=e.id,
+                start=e.start,
+                end=e.end if e.end is not None else e.start,
+                precision=e.precision,
+                date_inferred=e.date_inferred,
+                type=e.type,
+                modality=e.modality,
+                title=e.title,
+                actors=[name for _, name in sorted(actors[e.id])],
+                sources=sources[e.id],
+                links=links[e.id],
+            )
+        )
+    return views
+
+
+def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[SourceView]]) -> None:
+    rows = session.exec(
+        select(EventSource, col(Article.location), col(Article.title), col(Article.published))
+        .join(Article, col(Article.id) == col(EventSource.article_id))
+        .where(col(EventSource.event_id).in_(chunk))
+        .order_by(
+            col(Article.published),
+            col(Article.id),
+            col(EventSource.sentence_index),
+            col(EventSource.id),
+        )
+    ).all()
+    for src, location, title, published in rows:
+        out[src.event_id].append(
+            SourceView(
+                article=location,
+                article_id=src.article_id,
+                article_title=title,
+                published=published,
+                sentence_index=src.sentence_index,
+                quote=src.quote,
+                time_text=src.time_text,
+                time_value=src.time_value,
+            )
+        )
+
+
+def _load_actors(
+    session: Session, chunk: Sequence[int], out: dict[int, list[tuple[int, str]]]
+) -> None:
+    rows = session.exec(
+        select(EventActor.event_id, EventActor.role, Actor.name)
+        .join(Actor, col(Actor.id) == col(EventActor.actor_id))
+        .where(col(EventActor.event_id).in_(chunk))
+    ).all()
+    for event_id, role, name in rows:
+        out[event_id].append((ROLE_ORDER.get(role, 9), name))
+
+
+def _load_links(session: Session, chunk: Sequence[int], out: dict[int, list[LinkView]]) -> None:
+    rows = session.exec(
+        select(EventLink)
+        .where(or_(col(EventLink.source_id).in_(chunk), col(EventLink.target_id).in_(chunk)))
+        .order_by(col(EventLink.id))
+    ).all()
+    far = {r.target_id for r in rows} | {r.source_id for r in rows}
+    titles: dict[int, str] = {}
+    for part in _chunks(sorted(far)):
+        for ident, title in session.exec(
+            select(col(Event.id), Event.title).where(col(Event.id).in_(part))
+        ):
+            if ident is not None:
+                titles[ident] = title
+    wanted = set(chunk)
+    for link in rows:
+        if link.source_id in wanted:
+            out[link.source_id].append(
+                LinkView(
+                    link.kind,
+                    link.source_id,
+                    link.target_id,
+                    link.target_id,
+                    titles.get(link.target_id, ""),
+                )
+            )
+        if link.target_id in wanted:
+            out[link.target_id].append(
+                LinkView(
+                    link.kind,
+                    link.source_id,
+                    link.target_id,
+                    link.source_id,
+                    titles.get(link.source_id, ""),
+                )
+            )

@@ -1,0 +1,101 @@
+"""Event -> dict: the JSON contract shared by the CLI, the API, the page and the scorer.
+
+The keys in the design's contract (id, start, end, precision, type, modality, title, actors,
+sources[article, published, quote, time_text]) are never removed or renamed; extra keys
+(date_inferred, label, links, ...) may be added. Dates are ISO strings, `end` inclusive.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from timeline.query import EventView, LinkView, SourceView
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def source_to_dict(src: SourceView) -> dict[str, Any]:
+    """One source: the article it is in, that article's date and the verbatim sentence."""
+    return {
+        "article": src.article,
+        "published": _iso(src.published),
+        "quote": src.quote,
+        "time_text": src.time_text,
+        "time_value": src.time_value,
+        "article_title": src.article_title,
+        "sentence_index": src.sentence_index,
+    }
+
+
+def link_to_dict(link: LinkView) -> dict[str, Any]:
+    """A link as "source <kind> target", plus the far end for display."""
+    return {
+        "kind": link.kind,
+        "source": link.source_id,
+        "target": link.target_id,
+        "direction": link.direction,
+        "other_id": link.other_id,
+        "other_title": link.other_title,
+    }
+
+
+def event_to_dict(view: EventView, *, links: bool = False) -> dict[str, Any]:
+    """The contract's event object; `links` adds the event's links (stories, single events)."""
+    out: dict[str, Any] = {
+        "id": view.id,
+        "start": _iso(view.start),
+        "end": _iso(view.end),
+        "precision": view.precision,
+        "date_inferred": view.date_inferred,
+        "label": date_label(view),
+        "type": view.type,
+        "modality": view.modality,
+        "title": view.title,
+        "actors": list(view.actors),
+        "sources": [source_to_dict(s) for s in view.sources],
+    }
+    if links:
+        out["links"] = [link_to_dict(link) for link in view.links]
+    return out
+
+
+def date_label(view: EventView, *, marker: bool = True) -> str:
+    """How a date reads in logs: 2025-04-18, 2025-04-19..20, 2025-W17, 2025-04, 2025, undated.
+
+    Inferred dates (no time expression of their own) get a leading "~" when `marker` is set.
+    """
+    start, end = view.start, view.end or view.start
+    if start is None or end is None:
+        return "undated"
+    if view.precision == "year":
+        text = str(start.year) if start.year == end.year else f"{start.year}..{end.year}"
+    elif view.precision == "month":
+        text = (
+            f"{start:%Y-%m}"
+            if (start.year, start.month) == (end.year, end.month)
+            else (f"{start:%Y-%m}..{end:%Y-%m}")
+        )
+    elif view.precision == "week":
+        year, week, _ = start.isocalendar()
+        text = f"{year}-W{week:02d}"
+        if end.isocalendar()[:2] != (year, week):
+            end_year, end_week, _ = end.isocalendar()
+            text += f"..{end_year}-W{end_week:02d}"
+    elif start == end:
+        text = start.isoformat()
+    elif start.year == end.year and start.month == end.month:
+        text = f"{start.isoformat()}..{end:%d}"
+    elif start.year == end.year:
+        text = f"{start.isoformat()}..{end:%m-%d}"
+    else:
+        text = f"{start.isoformat()}..{end.isoformat()}"
+    return f"~{text}" if marker and view.date_inferred else text
+
+
+def short_article(location: str) -> str:
+    """The article's file name or URL tail: enough to tell sources apart in a log line."""
+    tail = location.rstrip("/").rsplit("/", 1)[-1]
+    return tail or location

@@ -1,0 +1,318 @@
+/* eventline timeline page: plain JS over the JSON API (/events, /stories, /facets).
+   Everything from the API is inserted with textContent, never as HTML. */
+"use strict";
+
+(function () {
+  const $ = (sel) => document.querySelector(sel);
+  const PAGE_SIZE = 200;
+  const state = { cursor: null, lastDay: null, shown: 0 };
+
+  const FAMILY = {
+    CEASEFIRE: "peace", AGREE: "peace", CONSULT: "talk", REQUEST: "talk", APPEAL: "talk",
+    STATEMENT: "say", ACCUSE: "conflict", THREATEN: "conflict", REJECT: "conflict",
+    PROTEST: "conflict", SANCTION: "conflict", ASSAULT: "force", FIGHT: "force", ATTACK: "force",
+  };
+  const PRECISION = { day: "day", week: "week", month: "month", year: "year", unknown: "undated" };
+
+  /* --- small DOM helpers ------------------------------------------------------------------ */
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("data-")) node.setAttribute(key, value);
+      else if (key in node) node[key] = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  async function getJSON(path, params) {
+    const url = new URL(path, document.baseURI);
+    for (const [key, value] of Object.entries(params || {})) {
+      if (value !== null && value !== undefined && value !== "") url.searchParams.set(key, value);
+    }
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const detail = body && body.detail;
+      const message = Array.isArray(detail)
+        ? detail.map((d) => `${(d.loc || []).slice(-1)[0]}: ${d.msg}`).join("; ")
+        : detail || response.statusText;
+      throw new Error(message);
+    }
+    return body;
+  }
+
+  /* --- dates ------------------------------------------------------------------------------ */
+
+  const dayFmt = new Intl.DateTimeFormat("en-GB", {
+    weekday: "short", day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
+  });
+  const monthFmt = new Intl.DateTimeFormat("en-GB", {
+    month: "long", year: "numeric", timeZone: "UTC",
+  });
+  const parseDay = (iso) => new Date(iso + "T00:00:00Z");
+
+  /** The heading of a day group: a readable date plus the ISO label the log uses. */
+  function dayHeading(event) {
+    const label = event.label.replace(/^~/, "");
+    if (!event.start) return { human: "Undated", iso: "", key: "undated" };
+    let human;
+    if (event.precision === "month") human = monthFmt.format(parseDay(event.start));
+    else if (event.precision === "year") human = label;
+    else if (event.precision === "week") human = `Week ${label.split("-W")[1]}, ${label.slice(0, 4)}`;
+    else if (event.start === event.end) human = dayFmt.format(parseDay(event.start));
+    else human = `${dayFmt.format(parseDay(event.start))} – ${dayFmt.format(parseDay(event.end))}`;
+    return { human, iso: label, key: label };
+  }
+
+  /* --- event cards ------------------------------------------------------------------------ */
+
+  function badges(event) {
+    const family = FAMILY[event.type] || "other";
+    return el("div", { class: "badges" },
+      el("span", { class: `badge type fam-${family}`, text: event.type, title: "event type" }),
+      el("span", {
+        class: `badge precision p-${event.precision}`,
+        text: PRECISION[event.precision] || event.precision,
+        title: `date precision: ${event.precision}`,
+      }),
+      event.date_inferred
+        ? el("span", {
+            class: "badge inferred", text: "~ inferred",
+            title: "no time expression of its own: dated from the article",
+          })
+        : null,
+      el("span", { class: "badge modality", text: event.modality, title: "modality" }),
+    );
+  }
+
+  /** The quote with the time expression marked, built from text nodes only. */
+  function quoteWithTime(quote, timeText) {
+    const block = el("blockquote", { class: "quote" });
+    const at = timeText ? quote.indexOf(timeText) : -1;
+    if (at < 0) {
+      block.textContent = quote;
+    } else {
+      block.append(quote.slice(0, at), el("mark", { text: timeText }),
+        quote.slice(at + timeText.length));
+    }
+    return block;
+  }
+
+  function articleName(location) {
+    const tail = location.replace(/\/+$/, "").split("/").pop();
+    return tail || location;
+  }
+
+  function sourcesPanel(event) {
+    const panel = el("div", { class: "details" });
+    const list = el("ul", { class: "sources" });
+    for (const src of event.sources) {
+      const isUrl = /^https?:\/\//.test(src.article);
+      const name = isUrl
+        ? el("a", { href: src.article, text: src.article_title || articleName(src.article),
+                    rel: "noopener noreferrer", target: "_blank" })
+        : el("span", { class: "article", text: articleName(src.article), title: src.article });
+      list.append(el("li", { class: "source" },
+        quoteWithTime(src.quote, src.time_text),
+        el("div", { class: "source-meta" },
+          name,
+          src.published ? el("span", { text: `published ${src.published}` }) : null,
+          src.time_text
+            ? el("span", { class: "timex" }, "time: ", el("q", { text: src.time_text }),
+                src.time_value ? ` → ${src.time_value}` : "")
+            : el("span", { class: "timex none", text: "no time expression" }),
+        )));
+    }
+    panel.append(el("h4", { text: `Sources (${event.sources.length})` }), list);
+    if (event.links && event.links.length) {
+      const links = el("ul", { class: "links" });
+      for (const link of event.links) {
+        const phrase = link.direction === "out"
+          ? [el("span", { class: "link-kind", text: link.kind }), " ", link.other_title]
+          : [link.other_title, " ", el("span", { class: "link-kind", text: link.kind }), " this"];
+        links.append(el("li", {}, ...phrase));
+      }
+      panel.append(el("h4", { text: "Links" }), links);
+    }
+    return panel;
+  }
+
+  function card(event, extra) {
+    const details = sourcesPanel(event);
+    details.hidden = true;
+    const toggle = el("button", {
+      type: "button", class: "event-head", "aria-expanded": "false",
+      title: "show sources",
+    },
+      badges(event),
+      el("span", { class: "title", text: event.title }),
+      el("span", { class: "meta" },
+        event.actors.length ? el("span", { class: "actors", text: event.actors.join(" · ") }) : null,
+        el("span", {
+          class: "count",
+          text: `${event.sources.length} source${event.sources.length === 1 ? "" : "s"}`,
+        }),
+      ),
+    );
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") === "true";
+      toggle.setAttribute("aria-expanded", String(!open));
+      details.hidden = open;
+    });
+    return el("article", {
+      class: "event", "data-id": String(event.id), "data-type": event.type,
+      "data-family": FAMILY[event.type] || "other",
+    }, extra || null, toggle, details);
+  }
+
+  /* --- timeline view ---------------------------------------------------------------------- */
+
+  function filterParams() {
+    const form = new FormData($("#filters"));
+    const params = {};
+    for (const [key, value] of form.entries()) if (String(value).trim()) params[key] = String(value).trim();
+    return params;
+  }
+
+  function appendEvents(events) {
+    const list = $("#timeline");
+    for (const event of events) {
+      const heading = dayHeading(event);
+      if (state.lastDay !== heading.key) {
+        state.lastDay = heading.key;
+        list.append(el("li", { class: "day", "data-day": heading.key },
+          el("h2", { class: "day-label" },
+            el("time", { datetime: event.start || "", text: heading.human }),
+            heading.iso ? el("span", { class: "iso", text: heading.iso }) : null),
+          el("div", { class: "day-events" })));
+      }
+      list.lastElementChild.querySelector(".day-events").append(card(event));
+      state.shown += 1;
+    }
+  }
+
+  async function loadTimeline(more) {
+    const status = $("#status");
+    const params = filterParams();
+    if (!more) {
+      state.cursor = null;
+      state.lastDay = null;
+      state.shown = 0;
+      $("#timeline").replaceChildren();
+      const query = new URLSearchParams(params).toString();
+      history.replaceState(null, "", query ? `?${query}` : location.pathname);
+    }
+    status.textContent = "Loading…";
+    status.classList.remove("error");
+    try {
+      const page = await getJSON("events", { ...params, limit: PAGE_SIZE, cursor: state.cursor });
+      appendEvents(page.events);
+      state.cursor = page.next_cursor;
+      $("#more").hidden = !page.next_cursor;
+      const days = document.querySelectorAll("#timeline .day").length;
+      status.textContent = state.shown
+        ? `${state.shown} event${state.shown === 1 ? "" : "s"} on ${days} date${days === 1 ? "" : "s"}` +
+          (page.next_cursor ? " (more below)" : "")
+        : "No events match these filters.";
+    } catch (error) {
+      status.textContent = `Could not load events: ${error.message}`;
+      status.classList.add("error");
+    }
+  }
+
+  async function loadFacets() {
+    try {
+      const facets = await getJSON("facets");
+      const select = $("#f-type");
+      for (const item of facets.types) {
+        select.append(el("option", { value: item.type, text: `${item.type} (${item.count})` }));
+      }
+      $("#actor-list").replaceChildren(...facets.actors.map((a) => el("option", { value: a.name })));
+      const params = new URLSearchParams(location.search);
+      if (params.get("type")) select.value = params.get("type");
+    } catch (error) {
+      /* the filters still work as free text without the menus */
+    }
+  }
+
+  /* --- story view ------------------------------------------------------------------------- */
+
+  function linkLabel(via, stepOf) {
+    const where = stepOf[via.other_id] ? `step ${stepOf[via.other_id]}` : `#${via.other_id}`;
+    return via.direction === "out"
+      ? [el("span", { class: "link-kind", text: via.kind }), ` ${where}`]
+      : [`${where} `, el("span", { class: "link-kind", text: via.kind }), " this"];
+  }
+
+  async function loadStory(topic) {
+    const status = $("#story-status");
+    const list = $("#story");
+    list.replaceChildren();
+    status.classList.remove("error");
+    status.textContent = "Building story…";
+    try {
+      const story = await getJSON("stories", { q: topic });
+      const stepOf = {};
+      story.events.forEach((e) => { stepOf[e.id] = e.step; });
+      for (const event of story.events) {
+        const heading = dayHeading(event);
+        const connector = event.via
+          ? el("div", { class: "connector" }, "↳ ", ...linkLabel(event.via, stepOf))
+          : el("div", { class: "connector start", text: event.step === 1 ? "start" : "related by topic" });
+        const head = el("div", { class: "step-head" },
+          el("span", { class: "step-no", text: String(event.step) }),
+          el("time", { datetime: event.start || "", text: heading.human }),
+          el("span", { class: "iso", text: event.label }));
+        list.append(el("li", { class: "step" }, connector, card(event, head)));
+      }
+      status.textContent = story.events.length
+        ? `${story.events.length} steps in “${story.query}”`
+        : `No events about “${story.query}”.`;
+    } catch (error) {
+      status.textContent = `Could not build the story: ${error.message}`;
+      status.classList.add("error");
+    }
+  }
+
+  /* --- wiring ----------------------------------------------------------------------------- */
+
+  function showView(name) {
+    for (const tab of document.querySelectorAll("[role=tab]")) {
+      const active = tab.dataset.view === name;
+      tab.setAttribute("aria-selected", String(active));
+      $(`#view-${tab.dataset.view}`).hidden = !active;
+    }
+  }
+
+  function init() {
+    const params = new URLSearchParams(location.search);
+    for (const name of ["from", "to", "actor", "q"]) {
+      const input = $("#filters").elements[name];
+      if (params.get(name)) input.value = params.get(name);
+    }
+    $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadTimeline(false); });
+    $("#filters").addEventListener("reset", () => setTimeout(() => loadTimeline(false), 0));
+    $("#f-type").addEventListener("change", () => loadTimeline(false));
+    $("#more").addEventListener("click", () => loadTimeline(true));
+    $("#story-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      loadStory($("#s-q").value.trim());
+    });
+    for (const tab of document.querySelectorAll("[role=tab]")) {
+      tab.addEventListener("click", () => showView(tab.dataset.view));
+    }
+    loadFacets().then(() => loadTimeline(false));
+  }
+
+  init();
+})();
