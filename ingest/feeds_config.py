@@ -11,7 +11,6 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from timeline.models import Article, Feed, utcnow
+from timeline.models import Article, Feed
 from timeline.store import session_scope
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -135,7 +134,7 @@ def upsert_feeds(engine: Engine, specs: Sequence[FeedSpec], *, default_interval:
         for spec in specs:
             feed = session.exec(select(Feed).where(col(Feed.url) == spec.url)).first()
             if feed is None:
-                feed = Feed(url=spec.url, next_check_at=utcnow())
+                feed = Feed(url=spec.url)  # next_check_at NULL: due now
                 created += 1
             feed.name = spec.name or feed.name
             feed.interval_seconds = spec.interval_seconds or default_interval
@@ -145,7 +144,7 @@ def upsert_feeds(engine: Engine, specs: Sequence[FeedSpec], *, default_interval:
 
 
 def add_feed(engine: Engine, spec: FeedSpec, *, default_interval: int) -> Feed:
-    """A new feed, due now; FeedConfigError if its URL is already there."""
+    """A new feed, due at once (no next_check_at); FeedConfigError if its URL is already there."""
     with session_scope(engine) as session:
         known = session.exec(select(Feed).where(col(Feed.url) == spec.url)).first()
         if known is not None:
@@ -155,7 +154,6 @@ def add_feed(engine: Engine, spec: FeedSpec, *, default_interval: int) -> Feed:
             name=spec.name,
             interval_seconds=spec.interval_seconds or default_interval,
             cron=spec.cron,
-            next_check_at=utcnow(),
         )
         session.add(feed)
         session.flush()
@@ -182,7 +180,7 @@ def remove_feed(engine: Engine, ref: str) -> Feed:
         return feed
 
 
-def set_paused(engine: Engine, ref: str, paused: bool, *, now: datetime | None = None) -> Feed:
+def set_paused(engine: Engine, ref: str, paused: bool) -> Feed:
     """Pause or resume a feed. Resuming also re-enables a feed disabled by errors, clears
     its error count and makes it due now."""
     with session_scope(engine) as session:
@@ -191,7 +189,7 @@ def set_paused(engine: Engine, ref: str, paused: bool, *, now: datetime | None =
         if not paused:
             feed.disabled = False
             feed.error_count = 0
-            feed.next_check_at = now or utcnow()
+            feed.next_check_at = None  # due now
         session.add(feed)
         return feed
 
