@@ -34,6 +34,7 @@ from ingest.temporal.tense import FUTURE, PAST
 Match = re.Match[str]
 # A holiday this close to the DCT is that one, whatever the tense ("the Easter truce").
 HOLIDAY_NEAR_DAYS = 10
+HOLIDAY_REACH_DAYS = 180  # beyond that, the nearest occurrence
 _DECADE_WORDS = {
     "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
     "eighties": 8, "nineties": 9,
@@ -142,10 +143,7 @@ def _month_in_context(month: int, m: Match, ctx: Context, rel: str | None) -> st
 def month_year(m: Match, ctx: Context) -> Resolved | None:
     """'February 2022', 'June last year', 'January nineteen ninety-seven'."""
     month = month_number(m["month"])
-    if m["year"]:
-        year = year_number(m["year"])
-    else:
-        year = _relative_year(m["rel"], ctx.dct)
+    year = year_number(m["year"]) if m["year"] else _relative_year(m["rel"], ctx.dct)
     value = f"{year}-{month:02d}" if year else f"XXXX-{month:02d}"
     return Resolved("DATE", value, period_mod(m["mod"]))
 
@@ -153,15 +151,15 @@ def month_year(m: Match, ctx: Context) -> Resolved | None:
 def month_only(m: Match, ctx: Context) -> Resolved | None:
     """'March', 'last April', 'mid-March', 'early September'."""
     word = m["month"]
-    if word.rstrip(".").lower() in ("may", "mar") and not (m["mod"] or m["rel"]):
-        if ctx.previous_word(m.start()) not in _MONTH_PREPOSITIONS:
-            return None
-    if word.lower() == "march" and not (m["mod"] or m["rel"]):
-        # "March on Washington" / "March" as a verb at a sentence start.
-        nxt = ctx.next_words(m.end(), 1)
-        if nxt and nxt[0] in ("on", "to", "through", "against", "in"):
-            if ctx.previous_word(m.start()) not in _MONTH_PREPOSITIONS:
-                return None
+    bare = not (m["mod"] or m["rel"])
+    after_preposition = ctx.previous_word(m.start()) in _MONTH_PREPOSITIONS
+    if bare and word.rstrip(".").lower() in ("may", "mar") and not after_preposition:
+        return None
+    # "March on Washington": "March" as a verb at a sentence start.
+    nxt = ctx.next_words(m.end(), 1)
+    verb_like = bool(nxt) and nxt[0] in ("on", "to", "through", "against", "in")
+    if bare and word.lower() == "march" and verb_like and not after_preposition:
+        return None
     month = month_number(word)
     return Resolved("DATE", _month_in_context(month, m, ctx, m["rel"]), period_mod(m["mod"]))
 
@@ -181,9 +179,8 @@ def holiday(m: Match, ctx: Context) -> Resolved | None:
         mo, wd, n = NTH_WEEKDAY_HOLIDAYS[name]
         return cal.nth_weekday(year, mo, wd, n)
 
-    if name not in FIXED_HOLIDAYS and name not in EASTER_HOLIDAYS:
-        if name not in NTH_WEEKDAY_HOLIDAYS:
-            return None
+    if not any(name in table for table in (FIXED_HOLIDAYS, EASTER_HOLIDAYS, NTH_WEEKDAY_HOLIDAYS)):
+        return None
     if m["year"]:
         return Resolved("DATE", on(int(m["year"])).isoformat())
     year = _relative_year(m["rel"], ctx.dct) if m["rel"] else None
@@ -198,7 +195,7 @@ def holiday(m: Match, ctx: Context) -> Resolved | None:
     nearest = min(candidates, key=lambda c: abs((c - ctx.dct).days))  # type: ignore[operator]
     if abs((nearest - ctx.dct).days) <= HOLIDAY_NEAR_DAYS:
         return Resolved("DATE", nearest.isoformat())  # the Easter just past or at hand
-    return Resolved("DATE", pick(candidates, ctx.dct, ctx.tense(m)).isoformat())
+    return Resolved("DATE", pick(candidates, ctx.dct, ctx.tense(m), HOLIDAY_REACH_DAYS).isoformat())
 
 
 def _quarter_year(q: int, m: Match, ctx: Context) -> int | None:
@@ -327,10 +324,7 @@ def season(m: Match, ctx: Context) -> Resolved | None:
         year = current[0]
     else:
         tense = ctx.tense(m)
-        if tense == PAST or (rel == "the" and tense != FUTURE):
-            year = max(past)
-        else:
-            year = min(future)
+        year = max(past) if tense == PAST or (rel == "the" and tense != FUTURE) else min(future)
     return Resolved("DATE", f"{year}-{code}", mod)
 
 

@@ -121,7 +121,7 @@ def pick(
 
     Past tense: the latest on or before the anchor; future: the earliest on or after it;
     no tense cue: the one in the anchor's own year, as news style omits the year only for the
-    current one. Fallback: the nearest.
+    current one. Each only within `reach` days; fallback: the nearest.
     """
     if direction < 0:
         past = [c for c in candidates if c <= anchor]
@@ -133,7 +133,7 @@ def pick(
             return min(future)
     else:
         same_year = [c for c in candidates if c.year == anchor.year]
-        if same_year:
+        if same_year and abs((same_year[0] - anchor).days) <= reach:
             return same_year[0]
     return min(candidates, key=lambda c: (abs((c - anchor).days), c > anchor))
 

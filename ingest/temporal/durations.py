@@ -10,7 +10,14 @@ import re
 from fractions import Fraction
 
 from ingest.temporal.context import Context, Resolved, month_number, weekday_number
-from ingest.temporal.lexicon import APPROX_MODS, SEASONS, UNIT_MULTIPLIER, UNIT_PLURALS, UNITS
+from ingest.temporal.lexicon import (
+    APPROX_MODS,
+    SEASONS,
+    UNIT_MULTIPLIER,
+    UNIT_PLURALS,
+    UNITS,
+    VAGUE_QUANTITIES,
+)
 from ingest.temporal.numbers import parse_number
 
 Match = re.Match[str]
@@ -80,21 +87,20 @@ def duration(m: Match, ctx: Context) -> Resolved | None:
     unit = m["unit"]
     num_text = groups.get("num")
     text = m.group(0).lower()
-    if num_text is None:
-        count = None
-    elif num_text.lower() in ("several", "multi"):
+    if num_text is None or num_text.lower() in ("several", "multi"):
         count = None
     else:
         count = parse_number(num_text)
-        if count is None and num_text.lower() not in ("a few", "several", "some", "many", "few"):
-            if "a number of" not in num_text.lower() and "couple" not in num_text.lower():
-                return None
-    article = bool(num_text) and num_text.lower() in ("a", "an")
+        vague = re.sub(r"\s+", " ", num_text.lower()) in VAGUE_QUANTITIES
+        if count is None and not vague:
+            return None
+    article = num_text is not None and num_text.lower() in ("a", "an")
     if article and unit.lower() in ("second", "quarter"):
         return None  # "a second term", "a quarter of the votes"
-    if unit.lower().startswith("quarter") and ctx.next_words(m.end(), 1) == ["of"]:
-        if not groups.get("rel") and count is not None and count <= 3:
-            return None  # "three quarters of the shares"
+    followed_by_of = ctx.next_words(m.end(), 1) == ["of"]
+    fraction = count is not None and count <= 3 and not groups.get("rel")
+    if unit.lower().startswith("quarter") and followed_by_of and fraction:
+        return None  # "three quarters of the shares"
     if ctx.next_words(m.end(), 1) == ["old"]:
         return None  # ages ("52 years old") are not time expressions in TimeML
     if article and _is_rate(ctx, m.start()):

@@ -242,7 +242,8 @@ PATTERNS: list[Pattern] = [
       r"(?P<unit>week|month|year|decade|century|day)\b(?![-–]\w)",
       relative.relative_period, ("unit",)),
     P("relative", "year_end",
-      rf"{_B}(?:the\s+)?(?P<rel>this\s+|last\s+|next\s+)?year(?:[-\s]|['’]s\s+)end\b", relative.year_end, ("unit",)),
+      rf"{_B}(?:the\s+)?(?P<rel>this\s+|last\s+|next\s+)?year(?:[-\s]|['’]s\s+)end\b",
+      relative.year_end, ("unit",)),
     P("relative", "year_ago_adj",
       r"\b(?:the\s+)?(?P<which>year-ago|year-earlier)\s+(?P<n>nine|six|three|\d+)\s+months\b"
       r"|\b(?P<which2>year-ago|year-earlier)(?=\s)",

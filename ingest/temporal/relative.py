@@ -257,9 +257,9 @@ def reference(m: Match, ctx: Context) -> Resolved | None:
     """now / currently (PRESENT_REF), recently / the past (PAST_REF), the future / soon
     (FUTURE_REF), 'recent months' (a vague duration)."""
     word = _norm(m["word"])
-    if word == "soon":
-        if ctx.previous_word(m.start()) == "as" or ctx.next_words(m.end(), 1) == ["as"]:
-            return None
+    as_soon_as = ctx.previous_word(m.start()) == "as" or ctx.next_words(m.end(), 1) == ["as"]
+    if word == "soon" and as_soon_as:
+        return None  # the conjunction "as soon as"
     if word == "current" and ctx.previous_word(m.start()) == "then":
         return Resolved("DATE", "PAST_REF")
     if word in ("now", "current") and ctx.next_words(m.end(), 1) in (["-"], ["defunct"]):

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime
 
+from ingest.temporal.anchors import anchor_starts
 from ingest.temporal.calendar import value_span
 from ingest.temporal.context import Context, Resolved
 from ingest.temporal.model import Timex
-from ingest.temporal.anchors import anchor_starts
 from ingest.temporal.patterns import TRIGGERS
 
 Candidate = tuple[int, int, int, Resolved]

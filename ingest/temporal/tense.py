@@ -51,9 +51,9 @@ def _cue(words: list[str], i: int) -> int:
         return PAST if w == "set" and nxt not in ("to", "for") else UNKNOWN
     if w in FUTURE_CUES:
         return FUTURE
-    if w == "to" and nxt and nxt[0].islower() and nxt not in _NOT_VERB_AFTER_TO:
-        if not nxt.endswith(("ing", "s")) or nxt.endswith("ss"):
-            return FUTURE
+    verb_like = nxt[:1].islower() and (not nxt.endswith(("ing", "s")) or nxt.endswith("ss"))
+    if w == "to" and verb_like and nxt not in _NOT_VERB_AFTER_TO:
+        return FUTURE
     is_past_form = w in IRREGULAR_PAST or (
         len(w) > 4 and w.endswith("ed") and w not in NOT_PAST_ED and word[0].islower()
     )
