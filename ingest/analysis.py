@@ -15,7 +15,7 @@ from ingest.clean import body_text, headline
 from ingest.dates import find_dct
 from ingest.events import ArticleState, Candidate, SentenceAnalyser
 from ingest.lexicon import load_lexicon
-from ingest.nlp import entity_finder
+from ingest.nlp import Annotation, annotator
 from ingest.sentences import split_sentences
 from ingest.temporal import Timex, tag
 
@@ -41,17 +41,14 @@ def analyse(article: ArticleInput, *, use_spacy: bool = True) -> AnalysedArticle
     sentences = split_sentences(body)
     timexes = tag(body, dct)
     lex = load_lexicon()
-    entities: list[list[tuple[int, int, str]] | None] = [None] * len(sentences)
-    finder = entity_finder() if use_spacy else None
-    if finder is not None:
-        # The NER model is most of the cost: run it only where an event can be found.
-        wanted = [i for i, s in enumerate(sentences) if lex.may_trigger(s.text)]
-        for i, ents in zip(wanted, finder([sentences[i].text for i in wanted]), strict=True):
-            entities[i] = ents
+    annotate = annotator() if use_spacy else None
+    annotations: list[Annotation | None] = (
+        list(annotate([s.text for s in sentences])) if annotate else [None] * len(sentences)
+    )
     state = ArticleState(dct=dct, actors=ArticleActors.new())
     analyser = SentenceAnalyser(lex, state)
     position = 0
-    for sentence, sentence_entities in zip(sentences, entities, strict=True):
+    for sentence, notes in zip(sentences, annotations, strict=True):
         end = sentence.start + len(sentence.text)
         while position < len(timexes) and timexes[position].end <= sentence.start:
             position += 1
@@ -61,7 +58,7 @@ def analyse(article: ArticleInput, *, use_spacy: bool = True) -> AnalysedArticle
                 break
             if t.begin >= sentence.start and t.end <= end:
                 inside.append(_shift(t, -sentence.start))
-        analyser.analyse(sentence.index, sentence.text, inside, sentence_entities)
+        analyser.analyse(sentence.index, sentence.text, inside, notes)
     return AnalysedArticle(
         article, article.title or headline(article.text), body, dct, dct_source, state.candidates
     )

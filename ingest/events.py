@@ -21,6 +21,7 @@ from datetime import date
 
 from ingest.actors import ArticleActors, Mention
 from ingest.lexicon import Lexicon, Trigger
+from ingest.nlp import Annotation
 from ingest.temporal import Timex
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*|\d[\d,.:]*|[^\w\s]")
@@ -88,6 +89,14 @@ NP_STOP = frozenset(
         "or",
         "but",
     }
+)
+FINITE = frozenset({"VBD", "VBZ", "VBP"})
+# Verbs that carry no happening of their own (copulas, auxiliaries, light verbs).
+NON_EVENT_VERBS = frozenset(
+    """is are was were be been being am has have had do does did seem seems seemed remain
+    remains remained appear appears appeared become becomes became include includes included
+    continue continues continued expect expects expected need needs needed want wants wanted
+    hope hopes hoped believe believes believed think thinks thought know knows knew""".split()
 )
 AUXILIARIES = frozenset({"is", "was", "were", "are", "be", "been", "being", "has", "have", "had"})
 # Words after which the rest of the sentence is another clause, not the reported content.
@@ -244,13 +253,14 @@ class SentenceAnalyser:
     def __init__(self, lex: Lexicon, state: ArticleState) -> None:
         self.lex = lex
         self.state = state
+        self.tags: dict[int, str] = {}
 
     def analyse(
         self,
         index: int,
         text: str,
         timexes: list[Timex],
-        entities: list[tuple[int, int, str]] | None = None,
+        annotation: Annotation | None = None,
     ) -> list[Candidate]:
         """Candidates of one sentence, appended to the article state; returns the new ones."""
         if text.rstrip("”\"' ").endswith("?"):
@@ -258,13 +268,14 @@ class SentenceAnalyser:
         tokens = tokenize(text)
         if len(tokens) < 4:
             return []
-        mentions = self.state.actors.find(text, entities)
+        self.tags = annotation.tags if annotation is not None else {}
+        mentions = self.state.actors.find(text, annotation.entities if annotation else None)
         blocked = [(t.begin, t.end) for t in timexes] + [(m.start, m.end) for m in mentions]
         hits = find_triggers(tokens, self.lex, blocked)
-        if not hits:
-            return []
         dated = [t for t in timexes if t.span_start is not None and t.type in {"DATE", "TIME"}]
-        main = self._main_trigger(tokens, hits)
+        if not hits and not dated:
+            return []
+        main = self._main_trigger(tokens, hits) or self._dated_action(tokens, mentions, dated)
         boundary = self._content_end(tokens, main.last + 1 if main else 0)
         first_new = len(self.state.candidates)
         claimed_timexes: set[int] = set()
@@ -315,18 +326,47 @@ class SentenceAnalyser:
         discuss"), not a participle modifying a noun ("territories claimed by Moscow"), not a
         participial add-on (", saying ...")."""
         for hit in hits:
-            if hit.trigger.pos == "noun" or self._infinitive(tokens, hit.first):
+            if self._infinitive(tokens, hit.first):
                 continue
-            if hit.trigger.pos == "verb" and (
+            tag = self.tags.get(tokens[hit.first].start, "")
+            if hit.trigger.pos == "noun" and not (tag in FINITE or tag == "VB"):
+                continue  # a noun trigger counts as a verb only when tagged as one ("will visit")
+            if tag.startswith("NN"):
+                continue  # "state television", "in remarks"
+            if hit.trigger.pos != "phrase" and (
                 self._passive_modifier(tokens, hit.first)
                 or self._participle_clause(tokens, hit.first)
-                or self._bare_noun_like(tokens, hit)
+                or (not tag and self._bare_noun_like(tokens, hit))
             ):
                 continue
             return hit
         for hit in hits:  # only a participle reports anything: "..., suggesting that ..."
             if hit.trigger.type == "REPORT" and self._participle_clause(tokens, hit.first):
                 return hit
+        return None
+
+    def _dated_action(
+        self, tokens: list[Token], mentions: list[Mention], dated: list[Timex]
+    ) -> Hit | None:
+        """A verb the lexicon does not know still reports a happening when an actor does it
+        at a stated time ("The central bank raised rates on Wednesday"): the first finite
+        verb after an actor, in a sentence with a dated expression. Needs part-of-speech tags
+        (or an unambiguous past form) so that nouns are never taken for verbs."""
+        if not dated or not mentions:
+            return None
+        first_actor = mentions[0].end
+        for i, tok in enumerate(tokens):
+            if tok.start < first_actor or tok.lower in NON_EVENT_VERBS:
+                continue
+            if tok.text in {"“", '"', ":"}:
+                return None  # quoted speech without a reporting verb is not datable here
+            tag = self.tags.get(tok.start, "")
+            finite = tag in FINITE if self.tags else tok.lower.endswith("ed") and len(tok.lower) > 4
+            passive = tag == "VBN" and i > 0 and tokens[i - 1].lower in AUXILIARIES
+            if (finite or passive) and not self._negated(tokens, i):
+                if i > 0 and tokens[i - 1].lower in HYPOTHETICAL:
+                    return None
+                return Hit(i, i, Trigger(self.lex.fallback_type, "verb", tok.lower))
         return None
 
     def _add_main(
@@ -345,8 +385,16 @@ class SentenceAnalyser:
         agents = self._agents(tokens, main, mentions, text)
         if not agents:
             return
+        if main.trigger.type == self.lex.fallback_type and not self._main_timex(
+            tokens, main, boundary, [t for t in dated if id(t) not in claimed], text
+        ):
+            return  # an unknown verb is an event only with a date of its own
         content_hits = [
-            h for h in hits if main.last < h.first <= boundary and h.trigger.type != "REPORT"
+            h
+            for h in hits
+            if main.last < h.first <= boundary
+            and h.trigger.type != "REPORT"
+            and self._noun_or_verb(tokens, h)
         ]
         content = content_hits[0] if content_hits else None
         free = [t for t in dated if id(t) not in claimed]
@@ -503,7 +551,13 @@ class SentenceAnalyser:
                 best = t  # the nearest one before the trigger
             elif t.begin >= trigger_end:
                 gap = text[trigger_end : t.begin]
-                if len(gap.split()) <= 2 and not re.search(r"\bthat\b|[“\"]", gap):
+                if re.search(r"\bthat\b|[“\"]", gap):
+                    continue
+                # "said on Monday": right after a reporting verb; an action's clause may run on
+                # ("raised its key rate by a quarter point on Wednesday").
+                if len(gap.split()) <= 2 or (
+                    main.trigger.type != "REPORT" and t.begin <= tokens[boundary].end
+                ):
                     return t
         return best
 
@@ -629,6 +683,11 @@ class SentenceAnalyser:
     @staticmethod
     def _infinitive(tokens: list[Token], first: int) -> bool:
         return first > 0 and tokens[first - 1].lower == "to"
+
+    def _noun_or_verb(self, tokens: list[Token], hit: Hit) -> bool:
+        """With tags, a trigger word used as an adjective ("open to talks") does not count."""
+        tag = self.tags.get(tokens[hit.first].start, "")
+        return not tag or tag.startswith(("NN", "VB"))
 
     @staticmethod
     def _passive_modifier(tokens: list[Token], first: int) -> bool:

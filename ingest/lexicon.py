@@ -6,14 +6,12 @@ file; this module only turns it into dictionaries keyed by lower-cased word form
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +32,11 @@ class Lexicon:
     phrases: dict[tuple[str, ...], Trigger] = field(default_factory=dict)
     families: dict[str, str] = field(default_factory=dict)
     statement_type: str = "STATEMENT"
+    fallback_type: str = "OTHER"
     max_phrase: int = 1
-    phrase_starts: frozenset[str] = frozenset()
 
     def family(self, event_type: str) -> str:
         return self.families.get(event_type, event_type.lower())
-
-    def may_trigger(self, sentence: str) -> bool:
-        """Cheap pre-check: does any word of the sentence start a trigger?"""
-        for word in _WORD.findall(sentence.lower().replace("’", "'")):
-            if word in self.words or word in self.phrase_starts:
-                return True
-        return False
 
 
 def inflections(verb: str, irregular: dict[str, str]) -> set[str]:
@@ -78,6 +69,9 @@ def load_lexicon(path: Path = DATA / "event_types.toml") -> Lexicon:
     irregular: dict[str, str] = data.get("irregular", {})
     lex = Lexicon(statement_type=data.get("statement", {}).get("type", "STATEMENT"))
     lex.families[lex.statement_type] = data.get("statement", {}).get("family", "statement")
+    fallback = data.get("fallback", {})
+    lex.fallback_type = fallback.get("type", "OTHER")
+    lex.families[lex.fallback_type] = fallback.get("family", "other")
     for modality, verbs in data.get("reporting", {}).items():
         for verb in verbs:
             for form in inflections(verb, irregular):
@@ -96,5 +90,4 @@ def load_lexicon(path: Path = DATA / "event_types.toml") -> Lexicon:
         for phrase in spec.get("phrases", []):
             lex.phrases[tuple(phrase.lower().split())] = Trigger(event_type, "phrase", phrase)
     lex.max_phrase = max((len(p) for p in lex.phrases), default=1)
-    lex.phrase_starts = frozenset(p[0] for p in lex.phrases)
     return lex
