@@ -26,7 +26,7 @@ from ingest.dates import parse_date
 # Bozo conditions feedparser recovers from fully (as lemon24/reader does): a charset that
 # turned out wrong but decoded with a fallback, and a feed served as text/plain or similar.
 SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
-# An entry whose own content has at least this many words is taken as the full article;
+# An entry whose own content (or summary) has at least this many words is taken as the full article;
 # a shorter one (a teaser) means fetching the linked page.
 FULL_TEXT_WORDS = 120
 _PERIOD_SECONDS = {"hourly": 3600, "daily": 86400, "weekly": 604800, "monthly": 2592000}
@@ -111,8 +111,9 @@ def _entry(entry: Mapping[str, Any], feed_url: str) -> FeedEntry:
         link = ident
     title = html_to_text(str(entry.get("title") or "")) or None
     contents = [c.get("value", "") for c in entry.get("content", []) if c.get("value")]
-    full = max((html_to_text(c) for c in contents), key=len, default="")
     summary = html_to_text(str(entry.get("summary") or "")) or None
+    # Many RSS feeds put the whole story in <description>: a long summary counts as text.
+    full = max([*(html_to_text(c) for c in contents), summary or ""], key=len)
     location = link or f"{feed_url}#{ident or _digest(title or full or summary or '')}"
     return FeedEntry(
         location=location,
