@@ -1,0 +1,145 @@
+"""Temporal tagger benchmark: eventline vs dateparser on TimeBank, speed, memory and scores.
+
+    .venv/bin/python bench/temporal.py [--limit N] [--timebank DIR] [--scorer PATH]
+
+Tags every TimeBank document with `ingest.temporal.tag` and with
+`dateparser.search.search_dates(text, languages=["en"], settings={"RELATIVE_BASE": dct})`,
+prints words/s for both and their ratio, the peak memory of the eventline pass (tracemalloc,
+measured in a separate pass so it does not slow the timed one) and the process's max RSS, and
+scores both prediction sets with the shared TempEval-3 style scorer. Figures only: no asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import json
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from ingest.temporal.jsonl import parse_dct, predict  # noqa: E402
+
+DEFAULT_TIMEBANK = Path("/work/shared/data/timebank")
+DEFAULT_SCORER = Path("/work/shared/eval/timex_score.py")
+
+Doc = tuple[str, datetime.date | None, str]
+
+
+def load_scorer(path: Path) -> ModuleType:
+    """The shared scorer, imported from its file (it is not a package)."""
+    spec = importlib.util.spec_from_file_location("timex_score", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"Error: cannot load the scorer {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def eventline_predictions(docs: list[Doc]) -> list[dict[str, Any]]:
+    """One prediction record per document, through the same code path as the CLI."""
+    return [
+        predict({"doc": doc, "dct": dct.isoformat() if dct else None, "text": text})
+        for doc, dct, text in docs
+    ]
+
+
+def dateparser_predictions(docs: list[Doc]) -> list[dict[str, Any]]:
+    """search_dates hits turned into offsets (searched left to right) and day values."""
+    from dateparser.search import search_dates
+
+    out = []
+    for doc, dct, text in docs:
+        settings: dict[str, Any] = {}
+        if dct is not None:
+            settings["RELATIVE_BASE"] = datetime.datetime.combine(dct, datetime.time())
+        found = search_dates(text, languages=["en"], settings=settings) or []
+        timexes, cursor = [], 0
+        for substring, when in found:
+            begin = text.find(substring, cursor)
+            if begin < 0:
+                begin = text.find(substring)
+            if begin < 0:
+                continue
+            cursor = begin + len(substring)
+            timexes.append(
+                {"begin": begin, "end": cursor, "type": "DATE", "value": when.date().isoformat()}
+            )
+        out.append({"doc": doc, "timexes": timexes})
+    return out
+
+
+def timed(fn: Any, docs: list[Doc]) -> tuple[list[dict[str, Any]], float]:
+    start = time.perf_counter()
+    result = fn(docs)
+    return result, time.perf_counter() - start
+
+
+def score(scorer: ModuleType, timebank: Path, preds: list[dict[str, Any]], docs: list[Doc]):
+    """Scorer figures over the benchmarked documents only (others would count as misses)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tb = Path(tmp) / "tb"
+        tb.mkdir()
+        for doc, _, _ in docs:
+            (tb / f"{doc}.tml").symlink_to(timebank / f"{doc}.tml")
+        pred_path = Path(tmp) / "pred.jsonl"
+        pred_path.write_text("".join(json.dumps(p) + "\n" for p in preds), encoding="utf-8")
+        result, _ = scorer.score(str(tb), str(pred_path))
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
+    ap.add_argument("--timebank", type=Path, default=DEFAULT_TIMEBANK)
+    ap.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
+    ap.add_argument("--skip-dateparser", action="store_true", help="eventline figures only")
+    args = ap.parse_args()
+
+    scorer = load_scorer(args.scorer)
+    docs: list[Doc] = [
+        (doc, parse_dct(dct), text) for doc, dct, text, _ in scorer.documents(str(args.timebank))
+    ][: args.limit]
+    words = sum(len(text.split()) for _, _, text in docs)
+    print(f"TimeBank: {len(docs)} documents, {words} words")
+
+    eventline_predictions(docs[:3])  # warm-up: regex compilation, imports
+    ev_preds, ev_secs = timed(eventline_predictions, docs)
+    tracemalloc.start()
+    eventline_predictions(docs)
+    _, ev_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    rows = [("eventline", ev_preds, ev_secs)]
+    if not args.skip_dateparser:
+        dateparser_predictions(docs[:1])  # warm-up: dateparser loads its language data lazily
+        dp_preds, dp_secs = timed(dateparser_predictions, docs)
+        rows.append(("dateparser", dp_preds, dp_secs))
+
+    print(f"\n{'tagger':<11} {'words/s':>10} {'strict F1':>9} {'relax F1':>9} {'type acc':>9}"
+          f" {'value F1':>9}")  # fmt: skip
+    for name, preds, secs in rows:
+        r = score(scorer, args.timebank, preds, docs)
+        print(
+            f"{name:<11} {words / secs:>10,.0f} {r['strict']['f1']:>9.3f} "
+            f"{r['relaxed']['f1']:>9.3f} {r['type_accuracy']:>9.3f} {r['value']['f1']:>9.3f}"
+        )
+    if len(rows) == 2:
+        print(f"\nspeed ratio eventline / dateparser: {rows[1][2] / rows[0][2]:.1f}x")
+    print(f"eventline peak traced memory while tagging: {ev_peak / 2**20:.1f} MiB")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process max RSS (both taggers loaded): {rss:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

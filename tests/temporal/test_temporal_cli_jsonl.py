@@ -1,0 +1,86 @@
+"""`eventline timex` and the shared JSONL conversion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from ingest.temporal.jsonl import JsonlError, predict, read_records, tag_jsonl
+from timeline.cli import timex as timex_cli
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+    timex_cli.register(app)
+
+    @app.command("noop")
+    def noop() -> None:  # a second command keeps typer in multi-command mode
+        """Nothing."""
+
+    return app
+
+
+def test_text_table(app: typer.Typer) -> None:
+    result = CliRunner().invoke(
+        app, ["timex", "Putin said on Friday he will go on Wednesday.", "--dct", "2025-04-21"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2025-04-18" in result.output and "2025-04-23" in result.output
+
+
+def test_bad_dct_is_a_clear_error(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["timex", "on Friday", "--dct", "21/04/2025"])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "--dct" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_jsonl_round_trip(app: typer.Typer, tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    rows = [
+        {"doc": "a", "dct": "2025-04-21", "text": "It ended on Friday."},
+        {"doc": "b", "dct": None, "text": "Prices fell in 1998."},
+    ]
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["timex", "--jsonl", str(src), str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == {
+        "doc": "a",
+        "timexes": [{"begin": 12, "end": 18, "type": "DATE", "value": "2025-04-18"}],
+    }
+    assert lines[1]["timexes"][0]["value"] == "1998"
+
+
+def test_unreadable_file_is_a_clear_error(app: typer.Typer, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["timex", "--jsonl", str(tmp_path / "missing.jsonl"), str(tmp_path / "o.jsonl")]
+    )
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "Traceback" not in result.output
+
+
+def test_bad_line_is_a_clear_error(app: typer.Typer, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"doc": "a", "dct": "2025-04-21", "text": "x"}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["timex", "--jsonl", str(src), str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert "line 2" in result.output
+
+
+def test_library_errors() -> None:
+    with pytest.raises(JsonlError):
+        predict({"doc": "x", "dct": "yesterday", "text": "a"})
+    with pytest.raises(JsonlError):
+        list(read_records(["[1, 2]"]))
+
+
+def test_tag_jsonl_counts(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(json.dumps({"doc": 1, "dct": "1998-01-08", "text": "now"}) + "\n\n")
+    assert tag_jsonl(src, out) == 1

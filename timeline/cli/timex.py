@@ -1,0 +1,81 @@
+"""`eventline timex TEXT --dct D | --jsonl IN OUT`: the temporal tagger on its own.
+
+The tagger lives in `ingest.temporal`; it is imported inside the command because the timeline
+package never imports ingest at module level.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from timeline.cli.common import err_console, fail
+
+console = Console()
+
+
+def _parse_dct(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--dct {value!r} is not a valid date (expected YYYY-MM-DD)")
+
+
+def timex(
+    text: str | None = typer.Argument(None, help="The text to tag."),
+    dct: str | None = typer.Option(
+        None,
+        "--dct",
+        help="Document creation date (YYYY-MM-DD) that relative expressions resolve against; "
+        "without it they stay unresolved.",
+    ),
+    jsonl: tuple[Path, Path] | None = typer.Option(
+        None,
+        "--jsonl",
+        help="Tag a scorer export file IN ({doc, dct, text} per line) into OUT "
+        "({doc, timexes} per line).",
+        metavar="IN OUT",
+    ),
+) -> None:
+    """Find and resolve the time expressions (TIMEX3) of TEXT, or of every line of a JSONL file."""
+    from ingest.temporal import tag
+    from ingest.temporal.jsonl import JsonlError, tag_jsonl
+
+    day = _parse_dct(dct)
+    if jsonl is not None:
+        if text is not None:
+            fail("give either TEXT or --jsonl IN OUT, not both")
+        src, out = jsonl
+        try:
+            count = tag_jsonl(src, out)
+        except JsonlError as exc:
+            fail(f"{src}: {exc}")
+        except OSError as exc:
+            fail(f"cannot read {src} or write {out}: {exc.strerror or exc}")
+        err_console.print(f"{count} documents tagged into {out}", highlight=False)
+        return
+    if text is None:
+        fail("give TEXT to tag (with --dct YYYY-MM-DD), or --jsonl IN OUT")
+    table = Table(title=f"Time expressions (DCT {day.isoformat() if day else 'unknown'})")
+    for column in ("text", "type", "value", "span", "mod"):
+        table.add_column(column)
+    for t in tag(text, day):
+        if t.span_start is None:
+            span = "-"
+        elif t.span_start == t.span_end:
+            span = t.span_start.isoformat()
+        else:
+            span = f"{t.span_start.isoformat()} .. {t.span_end.isoformat() if t.span_end else ''}"
+        table.add_row(t.text, t.type, t.value, span, t.mod or "")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `timex` command to the main app."""
+    app.command("timex")(timex)
