@@ -91,8 +91,8 @@ def expand(*, session: Session, seeds: Iterable[int], hops: int, max_events: int
 def chain(views: Iterable[EventView], *, seeds: set[int] | None = None) -> list[StoryStep]:
     """Order events so every link target precedes its source; ties by (start, end, id).
 
-    Kahn's algorithm with a heap on the date key. A cycle (which ingest should never make) is
-    broken at its earliest event rather than dropping anything.
+    Kahn's algorithm with a heap on the date key. Links inside a cycle (which ingest should
+    never make) are ignored, so such events fall back to date order instead of being dropped.
     """
     by_id = {v.id: v for v in views}
     before: dict[int, set[int]] = {i: set() for i in by_id}  # event -> events it must follow
@@ -101,24 +101,21 @@ def chain(views: Iterable[EventView], *, seeds: set[int] | None = None) -> list[
             ends = (link.source_id, link.target_id)
             if all(e in by_id for e in ends) and link.source_id != link.target_id:
                 before[link.source_id].add(link.target_id)
-    waiting = {i: set(b) for i, b in before.items()}
-    ready = [(by_id[i].sort_key, i) for i, b in waiting.items() if not b]
+    for source, targets in before.items():
+        for target in list(targets):
+            if _reaches(before, target, source):
+                targets.discard(target)
+                before[target].discard(source)
+    ready = [(by_id[i].sort_key, i) for i, b in before.items() if not b]
     heapq.heapify(ready)
     placed: list[int] = []
-    done: set[int] = set()
-    while len(placed) < len(by_id):
-        if not ready:  # a cycle: release its earliest member
-            rest = min((by_id[i].sort_key, i) for i in by_id if i not in done)
-            heapq.heappush(ready, rest)
+    while ready:
         _, ident = heapq.heappop(ready)
-        if ident in done:
-            continue
-        done.add(ident)
         placed.append(ident)
-        for other, deps in waiting.items():
+        for other, deps in before.items():
             if ident in deps:
                 deps.discard(ident)
-                if not deps and other not in done:
+                if not deps:
                     heapq.heappush(ready, (by_id[other].sort_key, other))
     steps = []
     position = {ident: n for n, ident in enumerate(placed)}
@@ -126,6 +123,19 @@ def chain(views: Iterable[EventView], *, seeds: set[int] | None = None) -> list[
         view = by_id[ident]
         steps.append(StoryStep(view, _via(view, position), ident in (seeds or set())))
     return steps
+
+
+def _reaches(before: dict[int, set[int]], start: int, goal: int) -> bool:
+    """Whether `goal` is reachable from `start` along "must follow" edges."""
+    stack, seen = [start], {start}
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for nxt in before[node] - seen:
+            seen.add(nxt)
+            stack.append(nxt)
+    return False
 
 
 def _via(view: EventView, position: dict[int, int]) -> LinkView | None:
