@@ -131,10 +131,11 @@ def _month_in_context(month: int, m: Match, ctx: Context, rel: str | None) -> st
     y = ctx.dct.year
     if rel in ("this", "current"):
         return f"{y}-{month:02d}"
+    # "last February" written in March means a year ago: last month would be "last month".
     if rel in ("last", "past", "previous", "this past"):
-        return f"{y if month < ctx.dct.month else y - 1}-{month:02d}"
+        return f"{y if month < ctx.dct.month - 1 else y - 1}-{month:02d}"
     if rel in ("next", "coming", "following", "this coming"):
-        return f"{y if month > ctx.dct.month else y + 1}-{month:02d}"
+        return f"{y if month > ctx.dct.month + 1 else y + 1}-{month:02d}"
     candidates = [date(yy, month, 1) for yy in (y - 1, y, y + 1)]
     chosen = pick(candidates, ctx.dct.replace(day=1), ctx.tense(m))
     return f"{chosen.year}-{month:02d}"
@@ -223,7 +224,7 @@ def quarter(m: Match, ctx: Context) -> Resolved | None:
         return Resolved("DATE", f"XXXX-Q{q}")
     if m["ago"]:
         return Resolved("DATE", f"{year - 1}-Q{q}")  # "the year-ago third quarter"
-    ctx.note_quarter(year, q, m.start())
+    ctx.note_quarter(year, q, m.start(), reported=ctx.tense(m) == PAST)
     return Resolved("DATE", f"{year}-Q{q}")
 
 

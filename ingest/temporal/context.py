@@ -57,11 +57,13 @@ class Context:
             :n
         ]
 
-    def note_quarter(self, year: int, quarter: int, at: int) -> None:
+    def note_quarter(self, year: int, quarter: int, at: int, reported: bool = False) -> None:
         """Remember an explicitly mentioned quarter for later anaphora - only one already over
         at the DCT: "a year ago" and "the latest quarter" compare reported results, not the
-        forecast "fourth-quarter charge"."""
-        if self.dct is not None and (year, quarter) >= (self.dct.year, (self.dct.month + 2) // 3):
+        forecast "fourth-quarter charge" (unless reported in the past tense: fiscal quarters)."""
+        dct = self.dct
+        unfinished = dct is not None and (year, quarter) >= (dct.year, (dct.month + 2) // 3)
+        if unfinished and not reported:
             return
         self.last_quarter = (year, quarter)
         self.last_quarter_at = at

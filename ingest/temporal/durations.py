@@ -109,6 +109,9 @@ def duration(m: Match, ctx: Context) -> Resolved | None:
         count += Fraction(1, 2)
     if count is not None and count == 0:
         return None
+    rel = (groups.get("rel") or "").lower()
+    if count is None and rel in ("past", "last", "previous") and "the" in text.split()[:2]:
+        return Resolved("DATE", "PAST_REF")  # "the past several quarters": TimeBank's reading
     mod = APPROX_MODS.get(re.sub(r"\s+", " ", (groups.get("approx") or "").lower()))
     return Resolved("DURATION", duration_value(count, unit), mod)
 

@@ -80,11 +80,15 @@ def tense_at(text: str, begin: int, end: int) -> int:
     cut = max((i for i, w in enumerate(before) if w in _BOUNDARY), default=-1)
     before = before[cut + 1 :]
     nearest = UNKNOWN
+    nearest_at = -1
     for i in range(len(before) - 1, -1, -1):
         if before[i].lower() in _STRONG_FUTURE:
             return FUTURE
         if nearest == UNKNOWN:
             nearest = _cue(before, i)
+            nearest_at = i
+    if nearest == FUTURE and "had" in (w.lower() for w in before[max(0, nearest_at - 3) :]):
+        return PAST  # past perfect: "had been scheduled to expire Friday"
     if nearest != UNKNOWN:
         return nearest
     after = _WORD.findall(text, end, min(len(text), end + _WINDOW))
