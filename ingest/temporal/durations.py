@@ -148,7 +148,7 @@ def set_adverb(m: Match, ctx: Context) -> Resolved | None:
 
 def _is_rate(ctx: Context, begin: int) -> bool:
     """Is 'a year' at `begin` the 'per' of a rate ('$2 million a year', '700 seats a week')?"""
-    prev = ctx.previous_word(begin)
+    prev = ctx.previous_word(begin).lstrip("$#€£")
     if prev in _RATE_WORDS or prev[:1].isdigit() or prev.endswith("%"):
         return True
     return (
@@ -162,6 +162,7 @@ def _is_rate(ctx: Context, begin: int) -> bool:
 def set_rate(m: Match, ctx: Context) -> Resolved | None:
     """'twice a week', 'three times a year', 'per year'. A bare rate ('$33 million a year')
     is left untagged, as TimeBank does."""
-    if m["times"] or m["art"].lower() == "per":
+    per = m["art"].lower() == "per" and m["unit"].lower() in ("day", "week", "month", "year")
+    if m["times"] or per:
         return Resolved("SET", duration_value(Fraction(1), m["unit"]))
     return None

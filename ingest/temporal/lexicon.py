@@ -39,7 +39,8 @@ TENS = {
 }  # fmt: skip
 SCALES = {"hundred": 100, "thousand": 1000}
 # Quantities that behave like numbers in "a couple of years", "a dozen days".
-NUMBER_PHRASES = {"a couple of": 2, "a couple": 2, "a dozen": 12, "dozen": 12, "half a dozen": 6}
+NUMBER_PHRASES = {"a couple of": 2, "couple of": 2, "a couple": 2, "a dozen": 12, "dozen": 12,
+                  "half a dozen": 6}  # fmt: skip
 ARTICLE_ONE = {"a": 1, "an": 1}
 # Vague quantities: "several years" is a duration with an unknown count (PXY).
 VAGUE_QUANTITIES = ("a few", "several", "a number of", "many", "few", "some")
@@ -170,7 +171,7 @@ def _anchor_table() -> dict[str, tuple[str, ...]]:
     add("clock", ["noon", "midnight"])
     add(
         "ref",
-        "now nowadays currently current recently recent lately formerly previously "
+        "now nowadays currently current recently recent lately formerly previously later "
         "past future soon term".split(),
     )
     add("season", SEASONS)

@@ -30,6 +30,7 @@ def parse_number(text: str) -> Fraction | None:
     s = text.lower().strip().replace(",", "")
     if s in VAGUE_QUANTITIES:
         return None
+    s = " ".join(s.split())
     if s in NUMBER_PHRASES:
         return Fraction(NUMBER_PHRASES[s])
     if s in ARTICLE_ONE:

@@ -70,7 +70,7 @@ WORD_NUMBER = (
 )
 DIGITS = r"(?<![\d$#.,])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:\s+\d/\d)?(?![\d%])"
 NUM = (
-    rf"(?:{DIGITS}|{WORD_NUMBER}|a\s+couple\s+of|a\s+couple|half\s+a\s+dozen|a\s+dozen"
+    rf"(?:{DIGITS}|{WORD_NUMBER}|(?:a\s+)?couple\s+of|a\s+couple|half\s+a\s+dozen|a\s+dozen"
     r"|an?\s+hundred|an?\s+thousand|an?|one)"
 )
 VAGUE = r"(?:a\s+few|several|a\s+number\s+of|many|some|few|a\s+couple\s+of)"
@@ -254,7 +254,8 @@ PATTERNS: list[Pattern] = [
       r"|events?|affairs)\b)|recently|more\s+recently|lately"
       r"|the\s+past|the\s+(?:near\s+|distant\s+|foreseeable\s+|immediate\s+)?future|"
       r"the\s+near\s+term|the\s+short\s+term|the\s+long\s+term|soon|as\s+soon\s+as\s+possible|"
-      r"(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|recent(?:\s+(?P<unit>years|months|"
+      r"(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|a\s+later\s+date|"
+      r"recent(?:\s+(?P<unit>years|months|"
       r"weeks|days|quarters))?)\b",
       relative.reference, ("ref", "unit")),
     # --- durations ----------------------------------------------------------------------------
@@ -263,12 +264,15 @@ PATTERNS: list[Pattern] = [
       r"(?:(?P<rel>past|last|next"
       rf"|first|latest|previous|coming|following|final|same|entire|whole|full|remaining)\s+)?"
       rf"(?P<num>{NUM}|{VAGUE})(?:\s+(?:to|or)\s+(?P<num2>{NUM}))?\s+(?:(?:more|additional|"
-      rf"consecutive|straight|full|trading|business|calendar|long)\s+)?(?P<unit>{UNIT})"
+      rf"consecutive|straight|full|trading|business|long)\s+)?(?P<unit>{UNIT})"
       r"(?:\s+or\s+so)?(?:\s+and\s+a\s+half)?",
       durations.duration, ("unit",)),
     P("duration", "hyphen_units",
       rf"(?<![\w$#-])(?P<num>{DIGITS}|{WORD_NUMBER}|several|multi|a)-(?P<unit>{UNIT_SG})"
       r"(?P<old>-old|-long)?\b(?!-)",
+      durations.duration, ("unit",)),
+    P("duration", "ahead",
+      r"\bthe\s+(?:coming\s+)?(?P<unit>days|weeks|months|years)\s+ahead\b",
       durations.duration, ("unit",)),
     P("duration", "bare_units",
       r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s)|(?<=\bafter\s))(?P<unit>years|months|weeks|days|decades|"

@@ -84,6 +84,9 @@ def offset_from_dct(m: Match, ctx: Context) -> Resolved | None:
         topic = ctx.topical_quarter(m.start())
         if topic:
             return Resolved("DATE", f"{topic[0] + n}-Q{topic[1]}", mod)
+    if letter == "W" and back:
+        # "two weeks ago" names a day (TimeBank: DCT minus 14 days), unlike "last week".
+        letter, n = "D", n * 7
     if ctx.dct is None:
         return Resolved("DATE", _UNRESOLVED.get(letter, "XXXX-XX-XX"), mod)
     return Resolved("DATE", shift(ctx.dct, letter, n), mod)
@@ -217,6 +220,9 @@ def relative_period(m: Match, ctx: Context) -> Resolved | None:
             return Resolved("DATE", str(ctx.last_year + n), mod)
     if rel == "that":
         return None  # "that week" with nothing to refer to
+    if rel == "the" and unit == "week" and not mod_word:
+        # "For the week, the index dropped": some week of the DCT's year, not necessarily its own.
+        return Resolved("DATE", f"{ctx.dct.year}-WXX" if ctx.dct else "XXXX-WXX")
     if ctx.dct is None:
         return Resolved("DATE", _UNRESOLVED[letter], mod)
     return Resolved("DATE", shift(ctx.dct, letter, n), mod)
