@@ -38,6 +38,8 @@ class ActorTable:
     aliases: dict[str, tuple[str, str]]
     titles: frozenset[str]
     pattern: re.Pattern[str]
+    titled_name: re.Pattern[str]
+    roles: frozenset[str]
 
     def canonical(self, mention: str) -> tuple[str, str] | None:
         key = normalise(mention)
@@ -83,7 +85,15 @@ def load_actor_table(path: Path = DATA / "actors.toml") -> ActorTable:
             aliases[normalise(alias)] = (name, kind)
     alternation = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.])(?:the\s+)?(?:{alternation})(?:'s)?(?![\w])", re.IGNORECASE)
-    return ActorTable(aliases, frozenset(t.lower() for t in data.get("titles", [])), pattern)
+    titles = frozenset(t.lower() for t in data.get("titles", []))
+    person_titles = "|".join(
+        re.escape(t).replace(r"\ ", r"\s+")
+        for t in sorted(titles, key=len, reverse=True)
+        if t[-1].isalpha() and t not in data.get("not_person_titles", [])
+    )
+    titled_name = re.compile(rf"\b(?i:{person_titles})\s+((?:[A-Z][\w'-]+\s+){{0,2}}[A-Z][\w'-]+)")
+    roles = frozenset(r.lower() for r in data.get("roles", []))
+    return ActorTable(aliases, titles, pattern, titled_name, roles)
 
 
 @dataclass(slots=True)
@@ -122,6 +132,14 @@ class ArticleActors:
             if mention is not None:
                 found.append(Mention(start, end, mention[0], mention[1]))
                 taken.append((start, end))
+        if entities is None:  # no NER model: a capitalised name after a title is a person
+            for m in self.table.titled_name.finditer(text):
+                if any(s < m.end(1) and m.start(1) < e for s, e in taken):
+                    continue
+                name = m.group(1)
+                found.append(Mention(m.start(1), m.end(1), name, "person"))
+                taken.append((m.start(1), m.end(1)))
+                self._remember(name, "person")
         for m in _CAPITALISED.finditer(text):  # surnames seen earlier in the article
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue

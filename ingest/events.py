@@ -197,10 +197,16 @@ class ArticleState:
 
     def recent(self, event_type: str, trigger: str) -> int | None:
         """The latest candidate that "the <trigger>" can mean: one named by the same word
-        ("the truce" -> "a truce declared over the weekend"), else the latest of its type."""
+        ("the truce" -> "a truce declared over the weekend"), else the latest of its type,
+        else the latest whose sentence used the word."""
         same_type = [i for i, c in enumerate(self.candidates) if c.type == event_type]
         same_word = [i for i in same_type if self.candidates[i].trigger.lower() == trigger]
-        matches = same_word or same_type
+        mentioned = [  # "agreed to a truce" then "the truce": the agreement is what it means
+            i
+            for i, c in enumerate(self.candidates)
+            if re.search(rf"\b{re.escape(trigger)}\b", c.quote, re.IGNORECASE)
+        ]
+        matches = same_word or same_type or mentioned
         return matches[-1] if matches else None
 
     def recent_by(self, agent: str) -> int | None:
@@ -208,6 +214,26 @@ class ArticleState:
             if agent in self.candidates[i].agents:
                 return i
         return None
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans inside quotation marks; an unmatched mark runs to the sentence edge
+    (quotations often span several sentences)."""
+    spans: list[tuple[int, int]] = []
+    opening: int | None = None
+    for i, ch in enumerate(text):
+        if ch == "“":
+            opening = i
+        elif ch == "”":
+            spans.append((0 if opening is None else opening, i))
+            opening = None
+    if opening is not None:
+        spans.append((opening, len(text)))
+    return spans
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < offset < end for start, end in spans)
 
 
 def third_person(verb: str) -> str:
@@ -254,6 +280,7 @@ class SentenceAnalyser:
         self.lex = lex
         self.state = state
         self.tags: dict[int, str] = {}
+        self.text = ""
 
     def analyse(
         self,
@@ -269,6 +296,7 @@ class SentenceAnalyser:
         if len(tokens) < 4:
             return []
         self.tags = annotation.tags if annotation is not None else {}
+        self.text = text
         mentions = self.state.actors.find(text, annotation.entities if annotation else None)
         blocked = [(t.begin, t.end) for t in timexes] + [(m.start, m.end) for m in mentions]
         hits = find_triggers(tokens, self.lex, blocked)
@@ -325,9 +353,10 @@ class SentenceAnalyser:
         """The first verb trigger that heads a clause of its own: not an infinitive ("to
         discuss"), not a participle modifying a noun ("territories claimed by Moscow"), not a
         participial add-on (", saying ...")."""
+        quoted = quoted_spans(self.text)
         for hit in hits:
-            if self._infinitive(tokens, hit.first):
-                continue
+            if self._infinitive(tokens, hit.first) or _inside(tokens[hit.first].start, quoted):
+                continue  # words inside a quotation are what was said, not who said it
             tag = self.tags.get(tokens[hit.first].start, "")
             if hit.trigger.pos == "noun" and not (tag in FINITE or tag == "VB"):
                 continue  # a noun trigger counts as a verb only when tagged as one ("will visit")
@@ -341,7 +370,11 @@ class SentenceAnalyser:
                 continue
             return hit
         for hit in hits:  # only a participle reports anything: "..., suggesting that ..."
-            if hit.trigger.type == "REPORT" and self._participle_clause(tokens, hit.first):
+            if (
+                hit.trigger.type == "REPORT"
+                and self._participle_clause(tokens, hit.first)
+                and not _inside(tokens[hit.first].start, quoted)
+            ):
                 return hit
         return None
 
@@ -389,10 +422,16 @@ class SentenceAnalyser:
             tokens, main, boundary, [t for t in dated if id(t) not in claimed], text
         ):
             return  # an unknown verb is an event only with a date of its own
+        reporting = main.trigger.type == "REPORT"
+        quote = self._quote_span_before(text, tokens, main) if reporting else None
         content_hits = [
             h
             for h in hits
-            if main.last < h.first <= boundary
+            if (
+                quote[0] <= tokens[h.first].start < quote[1]  # “...,” she said
+                if quote
+                else main.last < h.first <= boundary  # she said that ...
+            )
             and h.trigger.type != "REPORT"
             and self._noun_or_verb(tokens, h)
         ]
@@ -410,7 +449,6 @@ class SentenceAnalyser:
             None,
         )
         lower = [t.lower for t in tokens]
-        reporting = main.trigger.type == "REPORT"
         modality = main.trigger.modality if reporting else "occurred"
         if any(w in CLAIMED for w in lower):
             modality = "claimed"
@@ -523,6 +561,9 @@ class SentenceAnalyser:
             return list(dict.fromkeys(m.name for m in subject))
         if subject_words & GENERIC_SUBJECTS:
             return []
+        role = self._role_subject(text[clause_start:start_char])
+        if role:
+            return [role]
         if subject_words & PRONOUNS and self.state.last_agents:
             return list(self.state.last_agents)
         after = [
@@ -537,6 +578,22 @@ class SentenceAnalyser:
         if before:
             return [before[-1].name]
         return []
+
+    def _role_subject(self, subject: str) -> str | None:
+        """An unnamed subject that is still an actor: "The foreign ministry said ..." ->
+        "Foreign Ministry". Only short noun phrases ending in a role noun qualify."""
+        words = re.findall(r"[A-Za-z'’-]+", subject)
+        while words and words[0].lower() in NP_STOP | {"however", "meanwhile", "also"}:
+            words = words[1:]
+        while words and words[-1].lower() in {"also", "had", "has", "have", "was", "were"}:
+            words = words[:-1]
+        if not words or len(words) > 4:
+            return None
+        lower = [w.lower() for w in words]
+        roles = self.state.actors.table.roles
+        if lower[-1] in roles or " ".join(lower[-2:]) in roles:
+            return " ".join(w[:1].upper() + w[1:] for w in words)
+        return None
 
     def _main_timex(
         self, tokens: list[Token], main: Hit, boundary: int, free: list[Timex], text: str
@@ -768,18 +825,23 @@ class SentenceAnalyser:
             clause = clause[:157].rsplit(" ", 1)[0] + "…"
         return clause[:1].upper() + clause[1:]
 
-    @staticmethod
-    def _quote_before(text: str, tokens: list[Token], main: Hit) -> str | None:
+    @classmethod
+    def _quote_before(cls, text: str, tokens: list[Token], main: Hit) -> str | None:
         """The quotation a trailing reporting verb introduces: “...,” he said."""
+        span = cls._quote_span_before(text, tokens, main)
+        return text[span[0] : span[1]].strip(" ,") if span else None
+
+    @staticmethod
+    def _quote_span_before(text: str, tokens: list[Token], main: Hit) -> tuple[int, int] | None:
         closing = text.rfind("”", 0, tokens[main.first].start)
         if closing <= 0:
             return None
         opening = text.find("“")
         if opening == -1 or opening > closing:  # the quotation began in an earlier sentence
-            return text[:closing].strip(" ,")
+            return (0, closing)
         if text[:opening].strip():
             return None
-        return text[opening + 1 : closing].strip(" ,")
+        return (opening + 1, closing)
 
     def _remember_people(self, mentions: list[Mention]) -> None:
         for m in mentions:

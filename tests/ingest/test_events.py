@@ -1,0 +1,142 @@
+"""Event rules on small, made-up sentences (no seed wording): one behaviour per test."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ingest.analysis import analyse
+from ingest.article import ArticleInput
+from ingest.events import Candidate
+from ingest.lexicon import inflections, load_lexicon
+from ingest.merge import StoredEvent, same_happening, summarise
+
+DCT = date(2024, 3, 13)  # a Wednesday
+
+
+def events(text: str, dct: date | None = DCT, spacy: bool = True) -> list[Candidate]:
+    return analyse(ArticleInput("t.txt", text, published=dct), use_spacy=spacy).candidates
+
+
+@pytest.mark.parametrize("spacy", [True, False], ids=["spacy", "alias-table"])
+def test_reported_speech_is_dated_by_its_own_weekday(spacy: bool) -> None:
+    (e,) = events(
+        "Chancellor Olaf Scholz said on Monday that Germany would send more aid.", spacy=spacy
+    )
+    assert (e.dating.start, e.dating.end, e.dating.inferred) == (
+        date(2024, 3, 11),
+        date(2024, 3, 11),
+        False,
+    )
+    assert e.modality == "announced"
+    assert e.dating.time_text and "Monday" in e.dating.time_text
+
+
+def test_planned_content_takes_the_future_date() -> None:
+    (e,) = events(
+        "The foreign minister confirmed that a delegation will visit Beijing on Friday for talks."
+    )
+    assert e.dating.start == date(2024, 3, 15)
+    assert e.modality == "planned"
+
+
+def test_undated_statement_takes_the_publication_date_marked_inferred() -> None:
+    (e,) = events("President Emmanuel Macron said France is ready to discuss the proposal.")
+    assert (e.dating.start, e.dating.inferred) == (DCT, True)
+    assert e.agents == ["Emmanuel Macron"]
+
+
+def test_negated_and_hypothetical_main_verbs_report_nothing() -> None:
+    assert events("Macron did not respond to the remarks made by the delegation.") == []
+    assert events("Critics argue that the deal could collapse at any moment.") == []
+
+
+def test_event_noun_with_its_own_date_is_its_own_event() -> None:
+    found = events("There have been no talks since Iraq's August 1990 invasion of Kuwait.")
+    assert [(c.type, c.dating.start, c.dating.end) for c in found] == [
+        ("ASSAULT", date(1990, 8, 1), date(1990, 8, 31))
+    ]
+
+
+def test_unknown_verb_with_a_date_still_reports_a_happening() -> None:
+    found = events("The European Central Bank raised its key rate by a quarter point on Thursday.")
+    assert len(found) == 1
+    assert found[0].dating.start == date(2024, 3, 7)
+    assert "European" in found[0].title
+
+
+def test_pronoun_subject_takes_the_previous_agent() -> None:
+    found = events(
+        "Prime Minister Keir Starmer said on Tuesday that Britain backs the plan. "
+        "He added that Britain would host a summit."
+    )
+    assert [c.agents for c in found] == [["Keir Starmer"], ["Keir Starmer"]]
+
+
+def test_despite_the_truce_dates_an_undated_report_by_the_truce() -> None:
+    found = events(
+        "Israel and Hamas agreed to a truce declared over the weekend. "
+        "Despite the truce, the army reported heavy shelling by Hamas fighters."
+    )
+    agreement, report = found
+    assert (agreement.dating.start, agreement.dating.end) == (date(2024, 3, 9), date(2024, 3, 10))
+    assert (report.dating.start, report.dating.end) == (date(2024, 3, 9), date(2024, 3, 10))
+    assert report.links == [(0, "elaborates")]
+    assert report.agents == ["Army"]
+
+
+def test_no_publication_date_leaves_relative_dates_unresolved() -> None:
+    (e,) = events(
+        "Chancellor Olaf Scholz said on Monday that Germany would send more aid.", dct=None
+    )
+    assert e.dating.start is None
+
+
+def test_inflections_cover_regular_and_irregular_forms() -> None:
+    forms = inflections("stop", {})
+    assert {"stops", "stopped", "stopping"} <= forms
+    assert {"tried", "tries"} <= inflections("try", {})
+    assert load_lexicon().words["said"].type == "REPORT"
+    assert load_lexicon().words["won"].type == "WIN"
+
+
+def _candidate(quote: str, agents: list[str], day: date, type_: str = "CONSULT") -> Candidate:
+    from ingest.events import Dating
+
+    return Candidate(
+        0, quote, type_, "announced", quote, agents, agents, Dating(day, day, "day", False), "talks"
+    )
+
+
+def test_merge_needs_same_day_and_shared_agent() -> None:
+    lex = load_lexicon()
+    stored = StoredEvent(
+        1, "CONSULT", DCT, DCT, frozenset({"Olaf Scholz"}), ("Scholz offered talks.",)
+    )
+    assert same_happening(
+        _candidate("Scholz proposes negotiations.", ["Olaf Scholz"], DCT), stored, lex
+    )
+    other_day = date(2024, 3, 12)
+    assert not same_happening(
+        _candidate("Scholz proposes negotiations.", ["Olaf Scholz"], other_day), stored, lex
+    )
+    assert not same_happening(
+        _candidate("Macron proposes negotiations.", ["Emmanuel Macron"], DCT), stored, lex
+    )
+    assert not same_happening(
+        _candidate("Scholz attacks.", ["Olaf Scholz"], DCT, "ASSAULT"), stored, lex
+    )
+
+
+def test_event_fields_do_not_depend_on_source_order() -> None:
+    from ingest.merge import SourceFacts
+
+    a = SourceFacts(DCT, DCT, "day", True, "STATEMENT", "announced", "A", "a")
+    b = SourceFacts(
+        date(2024, 3, 11), date(2024, 3, 11), "day", False, "CONSULT", "announced", "B", "b"
+    )
+    c = SourceFacts(
+        date(2024, 3, 9), date(2024, 3, 12), "week", False, "CONSULT", "announced", "C", "c"
+    )
+    assert summarise([a, b, c]) == summarise([c, b, a]) == b
