@@ -38,7 +38,10 @@ def _candidates(text: str, ctx: Context) -> list[Candidate]:
                     found[key] = (pos, own.end(), priority, pattern, own)
     resolved = []
     for begin, end, priority, pattern, own in sorted(found.values(), key=lambda c: c[:3]):
-        result = pattern.resolver(own, ctx)
+        try:
+            result = pattern.resolver(own, ctx)
+        except (ValueError, OverflowError):
+            continue  # the date would fall outside datetime's years 1-9999: leave it untagged
         if result is not None:
             resolved.append((begin, end, priority, result))
     return resolved

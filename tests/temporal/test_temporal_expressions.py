@@ -153,3 +153,12 @@ def test_quarter_anaphora() -> None:
     )
     assert only(text, WSJ, "a year earlier").value == "1988-Q3"
     assert only(text, WSJ, "the latest quarter").value == "1989-Q3"
+
+
+@pytest.mark.parametrize(
+    "dct", [None, datetime.date(1, 1, 1), datetime.date(9999, 12, 31), datetime.date(2024, 2, 29)]
+)
+def test_edge_dcts_never_raise(dct: datetime.date | None) -> None:
+    text = "Dec. 31 next year, Feb. 30, two days ago, last week, Easter, the 1990s and now."
+    for t in tag(text, dct):
+        assert text[t.begin : t.end] == t.text
