@@ -213,7 +213,10 @@ def require_token(
 
 
 async def _query_error(_request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=422)
+    """Query errors look like FastAPI's own validation errors: one shape for clients."""
+    param = getattr(exc, "param", "query")
+    error = {"loc": ["query", param], "msg": str(exc), "type": "value_error"}
+    return JSONResponse({"detail": [error]}, status_code=422)
 
 
 # --- routes ------------------------------------------------------------------------------------
@@ -285,7 +288,12 @@ def _routes() -> Any:
             "next_cursor": page.next_cursor,
         }
 
-    @router.get("/events/{event_id}", response_model=EventOut, tags=["events"])
+    @router.get(
+        "/events/{event_id}",
+        response_model=EventOut,
+        tags=["events"],
+        responses={404: {"description": "No such event"}},
+    )
     def one_event(
         session: SessionDep, event_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]
     ) -> dict[str, Any]:
@@ -302,9 +310,7 @@ def _routes() -> Any:
         hops: Annotated[int, Query(ge=0, le=6)] = DEFAULT_HOPS,
     ) -> dict[str, Any]:
         """The chain of events around a topic, in story order, each with the link to an
-        earlier step."""
-        if not q.text_terms(q_):
-            raise HTTPException(422, "q needs at least one word")
+        earlier step (no events when nothing matches)."""
         return story_to_dict(build_story(session=session, query=q_, hops=hops))
 
     @router.get("/log", response_model=LogOut, tags=["events"])

@@ -28,7 +28,11 @@ ROLE_ORDER = {"agent": 0, "target": 1, "participant": 2}
 
 
 class QueryError(ValueError):
-    """A filter or cursor that cannot be used (the message says which and why)."""
+    """A filter or cursor that cannot be used; `param` names the offending parameter."""
+
+    def __init__(self, message: str, *, param: str) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 # --- values handed to the front ends -------------------------------------------------------
@@ -115,7 +119,9 @@ class EventFilter:
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
-            raise QueryError(f"the range starts after it ends ({self.start} > {self.end})")
+            raise QueryError(
+                f"the range starts after it ends ({self.start} > {self.end})", param="to"
+            )
 
     @classmethod
     def build(
@@ -291,7 +297,9 @@ def decode_cursor(cursor: str) -> tuple[date | None, date | None, int]:
             return None, None, ident
         return date.fromisoformat(start), date.fromisoformat(end), ident
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise QueryError("invalid cursor (use the next_cursor of a previous page)") from exc
+        raise QueryError(
+            "invalid cursor (use the next_cursor of a previous page)", param="cursor"
+        ) from exc
 
 
 def _after(cursor: str) -> ColumnElement[bool]:
@@ -323,7 +331,7 @@ def search_events(
     `limit=None` returns everything (exports); `next_cursor` is set only when more rows exist.
     """
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}", param="limit")
     filters = filters or EventFilter()
     stmt = select(Event).where(*_conditions(session=session, filters=filters))
     if cursor:

@@ -17,7 +17,14 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from timeline.models import EventLink
-from timeline.query import EventFilter, EventView, LinkView, get_events, search_events
+from timeline.query import (
+    EventFilter,
+    EventView,
+    LinkView,
+    get_events,
+    search_events,
+    text_terms,
+)
 
 DEFAULT_HOPS = 2
 MAX_SEEDS = 25
@@ -54,6 +61,8 @@ def build_story(
     max_events: int = MAX_EVENTS,
 ) -> Story:
     """The story around `query`: seeds by text, expanded along links, ordered by links+dates."""
+    if not text_terms(query):  # no words, no topic (not "every event")
+        return Story(query=query, steps=[])
     seed_page = search_events(
         session=session, filters=EventFilter.build(text=query), limit=max_seeds
     )

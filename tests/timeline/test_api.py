@@ -1,0 +1,161 @@
+"""The HTTP API through FastAPI's TestClient (httpx) over a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
+
+from config.settings import Settings
+from timeline.api import create_app
+from timeline.query import get_event
+from timeline.serialize import event_to_dict
+from timeline.store import session_scope
+
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture
+def client(sqlite_url: str, easter_sqlite: dict[str, int]) -> Iterator[TestClient]:
+    settings = Settings(database_url=sqlite_url, api_token=SecretStr(TOKEN), use_spacy=False)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def ids(response) -> list[int]:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200, response.text
+    return [e["id"] for e in response.json()["events"]]
+
+
+def test_health_docs_and_page(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "database": "sqlite"}
+    assert client.get("/openapi.json").json()["info"]["title"] == "eventline"
+    assert client.get("/docs").status_code == 200
+    page = client.get("/")
+    assert page.status_code == 200 and '<ol id="timeline"' in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/style.css").headers["content-type"].startswith("text/css")
+
+
+def test_events_filters(client: TestClient, easter_sqlite: dict[str, int]) -> None:
+    e = easter_sqlite
+    assert len(ids(client.get("/events"))) == 11
+    got = ids(client.get("/events", params={"from": "2025-04-20", "to": "2025-04-20"}))
+    assert got == [e["violations"], e["truce"]]
+    assert ids(client.get("/events", params={"actor": "Kremlin", "type": "CEASEFIRE"})) == [
+        e["truce"]
+    ]
+    assert ids(client.get("/events", params={"q": "Pokrovsk"})) == [e["violations"]]
+    assert ids(client.get("/events", params={"q": "", "actor": ""})) == ids(client.get("/events"))
+
+
+def test_events_pages_with_cursor(client: TestClient) -> None:
+    everything = ids(client.get("/events"))
+    seen, params = [], {"limit": 4}
+    while True:
+        body = client.get("/events", params=params).json()
+        seen += [e["id"] for e in body["events"]]
+        if body["next_cursor"] is None:
+            break
+        params = {"limit": 4, "cursor": body["next_cursor"]}
+    assert seen == everything
+
+
+@pytest.mark.parametrize(
+    ("params", "needle"),
+    [
+        ({"from": "2025-13-40"}, "date"),
+        ({"to": "nope"}, "date"),
+        ({"from": "2025-05-01", "to": "2025-04-01"}, "starts after it ends"),
+        ({"limit": 0}, "greater than or equal to 1"),
+        ({"limit": 5000}, "less than or equal to 1000"),
+        ({"cursor": "garbage"}, "invalid cursor"),
+    ],
+)
+def test_bad_parameters_are_422(client: TestClient, params: dict[str, object], needle: str) -> None:
+    response = client.get("/events", params=params)
+    assert response.status_code == 422
+    assert needle in json.dumps(response.json())
+
+
+def test_one_event_matches_the_contract(client: TestClient, engine_of_client: Engine) -> None:
+    body = client.get("/events/4").json()
+    with session_scope(engine_of_client) as session:
+        view = get_event(session=session, event_id=4)
+        assert view is not None
+        assert body == json.loads(json.dumps(event_to_dict(view, links=True)))
+    assert {link["kind"] for link in body["links"]} == {"follows", "elaborates"}
+    missing = client.get("/events/999999")
+    assert missing.status_code == 404 and missing.json() == {"detail": "no event 999999"}
+    assert client.get("/events/abc").status_code == 422
+    assert client.get("/events/0").status_code == 422
+
+
+@pytest.fixture
+def engine_of_client(client: TestClient) -> Engine:
+    return client.app.state.engine  # type: ignore[attr-defined,no-any-return]
+
+
+def test_stories_and_log(client: TestClient, easter_sqlite: dict[str, int]) -> None:
+    e = easter_sqlite
+    story = client.get("/stories", params={"q": "Easter truce"}).json()
+    assert [ev["id"] for ev in story["events"]] == [
+        e["truce"],
+        e["violations"],
+        e["proposal"],
+        e["clarification"],
+    ]
+    assert story["events"][1]["via"]["kind"] == "violates"
+    assert client.get("/stories").status_code == 422
+    assert client.get("/stories", params={"q": "..."}).json()["events"] == []
+    assert client.get("/stories", params={"q": "zzz"}).json()["events"] == []
+    log = client.get("/log", params={"from": "2025-04-21", "to": "2025-04-21"}).json()
+    assert [d["label"] for d in log["days"]] == ["2025-04-21", "2025-W17"]
+    facets = client.get("/facets").json()
+    assert {"type": "ACCUSE", "count": 1} in facets["types"]
+
+
+def test_ingest_needs_the_token(client: TestClient) -> None:
+    record = [{"text": "On Monday, April 21, 2025, Putin said something.", "url": "http://x/1"}]
+    assert client.post("/ingest", json=record).status_code == 401
+    wrong = client.post("/ingest", json=record, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
+    assert client.post("/ingest", json=[], headers=auth()).status_code == 422
+    assert client.post("/ingest", json=[{"url": "x"}], headers=auth()).status_code == 422
+
+
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def test_ingest_through_the_pipeline(client: TestClient) -> None:
+    text = (
+        "MOSCOW, April 21, 2025 - Russian President Vladimir Putin said on Monday that Moscow "
+        "is open to bilateral talks with Ukraine."
+    )
+    record = {"text": text, "url": "https://example.org/putin-talks", "published": "2025-04-21"}
+    response = client.post("/ingest", json=[record], headers=auth())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["seen"], body["new"], body["failed"]) == (1, 1, 0)
+    found = client.get("/events", params={"q": "bilateral talks"}).json()["events"]
+    assert any(s["article"] == record["url"] for e in found for s in e["sources"])
+    again = client.post("/ingest", json=[record], headers=auth()).json()
+    assert (again["new"], again["skipped"]) == (0, 1)
+
+
+def test_writes_are_off_without_a_token(sqlite_url: str) -> None:
+    with TestClient(create_app(Settings(database_url=sqlite_url, api_token=None))) as client:
+        response = client.post("/ingest", json=[{"text": "x"}], headers=auth())
+    assert response.status_code == 403
+    assert "EVENTLINE_API_TOKEN" in response.json()["detail"]
+
+
+def test_engine_opens_without_lifespan(sqlite_url: str, easter_sqlite: dict[str, int]) -> None:
+    client = TestClient(create_app(Settings(database_url=sqlite_url)))  # no `with`: no lifespan
+    assert len(client.get("/events").json()["events"]) == 11

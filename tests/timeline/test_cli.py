@@ -1,0 +1,111 @@
+"""`eventline events | log | story | serve`: invoked as users do, against a SQLite file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from config.settings import get_settings
+from timeline.cli.main import app
+
+
+@pytest.fixture
+def run(
+    sqlite_url: str, easter_sqlite: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[object]:
+    """Invoke the CLI over the Easter store; returns the click Result."""
+    monkeypatch.setenv("EVENTLINE_DATABASE_URL", sqlite_url)
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+def test_events_json(run, easter_sqlite: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    result = run("events", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    events = json.loads(result.stdout)["events"]
+    assert len(events) == 11
+    assert events[0]["label"] == "2022-02"
+    filtered = run(
+        "events", "--from", "2025-04-20", "--to", "2025-04-21", "--actor", "kremlin", "-f", "json"
+    )
+    assert [e["id"] for e in json.loads(filtered.stdout)["events"]] == [
+        easter_sqlite["violations"],
+        easter_sqlite["truce"],
+    ]
+    typed = run("events", "--type", "consult", "--query", "talks", "--limit", "2", "-f", "jsonl")
+    assert [json.loads(line)["id"] for line in typed.stdout.splitlines()] == [
+        easter_sqlite["gaza_truce"],
+        easter_sqlite["proposal"],
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "md", "timelinejs", "ics"])
+def test_events_other_formats(run, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("events", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "CEASEFIRE" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["events", "--from", "2025-13-40"], 2, "--from '2025-13-40' is not a valid date"),
+        (["events", "--to", "yesterday"], 2, "--to 'yesterday' is not a valid date"),
+        (["events", "--from", "2025-05-01", "--to", "2025-04-01"], 2, "starts after it ends"),
+        (["events", "--format", "xml"], 2, "xml"),
+        (["events", "--bogus"], 2, "No such option"),
+        (["events", "--limit", "0"], 2, "--limit"),
+        (["log", "--from", "2025-02-30"], 2, "not a valid date"),
+        (["story", "   "], 2, "empty"),
+        (["story", "nothing like this"], 1, "no events match"),
+    ],
+)
+def test_errors_are_clear(run, args: list[str], code: int, message: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(*args)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    if code == 1 or "valid date" in message or "starts after" in message:
+        assert result.stderr.lstrip().startswith("Error:")
+
+
+def test_log(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("log", "--from", "2025-04-18", "--to", "2025-04-18")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("2025-04-18      Trump and Rubio warn")
+    assert "On Friday" in result.stdout
+    md = run("log", "--format", "md")
+    assert md.stdout.startswith("# Event log")
+    assert "## 2025-W17" in md.stdout
+
+
+def test_story(run, easter_sqlite: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    text = run("story", "Easter truce")
+    assert text.exit_code == 0
+    assert text.stdout.splitlines()[0] == "Story: Easter truce (4 events)"
+    assert "↳ follows step 1" in text.stdout
+    data = json.loads(run("story", "Easter truce", "--format", "json").stdout)
+    assert [e["id"] for e in data["events"]] == [
+        easter_sqlite[k] for k in ("truce", "violations", "proposal", "clarification")
+    ]
+    assert (
+        "\n5. 2025-04-21 · **Zelenskiy says"
+        in run("story", "Easter truce", "--hops", "3", "-f", "md").stdout
+    )
+    assert "# Story: Easter truce" in run("story", "Easter truce", "-f", "md").stdout
+
+
+@pytest.mark.parametrize("command", ["events", "log", "story", "serve"])
+def test_every_command_has_help(run, command: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout and len(result.stdout) > 200
