@@ -7,6 +7,11 @@ Tags every TimeBank document with `ingest.temporal.tag` and with
 prints words/s for both and their ratio, the peak memory of the eventline pass (tracemalloc,
 measured in a separate pass so it does not slow the timed one) and the process's max RSS, and
 scores both prediction sets with the shared TempEval-3 style scorer. Figures only: no asserts.
+
+It then breaks eventline's scores down by source (the document-name prefix: ABC, APW, NYT,
+wsj...) and over a 2-fold split (documents at odd / even positions in name order), so that a
+rule can be checked to help both halves and more than one news source, not one document.
+`--dump PRED.jsonl` keeps eventline's predictions for `timex_score.py score ... --errors N`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import argparse
 import datetime
 import importlib.util
 import json
+import re
 import resource
 import sys
 import tempfile
@@ -98,12 +104,45 @@ def score(scorer: ModuleType, timebank: Path, preds: list[dict[str, Any]], docs:
     return result
 
 
+def source_of(doc: str) -> str:
+    """The news source a TimeBank document comes from: its name's leading letters ('APW',
+    'wsj', 'ea'); 'ea'/'ed' (both from the same newswire sample) are reported together."""
+    m = re.match(r"[A-Za-z]+", doc)
+    prefix = m.group() if m else "?"
+    return "ea/ed" if prefix in ("ea", "ed") else prefix
+
+
+def groups(docs: list[Doc]) -> list[tuple[str, list[Doc]]]:
+    """(label, documents) for every source, then the two halves of a 2-fold split."""
+    by_source: dict[str, list[Doc]] = {}
+    for d in docs:
+        by_source.setdefault(source_of(d[0]), []).append(d)
+    out = sorted(by_source.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    out.append(("fold odd", docs[1::2]))
+    out.append(("fold even", docs[0::2]))
+    return out
+
+
+def breakdown(scorer: ModuleType, timebank: Path, preds: list[dict[str, Any]], docs: list[Doc]):
+    """Eventline's figures per source and per fold, each scored by the shared scorer."""
+    by_doc = {p["doc"]: p for p in preds}
+    print(f"\n{'subset':<11} {'docs':>5} {'gold':>5} {'strict F1':>9} {'relax F1':>9}"
+          f" {'type acc':>9} {'value F1':>9}")  # fmt: skip
+    for label, subset in groups(docs):
+        r = score(scorer, timebank, [by_doc[d[0]] for d in subset], subset)
+        print(
+            f"{label:<11} {len(subset):>5} {r['gold']:>5} {r['strict']['f1']:>9.3f} "
+            f"{r['relaxed']['f1']:>9.3f} {r['type_accuracy']:>9.3f} {r['value']['f1']:>9.3f}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
     ap.add_argument("--timebank", type=Path, default=DEFAULT_TIMEBANK)
     ap.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
     ap.add_argument("--skip-dateparser", action="store_true", help="eventline figures only")
+    ap.add_argument("--dump", type=Path, default=None, help="write eventline's predictions here")
     args = ap.parse_args()
 
     scorer = load_scorer(args.scorer)
@@ -139,6 +178,9 @@ def main() -> None:
     print(f"eventline peak traced memory while tagging: {ev_peak / 2**20:.1f} MiB")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process max RSS (both taggers loaded): {rss:.0f} MiB")
+    breakdown(scorer, args.timebank, ev_preds, docs)
+    if args.dump:
+        args.dump.write_text("".join(json.dumps(p) + "\n" for p in ev_preds), encoding="utf-8")
 
 
 if __name__ == "__main__":
