@@ -214,6 +214,7 @@
     }
     status.textContent = "Loading…";
     status.classList.remove("error");
+    $("#timeline").setAttribute("aria-busy", "true");
     try {
       const page = await getJSON("events", { ...params, limit: PAGE_SIZE, cursor: state.cursor });
       appendEvents(page.events);
@@ -227,6 +228,8 @@
     } catch (error) {
       status.textContent = `Could not load events: ${error.message}`;
       status.classList.add("error");
+    } finally {
+      $("#timeline").setAttribute("aria-busy", "false");
     }
   }
 
@@ -260,6 +263,7 @@
     list.replaceChildren();
     status.classList.remove("error");
     status.textContent = "Building story…";
+    list.setAttribute("aria-busy", "true");
     try {
       const story = await getJSON("stories", { q: topic });
       const stepOf = {};
@@ -281,6 +285,8 @@
     } catch (error) {
       status.textContent = `Could not build the story: ${error.message}`;
       status.classList.add("error");
+    } finally {
+      list.setAttribute("aria-busy", "false");
     }
   }
 
