@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import time
 from collections.abc import Callable
@@ -37,10 +38,8 @@ def huge_declared(h: BaseHTTPRequestHandler) -> None:
     h.send_header("Content-Type", "application/rss+xml")
     h.send_header("Content-Length", str(100_000_000))
     h.end_headers()
-    try:
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
         h.wfile.write(b"<rss>" * 1000)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
 
 
 def gzip_bomb(h: BaseHTTPRequestHandler) -> None:
