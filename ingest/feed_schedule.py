@@ -68,8 +68,10 @@ def next_check_at(
     asked = [timedelta(seconds=s) for s in (hints.ttl, hints.max_age, hints.retry_after) if s]
     hint = min(max(asked), limits.max_hint) if asked else timedelta(0)
     if feed.error_count > 0:
-        factor = 2 ** min(feed.error_count - 1, 30)  # bounded exponent: no overflow
-        delay = min(base * factor, max(limits.max_backoff, base))
+        # In float seconds: a timedelta times 2**30 overflows (hypothesis found it).
+        cap = max(limits.max_backoff, base).total_seconds()
+        factor = 2.0 ** min(feed.error_count - 1, 60)
+        delay = timedelta(seconds=min(base.total_seconds() * factor, cap))
         if hints.retry_after:
             delay = max(delay, min(timedelta(seconds=hints.retry_after), limits.max_hint))
     else:

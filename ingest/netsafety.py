@@ -42,7 +42,7 @@ def address_kind(addr: IPAddress) -> str | None:
     """Why an address is not public ("loopback", "private", ...), or None when it is."""
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
         addr = addr.ipv4_mapped
-    for kind in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified"):
+    for kind in ("loopback", "link_local", "unspecified", "multicast", "reserved", "private"):
         if getattr(addr, f"is_{kind}"):
             return kind.replace("_", "-")
     if not addr.is_global:  # e.g. 100.64.0.0/10 (carrier-grade NAT)
