@@ -115,7 +115,7 @@ def month_day(m: Match, ctx: Context) -> Resolved | None:
         except ValueError:
             return None
     coming = (m["coming"] or "").lower()
-    direction = FUTURE if coming in ("next", "coming", "this coming") else ctx.tense(m)
+    direction = FUTURE if coming in ("next", "coming", "this coming") else ctx.tense(m, plans=True)
     if coming == "last":
         direction = PAST
     weekday = weekday_number(m["wd"]) if m["wd"] else None

@@ -37,13 +37,20 @@ class Context:
     last_quarter: tuple[int, int] | None = None
     last_quarter_at: int = -(10**9)
     last_year: int | None = None
-    _tense_cache: dict[tuple[int, int], int] = field(default_factory=dict)
+    # Where the text last named a multi-month reporting period ("for the nine months"): after
+    # it, "a year earlier" compares that period, not the quarter named before it.
+    last_period_at: int = -(10**9)
+    # The last day / month the text mentioned: "the following month", "the previous day" and
+    # "the previous Friday" count from it (news narrates from a date it has just given).
+    last_day: date | None = None
+    last_month: tuple[int, int] | None = None
+    _tense_cache: dict[tuple[int, int, bool], int] = field(default_factory=dict)
 
-    def tense(self, m: re.Match[str]) -> int:
-        """tense.PAST / FUTURE / UNKNOWN around a match (cached)."""
-        key = (m.start(), m.end())
+    def tense(self, m: re.Match[str], plans: bool = False) -> int:
+        """tense.PAST / FUTURE / UNKNOWN around a match (cached); `plans`: see tense_at."""
+        key = (m.start(), m.end(), plans)
         if key not in self._tense_cache:
-            self._tense_cache[key] = _tense.tense_at(self.text, m.start(), m.end())
+            self._tense_cache[key] = _tense.tense_at(self.text, m.start(), m.end(), plans)
         return self._tense_cache[key]
 
     def previous_word(self, begin: int) -> str:
@@ -68,13 +75,48 @@ class Context:
         self.last_quarter = (year, quarter)
         self.last_quarter_at = at
 
-    def topical_quarter(self, at: int) -> tuple[int, int] | None:
-        """The quarter the text is currently talking about, if one was mentioned recently."""
+    def topical_quarter(self, at: int, compared: bool = False) -> tuple[int, int] | None:
+        """The quarter the text is currently talking about, if one was mentioned recently.
+
+        With `compared` (a bare "a year earlier" / "year-ago"), a longer reporting period named
+        after the quarter ("For the nine months, ...") is the topic instead: no quarter.
+        """
+        if compared and self.last_period_at > self.last_quarter_at:
+            return None
         if self.last_quarter and at - self.last_quarter_at <= QUARTER_TOPIC_WINDOW:
             return self.last_quarter
         return None
 
+    def note_value(self, value: str) -> None:
+        """Remember the day / month of a resolved DATE or TIME value as the reference point of
+        later anaphora ("the following month"); coarser or unresolved values are skipped."""
+        m = _DAY_OR_MONTH.match(value)
+        if m is None:
+            return
+        year, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            return
+        self.last_month = (year, month)
+        if m[3]:
+            try:
+                self.last_day = date(year, month, int(m[3]))
+            except ValueError:
+                return
+        else:
+            self.last_day = None
 
+    def reference_day(self) -> date | None:
+        """The last day the text named, else the DCT."""
+        return self.last_day or self.dct
+
+    def reference_month(self) -> tuple[int, int] | None:
+        """The last month the text named (or the month of the last day), else the DCT's."""
+        if self.last_month:
+            return self.last_month
+        return (self.dct.year, self.dct.month) if self.dct else None
+
+
+_DAY_OR_MONTH = re.compile(r"(\d{4})-(\d\d)(?:-(\d\d))?(?:T|$)")
 _PREV_WORD = re.compile(r"([\w$%'’]+)[^\w]*\Z")
 _WORDS = re.compile(r"[\w'’]+")
 

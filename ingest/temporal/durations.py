@@ -113,7 +113,16 @@ def duration(m: Match, ctx: Context) -> Resolved | None:
     if count is None and rel in ("past", "last", "previous") and "the" in text.split()[:2]:
         return Resolved("DATE", "PAST_REF")  # "the past several quarters": TimeBank's reading
     mod = APPROX_MODS.get(re.sub(r"\s+", " ", (groups.get("approx") or "").lower()))
+    if _reporting_period(count, unit, text):
+        ctx.last_period_at = m.start()
     return Resolved("DURATION", duration_value(count, unit), mod)
+
+
+def _reporting_period(count: Fraction | None, unit: str, text: str) -> bool:
+    """'the nine months', 'the first six months': a half-year or longer period a company
+    reports on, which "a year earlier" then compares (not the quarter named before it)."""
+    month = unit.lower().startswith("month")
+    return month and count in (6, 9, 12) and text.startswith("the")
 
 
 def set_every(m: Match, ctx: Context) -> Resolved | None:

@@ -152,6 +152,16 @@ FUTURE_CUES = frozenset(
     tomorrow hopes hope aims aim payable effective until ahead""".split()
 )
 
+# Present-tense verbs of scheduled events: news reports plans in the present ("Arafat meets
+# Albright Monday", "the offer expires Friday", "talks resume in March"), so the nearest such
+# verb points forward, as HeidelTime's present/future tense reading does. Forms that are
+# mostly plural nouns in business news ("housing starts", "tax returns", "votes") are left out.
+PRESENT_PLAN_VERBS = frozenset(
+    """meet meets begin begins start resume resumes open opens convene convenes visit travel
+    travels arrive arrives leave expire expires fly testify testifies reconvene reconvenes
+    takes due""".split()
+)
+
 
 def _anchor_table() -> dict[str, tuple[str, ...]]:
     """Word -> anchor classes. Every time expression contains at least one anchor word (or a

@@ -81,7 +81,7 @@ def offset_from_dct(m: Match, ctx: Context) -> Resolved | None:
     mod = _approx(m["approx"])
     if letter == "Y" and back:
         # "a year earlier" in a quarterly report means the same quarter a year before.
-        topic = ctx.topical_quarter(m.start())
+        topic = ctx.topical_quarter(m.start(), compared=True)
         if topic:
             return Resolved("DATE", f"{topic[0] + n}-Q{topic[1]}", mod)
     if letter == "W" and back:
@@ -98,7 +98,8 @@ def in_n_units(m: Match, ctx: Context) -> Resolved | None:
     letter, multiplier = normalise_unit(m["unit"])
     if letter == "Q":
         return None
-    if count is None or ctx.tense(m) != FUTURE or (m["approx"] or "").lower() == "only":
+    future = ctx.tense(m, plans=True) == FUTURE
+    if count is None or not future or (m["approx"] or "").lower() == "only":
         return Resolved("DURATION", duration_value(count, m["unit"]))
     n = int(count * multiplier)
     if ctx.dct is None:
@@ -126,13 +127,15 @@ def _weekday_date(wd: int, rel: str, m: Match, ctx: Context) -> date | None:
     if ctx.dct is None:
         return None
     dct = ctx.dct
+    if rel in ("the following", "the previous"):
+        dct = ctx.reference_day() or dct  # counted from the day the text is narrating
     if rel in ("next", "coming", "this coming", "the following"):
         return dct + timedelta(days=(wd - dct.isoweekday()) % 7 or 7)
     if rel in ("last", "past", "this past", "the previous"):
         return dct - timedelta(days=(dct.isoweekday() - wd) % 7 or 7)
     if rel == "this":
         return dct + timedelta(days=wd - dct.isoweekday())
-    return weekday_near(dct, wd, ctx.tense(m))
+    return weekday_near(dct, wd, ctx.tense(m, plans=True))
 
 
 def weekday(m: Match, ctx: Context) -> Resolved | None:
@@ -158,7 +161,7 @@ def weekend(m: Match, ctx: Context) -> Resolved | None:
     elif rel in ("next", "this coming", "the coming"):
         direction = 1 if on_weekend else 0
     else:
-        tense = ctx.tense(m)
+        tense = ctx.tense(m, plans=True)
         if tense == FUTURE:
             direction = 0 if dct.isoweekday() == 6 or not on_weekend else 1
         elif rel == "this" and tense == UNKNOWN:
@@ -218,6 +221,9 @@ def relative_period(m: Match, ctx: Context) -> Resolved | None:
             return Resolved("DURATION", "P1Y")
         if rel in _ANAPHORIC and ctx.last_year is not None:
             return Resolved("DATE", str(ctx.last_year + n), mod)
+    anaphoric = _from_reference(rel, letter, mod, ctx)
+    if anaphoric is not None:
+        return anaphoric
     if rel == "that":
         return None  # "that week" with nothing to refer to
     if rel == "the" and unit == "week" and not mod_word:
@@ -226,6 +232,32 @@ def relative_period(m: Match, ctx: Context) -> Resolved | None:
     if ctx.dct is None:
         return Resolved("DATE", _UNRESOLVED[letter], mod)
     return Resolved("DATE", shift(ctx.dct, letter, n), mod)
+
+
+# Anaphoric shifts counted from the day or month the text last named, not from the DCT:
+# "the following month", "the previous day", "the next day", "that day", "the same week".
+_REFERENCE_SHIFT = {"the following": 1, "following": 1, "the previous": -1, "previous": -1,
+                    "that": 0, "the same": 0}  # fmt: skip
+
+
+def _from_reference(rel: str, letter: str, mod: str | None, ctx: Context) -> Resolved | None:
+    """'the following month' after 'In March' -> that year's April; None when `rel` is not
+    anaphoric or the text has named no day / month yet (the DCT then serves)."""
+    n = _REFERENCE_SHIFT.get(rel)
+    if letter == "D" and rel == "the next":
+        n = 1  # "released the next day": narrative, unlike "the next week" (from the DCT)
+    if n is None or letter not in ("D", "W", "M"):
+        return None
+    if letter == "M":
+        if ctx.last_month is None:
+            return None
+        y, mo = cal.add_months(*ctx.last_month, n)
+        return Resolved("DATE", f"{y}-{mo:02d}", mod)
+    if ctx.last_day is None:
+        return None
+    if letter == "W":
+        return Resolved("DATE", cal.week_value(ctx.last_day + timedelta(weeks=n)), mod)
+    return Resolved("DATE", (ctx.last_day + timedelta(days=n)).isoformat(), mod)
 
 
 def year_end(m: Match, ctx: Context) -> Resolved | None:
@@ -251,7 +283,7 @@ def year_ago_adjective(m: Match, ctx: Context) -> Resolved | None:
     if m["n"]:
         count = parse_number(m["n"])
         return Resolved("DURATION", duration_value(count, "months"))
-    topic = ctx.topical_quarter(m.start())
+    topic = ctx.topical_quarter(m.start(), compared=True)
     if topic:
         return Resolved("DATE", f"{topic[0] - 1}-Q{topic[1]}")
     if ctx.dct is None:
@@ -314,7 +346,7 @@ def _day_of(m: Match, ctx: Context) -> str:
         month, day = month_number(m["month"]), day_number(m["day"])
         if m["year"]:
             return f"{m['year']}-{month:02d}-{day:02d}"
-        return month_day_value(month, day, ctx, ctx.tense(m)) or "XXXX-XX-XX"
+        return month_day_value(month, day, ctx, ctx.tense(m, plans=True)) or "XXXX-XX-XX"
     if ctx.dct is None:
         return "XXXX-XX-XX"
     offset = {"yesterday": -1, "tomorrow": 1}.get(_norm(m["rel_day"]), 0)

@@ -44,6 +44,8 @@ def _candidates(text: str, ctx: Context) -> list[Candidate]:
             continue  # the date would fall outside datetime's years 1-9999: leave it untagged
         if result is not None:
             resolved.append((begin, end, priority, result))
+            if result.type in ("DATE", "TIME"):
+                ctx.note_value(result.value)
     return resolved
 
 

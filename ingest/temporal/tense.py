@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.temporal.lexicon import FUTURE_CUES, IRREGULAR_PAST, NOT_PAST_ED
+from ingest.temporal.lexicon import FUTURE_CUES, IRREGULAR_PAST, NOT_PAST_ED, PRESENT_PLAN_VERBS
 
 PAST = -1
 UNKNOWN = 0
@@ -34,13 +34,19 @@ _STRONG_FUTURE = frozenset(
 )
 _BE = frozenset({"be", "been", "being", "is", "are", "am", "'s", "get", "gets"})
 _PAST_BE = frozenset({"was", "were", "had", "has", "have"})
+# After these a plan verb is an infinitive or a noun, not a present tense: "to meet", "the
+# start", "a visit", "did return", "has begun" (those cues are read on their own).
+_NOT_PRESENT_BEFORE = frozenset(
+    "to the a an its his her their our this that did does do didn't doesn't don't".split()
+)
 # Words that look forward only when followed by "to"/"for": "plans to", "set to".
 _FUTURE_BEFORE_TO = frozenset({"plans", "plan", "planning", "set", "scheduled", "is", "are",
                                "poised", "prepared", "likely", "slated", "supposed"})  # fmt: skip
 
 
-def _cue(words: list[str], i: int) -> int:
-    """Tense cue of words[i], looking at its neighbours for participles and 'plans to'."""
+def _cue(words: list[str], i: int, plans: bool = False) -> int:
+    """Tense cue of words[i], looking at its neighbours for participles and 'plans to'; with
+    `plans`, a present-tense verb of a scheduled event ("meets", "expires") looks forward."""
     word = words[i]
     w = word.lower()
     nxt = words[i + 1].lower() if i + 1 < len(words) else ""
@@ -51,6 +57,8 @@ def _cue(words: list[str], i: int) -> int:
         return PAST if w == "set" and nxt not in ("to", "for") else UNKNOWN
     if w in FUTURE_CUES:
         return FUTURE
+    if plans and w in PRESENT_PLAN_VERBS and word[0].islower() and prev not in _NOT_PRESENT_BEFORE:
+        return FUTURE if w != "due" or nxt != "to" else UNKNOWN  # not "due to the strike"
     verb_like = nxt[:1].islower() and (not nxt.endswith(("ing", "s")) or nxt.endswith("ss"))
     if w == "to" and verb_like and nxt not in _NOT_VERB_AFTER_TO:
         return FUTURE
@@ -69,8 +77,12 @@ def _cue(words: list[str], i: int) -> int:
     return UNKNOWN
 
 
-def tense_at(text: str, begin: int, end: int) -> int:
+def tense_at(text: str, begin: int, end: int, plans: bool = False) -> int:
     """PAST, FUTURE or UNKNOWN for the expression text[begin:end].
+
+    `plans` lets present-tense verbs of scheduled events count as future: right for a day
+    ("meets Monday", "expires May 15"), too bold for a month or a season, which headlines
+    report in the historical present ("Sales rise in March").
 
     Cues before the expression win over cues after it; the nearest cue wins on each side,
     except that a future modal anywhere in the preceding clause ("will ... travel to London on
@@ -85,7 +97,7 @@ def tense_at(text: str, begin: int, end: int) -> int:
         if before[i].lower() in _STRONG_FUTURE:
             return FUTURE
         if nearest == UNKNOWN:
-            nearest = _cue(before, i)
+            nearest = _cue(before, i, plans)
             nearest_at = i
     if nearest == FUTURE and "had" in (w.lower() for w in before[max(0, nearest_at - 3) :]):
         return PAST  # past perfect: "had been scheduled to expire Friday"
@@ -95,7 +107,7 @@ def tense_at(text: str, begin: int, end: int) -> int:
     for i, word in enumerate(after):
         if word in _BOUNDARY:
             break
-        cue = _cue(after, i)
+        cue = _cue(after, i, plans)
         if cue != UNKNOWN:
             return cue
     return UNKNOWN

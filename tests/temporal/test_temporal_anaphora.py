@@ -1,0 +1,118 @@
+"""Rules added for held-out news: anchors other than the DCT, present-tense plans.
+
+Each case is a made-up sentence with a fixed DCT; the comment names the general rule.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ingest.temporal import Timex, tag
+
+WSJ = datetime.date(1989, 11, 2)  # a Thursday in the fourth quarter
+FRI = datetime.date(1998, 5, 1)  # a Friday
+
+
+def only(text: str, dct: datetime.date | None, phrase: str, nth: int = 0) -> Timex:
+    """The timex overlapping the nth occurrence of `phrase`."""
+    begin = -1
+    for _ in range(nth + 1):
+        begin = text.index(phrase, begin + 1)
+    end = begin + len(phrase)
+    hits = [t for t in tag(text, dct) if t.begin < end and t.end > begin]
+    assert len(hits) == 1, f"{phrase!r}: {hits}"
+    return hits[0]
+
+
+# --- "a year earlier" compares the reporting period the text is on ----------------------------
+
+
+def test_year_earlier_after_nine_months_is_the_year() -> None:
+    text = (
+        "Profit rose in the third quarter to $5 million from $4 million a year earlier. "
+        "For the nine months, net fell to $9 million from $12 million a year earlier."
+    )
+    assert only(text, WSJ, "a year earlier", 0).value == "1988-Q3"
+    assert only(text, WSJ, "a year earlier", 1).value == "1988"
+
+
+def test_year_earlier_adjective_after_first_six_months() -> None:
+    text = (
+        "Third-quarter sales rose 5%. In the first six months, the company lost $3 million, "
+        "compared with year-earlier net income of $2 million."
+    )
+    assert only(text, WSJ, "year-earlier").value == "1988"
+
+
+def test_quarter_named_again_after_nine_months_is_the_topic_again() -> None:
+    text = (
+        "For the nine months, net fell. In the third quarter, revenue rose 4% from a year earlier."
+    )
+    assert only(text, WSJ, "a year earlier").value == "1988-Q3"
+
+
+# --- "the following month", "the previous day": from the date the text last named -------------
+
+
+def test_following_month_counts_from_the_month_named_before() -> None:
+    text = (
+        "In March, the company received an offer. The following month, it put itself up for sale."
+    )
+    assert only(text, WSJ, "The following month").value == "1989-04"
+
+
+def test_previous_and_next_day_count_from_the_day_named_before() -> None:
+    text = "The rebels seized the town on Jan. 12, 1997. Troops arrived the next day."
+    assert only(text, WSJ, "the next day").value == "1997-01-13"
+    text = "The rebels seized the town on Jan. 12, 1997; the mayor had fled the previous day."
+    assert only(text, WSJ, "the previous day").value == "1997-01-11"
+    # each anaphor becomes the reference of the next one, as in a narrative
+    text = "Talks began on March 3, 1997. They broke off the next day and resumed the next day."
+    assert only(text, WSJ, "the next day", 1).value == "1997-03-05"
+
+
+def test_that_day_is_the_day_named_before() -> None:
+    text = "Stocks fell on Oct. 13, 1989. Many funds sold shares that day."
+    assert only(text, WSJ, "that day").value == "1989-10-13"
+
+
+def test_previous_weekday_counts_from_the_day_named_before() -> None:
+    text = "The index closed at 2082 on Oct. 27, 1989, down 4.5% from the previous Friday."
+    assert only(text, WSJ, "the previous Friday").value == "1989-10-20"
+
+
+def test_following_month_without_an_earlier_date_falls_back_to_the_dct() -> None:
+    assert only("It plans a sale the following month.", WSJ, "the following month").value == (
+        "1989-12"
+    )
+
+
+def test_next_week_still_counts_from_the_dct() -> None:
+    text = "The rebels seized the town on Jan. 12, 1997. Talks resume next week."
+    assert only(text, WSJ, "next week").value == "1989-W45"
+
+
+# --- present tense of a scheduled event looks forward ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        # plural present: "meet", friday DCT -> the coming Monday
+        ("He and Arafat meet separately Monday with Albright.", "Monday", "1998-05-04"),
+        ("The committee meets Tuesday to vote on the bill.", "Tuesday", "1998-05-05"),
+        ("The offer expires Friday at midnight.", "Friday", "1998-05-01"),
+        ("The tender offer expires May 15.", "May 15", "1998-05-15"),
+        ("The payment is due Wednesday.", "Wednesday", "1998-05-06"),
+        ("Parliament reconvenes in June after the recess.", "June", "1998-06"),
+        # past tense still wins, and "due to" is not a plan
+        ("The committee met Tuesday to vote on the bill.", "Tuesday", "1998-04-28"),
+        ("Trading halted Tuesday due to a power failure.", "Tuesday", "1998-04-28"),
+        # a plan verb after "to" or a determiner is an infinitive or a noun, not a tense
+        ("They agreed Tuesday to the start of talks.", "Tuesday", "1998-04-28"),
+    ],
+)
+def test_present_tense_plans_look_forward(text: str, phrase: str, value: str) -> None:
+    assert only(text, FRI, phrase).value == value
