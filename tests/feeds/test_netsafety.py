@@ -40,7 +40,9 @@ def test_public_and_allowed() -> None:
     check_url("http://127.0.0.1:9/feed", UrlPolicy(allowed_hosts=frozenset({"127.0.0.1"})))
 
 
-def test_loopback_refused_by_default_before_any_request(server: FeedServer, sqlite_url: str) -> None:
+def test_loopback_refused_by_default_before_any_request(
+    server: FeedServer, sqlite_url: str
+) -> None:
     url = server.file("/feeds/world.xml", "world.xml")
     with make_client(make_settings(sqlite_url, allow_private_urls=False)) as client:
         with pytest.raises(FetchError, match="refused 127.0.0.1: loopback address"):
