@@ -24,6 +24,7 @@ from ingest.temporal.context import (
 from ingest.temporal.lexicon import (
     EASTER_HOLIDAYS,
     FIXED_HOLIDAYS,
+    LUNAR_HOLIDAYS,
     NTH_WEEKDAY_HOLIDAYS,
     PERIOD_MODS,
     QUARTER_ORDINALS,
@@ -166,9 +167,11 @@ def month_only(m: Match, ctx: Context) -> Resolved | None:
 
 
 def holiday(m: Match, ctx: Context) -> Resolved | None:
-    """Christmas, New Year, Easter (computus), Orthodox Easter, Thanksgiving..."""
+    """Christmas, New Year, Easter (computus), Orthodox Easter, Thanksgiving, Ramadan..."""
     name = re.sub(r"\s+", " ", m["name"].lower().replace("’", "'"))
     name = name.removeprefix("the ") if name not in FIXED_HOLIDAYS else name
+    if name in LUNAR_HOLIDAYS:
+        return lunar_holiday(name, m, ctx)
 
     def on(year: int) -> date:
         if name in FIXED_HOLIDAYS:
@@ -197,6 +200,53 @@ def holiday(m: Match, ctx: Context) -> Resolved | None:
     if abs((nearest - ctx.dct).days) <= HOLIDAY_NEAR_DAYS:
         return Resolved("DATE", nearest.isoformat())  # the Easter just past or at hand
     return Resolved("DATE", pick(candidates, ctx.dct, ctx.tense(m), HOLIDAY_REACH_DAYS).isoformat())
+
+
+def lunar_holiday(name: str, m: Match, ctx: Context) -> Resolved | None:
+    """Ramadan, Eid al-Fitr, Eid al-Adha on the tabular Islamic calendar (observed dates agree
+    or differ by a day). With a year, the one that starts in it; otherwise the occurrence the
+    DCT and tense point to, as for Easter. Ramadan is valued by its first day and spans the
+    month up to the eve of Eid al-Fitr."""
+    month, day, length = LUNAR_HOLIDAYS[name]
+
+    def occurrence(h_year: int) -> Resolved:
+        first = cal.islamic_to_date(h_year, month, day)
+        if length:
+            return Resolved("DATE", first.isoformat())
+        nxt = cal.islamic_to_date(h_year + month // 12, month % 12 + 1, 1)
+        return Resolved("DATE", first.isoformat(), span=(first, nxt - timedelta(days=1)))
+
+    def starts(g_year: int) -> list[tuple[date, int]]:
+        out = []
+        for h in cal.islamic_years_around(g_year):
+            d = cal.islamic_to_date(h, month, day)
+            if g_year - 1 <= d.year <= g_year + 1:
+                out.append((d, h))
+        return out
+
+    if m["year"]:
+        g_year = int(m["year"])
+        in_year = [h for d, h in starts(g_year) if d.year == g_year]
+        return occurrence(in_year[0]) if in_year else None
+    g_year = _relative_year(m["rel"], ctx.dct) if m["rel"] else None
+    if g_year:
+        in_year = [h for d, h in starts(g_year) if d.year == g_year]
+        return occurrence(in_year[0]) if in_year else None
+    if ctx.dct is None:
+        return Resolved("DATE", "XXXX-XX-XX")
+    dct = ctx.dct
+    found = starts(dct.year)
+    by_date = {d: h for d, h in found}
+    candidates = sorted(by_date)
+    if not length:
+        # Ramadan under way at the DCT is this Ramadan, whatever the tense.
+        for d, h in found:
+            if d <= dct < d + timedelta(days=30):
+                return occurrence(h)
+    nearest = min(candidates, key=lambda c: abs((c - dct).days))
+    if abs((nearest - dct).days) <= HOLIDAY_NEAR_DAYS:
+        return occurrence(by_date[nearest])
+    return occurrence(by_date[pick(candidates, dct, ctx.tense(m), HOLIDAY_REACH_DAYS)])
 
 
 def _quarter_year(q: int, m: Match, ctx: Context) -> int | None:

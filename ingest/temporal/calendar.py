@@ -85,6 +85,34 @@ def easter_date(year: int, orthodox: bool = False) -> date:
     return easter(year, EASTER_ORTHODOX if orthodox else EASTER_WESTERN)
 
 
+# The tabular (arithmetic) Islamic calendar, civil epoch: 1 Muharram AH 1 is 16 July 622
+# (Julian), R.D. 227015 - the proleptic Gregorian ordinal Python's date uses. Leap years
+# (30-day Dhu al-Hijjah) are the 11 of each 30-year cycle with (14 + 11 * year) % 30 < 11.
+# Months alternate 30 and 29 days. Observed dates (moon sighting) agree or differ by a day.
+_ISLAMIC_EPOCH = 227015
+
+
+def islamic_to_date(year: int, month: int, day: int) -> date:
+    """Gregorian date of a day of the tabular Islamic calendar: (1446, 9, 1) -> 2025-03-01."""
+    ordinal = (
+        _ISLAMIC_EPOCH
+        - 1
+        + (year - 1) * 354
+        + (3 + 11 * year) // 30
+        + 29 * (month - 1)
+        + month // 2
+        + day
+    )
+    return date.fromordinal(ordinal)
+
+
+def islamic_years_around(gregorian_year: int) -> range:
+    """Islamic years with a day in the Gregorian years around `gregorian_year` (a lunar year
+    is 354 or 355 days, so about 33 of them span 32 solar years)."""
+    approx = (gregorian_year - 622) * 33 // 32 + 1
+    return range(max(1, approx - 2), approx + 3)
+
+
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     """The n-th (1-based; -1 = last) ISO weekday of a month: Thanksgiving is (11, 4, 4)."""
     if n > 0:

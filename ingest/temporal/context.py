@@ -26,6 +26,9 @@ class Resolved:
     type: str
     value: str
     mod: str | None = None
+    # First and last day when the value's own span is too narrow: "Ramadan" is valued by its
+    # first day (TIMEX3 has no value for a lunar month) but covers the whole month.
+    span: tuple[date, date] | None = None
 
 
 @dataclass(slots=True)

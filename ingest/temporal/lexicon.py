@@ -119,6 +119,18 @@ EASTER_HOLIDAYS: dict[str, tuple[str, int]] = {
     "pentecost": ("western", 49), "whit monday": ("western", 50),
     "orthodox easter": ("orthodox", 0), "orthodox easter sunday": ("orthodox", 0),
 }  # fmt: skip
+# Islamic holidays on the tabular Islamic calendar: name -> (month, day, length in days; 0 = the
+# whole month). Spellings vary: "Eid al-Fitr", "Eid ul-Fitr", "Id al-Adha".
+LUNAR_HOLIDAYS: dict[str, tuple[int, int, int]] = {}
+for _names, _row in (
+    (("ramadan", "ramadhan", "ramazan"), (9, 1, 0)),
+    (("eid al-fitr", "eid ul-fitr", "eid-al-fitr", "eid al fitr", "id al-fitr"), (10, 1, 1)),
+    (("eid al-adha", "eid ul-adha", "eid-al-adha", "eid al adha", "id al-adha"), (12, 10, 1)),
+    (("ashura",), (1, 10, 1)),
+    (("islamic new year", "hijri new year"), (1, 1, 1)),
+):
+    for _name in _names:
+        LUNAR_HOLIDAYS[_name] = _row
 # Holidays on the n-th weekday of a month: name -> (month, weekday 1-7, n; -1 = last).
 NTH_WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int]] = {
     "thanksgiving": (11, 4, 4), "thanksgiving day": (11, 4, 4),
@@ -206,9 +218,9 @@ def _anchor_table() -> dict[str, tuple[str, ...]]:
     )
     holiday_words = {
         w
-        for name in [*FIXED_HOLIDAYS, *EASTER_HOLIDAYS, *NTH_WEEKDAY_HOLIDAYS]
+        for name in [*FIXED_HOLIDAYS, *EASTER_HOLIDAYS, *NTH_WEEKDAY_HOLIDAYS, *LUNAR_HOLIDAYS]
         for w in name.replace("'s", " ").replace("'", " ").replace(".", " ").split()
-        if w not in ("the", "of", "day", "s")
+        if w not in ("the", "of", "day", "s", "al", "ul", "id") and not w.startswith(("al-", "ul-"))
     }
     add("holiday", holiday_words)
     return {w: tuple(sorted(c)) for w, c in table.items()}

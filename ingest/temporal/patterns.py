@@ -20,6 +20,7 @@ from ingest.temporal.lexicon import (
     APPROX_MODS,
     EASTER_HOLIDAYS,
     FIXED_HOLIDAYS,
+    LUNAR_HOLIDAYS,
     MONTH_ABBR,
     MONTH_FULL,
     NTH_WEEKDAY_HOLIDAYS,
@@ -88,7 +89,11 @@ UNIT_SG = (
 )
 APPROX = alt(APPROX_MODS)
 SEASON = alt(SEASONS)
-HOLIDAY = _capitalised([*FIXED_HOLIDAYS, *EASTER_HOLIDAYS, *NTH_WEEKDAY_HOLIDAYS])
+HOLIDAY = (
+    _capitalised([*FIXED_HOLIDAYS, *EASTER_HOLIDAYS, *NTH_WEEKDAY_HOLIDAYS])
+    + "|"
+    + alt(LUNAR_HOLIDAYS)  # any case: "Eid al-Fitr", "Eid Al-Fitr", "RAMADAN"
+)
 PERIOD_MOD = r"(?:early|late|mid|the\s+(?:beginning|start|end|middle|close)\s+of|end\s+of)"
 REL = r"(?:this\s+past|this\s+coming|this|last|next|coming|past|previous|following|current)"
 QUARTER_ORD = r"(?:first|second|third|fourth|final|1st|2nd|3rd|4th)"

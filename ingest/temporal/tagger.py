@@ -66,6 +66,8 @@ def _timex(text: str, begin: int, end: int, res: Resolved, dct: datetime.date | 
         granularity, start, stop = "set", None, None
     else:
         granularity, start, stop = value_span(res.value)
+        if res.span is not None:
+            granularity, (start, stop) = "month", res.span
         if res.value == "PRESENT_REF" and dct is not None:
             start = stop = dct  # "now" is the day of writing
     return Timex(

@@ -116,3 +116,35 @@ def test_next_week_still_counts_from_the_dct() -> None:
 )
 def test_present_tense_plans_look_forward(text: str, phrase: str, value: str) -> None:
     assert only(text, FRI, phrase).value == value
+
+
+# --- Islamic holidays on the tabular calendar --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "phrase", "value"),
+    [
+        ("Fighting eased during Ramadan.", datetime.date(2025, 3, 10), "Ramadan", "2025-03-01"),
+        ("Fighting eased during Ramadan.", datetime.date(2025, 5, 10), "Ramadan", "2025-03-01"),
+        ("A truce will hold for Ramadan.", datetime.date(2025, 10, 1), "Ramadan", "2026-02-18"),
+        ("A truce held for Ramadan.", datetime.date(2025, 7, 1), "Ramadan", "2025-03-01"),
+        ("Shops close for Eid al-Fitr.", datetime.date(2025, 3, 20), "Eid al-Fitr", "2025-03-31"),
+        ("They met before Eid ul-Adha.", datetime.date(2024, 6, 20), "Eid ul-Adha", "2024-06-17"),
+        ("It was Ramadan 2030.", datetime.date(2025, 1, 1), "Ramadan 2030", "2030-01-06"),
+        ("Ramadan began.", None, "Ramadan", "XXXX-XX-XX"),
+    ],
+)
+def test_islamic_holidays(text: str, dct: datetime.date | None, phrase: str, value: str) -> None:
+    assert only(text, dct, phrase).value == value
+
+
+def test_ramadan_spans_the_lunar_month() -> None:
+    t = only("Fighting eased during Ramadan.", datetime.date(2025, 3, 10), "Ramadan")
+    assert (t.granularity, t.span_start, t.span_end) == (
+        "month",
+        datetime.date(2025, 3, 1),
+        datetime.date(2025, 3, 30),
+    )
+    eid = only("Shops close for Eid al-Fitr.", datetime.date(2025, 3, 20), "Eid al-Fitr")
+    assert (eid.granularity, eid.span_start, eid.span_end) == ("day", eid.span_start, eid.span_end)
+    assert eid.span_start == datetime.date(2025, 3, 31) == eid.span_end

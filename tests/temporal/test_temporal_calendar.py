@@ -85,3 +85,37 @@ def test_vague_numbers_and_spoken_years() -> None:
 )  # fmt: skip
 def test_duration_values(count: Fraction | None, unit: str, value: str) -> None:
     assert duration_value(count, unit) == value
+
+
+@pytest.mark.parametrize(
+    ("islamic", "gregorian"),
+    [
+        # first of Ramadan, as observed in Saudi Arabia (tabular and observed agree here)
+        ((1444, 9, 1), D(2023, 3, 23)),
+        ((1445, 9, 1), D(2024, 3, 11)),
+        ((1446, 9, 1), D(2025, 3, 1)),
+        ((1447, 9, 1), D(2026, 2, 18)),
+        # Eid al-Fitr 1445 (observed 2024-04-10); Eid al-Adha 1446 (observed 2025-06-06: the
+        # tabular calendar is a day late, its stated accuracy)
+        ((1445, 10, 1), D(2024, 4, 10)),
+        ((1446, 12, 10), D(2025, 6, 7)),
+        # the civil epoch: 1 Muharram AH 1 = 16 July 622 Julian = 19 July 622 Gregorian
+        ((1, 1, 1), D(622, 7, 19)),
+    ],
+)
+def test_islamic_to_date(islamic: tuple[int, int, int], gregorian: D) -> None:
+    assert cal.islamic_to_date(*islamic) == gregorian
+
+
+def test_islamic_years_have_354_or_355_days_and_11_leap_years_in_30() -> None:
+    lengths = [
+        (cal.islamic_to_date(y + 1, 1, 1) - cal.islamic_to_date(y, 1, 1)).days
+        for y in range(1411, 1441)
+    ]
+    assert set(lengths) == {354, 355} and lengths.count(355) == 11
+
+
+def test_islamic_years_around_cover_every_gregorian_year() -> None:
+    for year in (623, 1000, 1998, 2025, 2030, 2100):  # AH 1 began after Ramadan 622
+        ramadans = [cal.islamic_to_date(h, 9, 1) for h in cal.islamic_years_around(year)]
+        assert any(d.year == year for d in ramadans)
