@@ -78,14 +78,21 @@ def list_(
 
     feeds = list_feeds(engine_from_settings())
     if as_json:
-        console.print_json(json.dumps({"feeds": [_feed_json(f) for f in feeds]}))
+        Console().print_json(json.dumps({"feeds": [_feed_json(f) for f in feeds]}))
         return
     if not feeds:
         err_console.print("no feeds yet: eventline feeds add URL")
         return
     now = datetime.now(UTC)
-    table = Table("id", "feed", "status", "schedule", "last fetch", "next fetch", "errors",
-                  "last error")  # fmt: skip
+    table = Table(title=f"{len(feeds)} feeds")
+    table.add_column("id", justify="right")
+    table.add_column("feed", overflow="fold", min_width=20)
+    table.add_column("status", no_wrap=True)
+    table.add_column("schedule", no_wrap=True)
+    table.add_column("last fetch")
+    table.add_column("next fetch")
+    table.add_column("errors", justify="right")
+    table.add_column("last error", overflow="fold")
     for f in feeds:
         table.add_row(
             str(f.id),
@@ -93,11 +100,11 @@ def list_(
             _status(f),
             _schedule(f),
             _when(f.checked_at, now),
-            "-" if f.disabled or f.paused else _when(f.next_check_at, now),
+            "-" if f.disabled or f.paused else _when(f.next_check_at, now, none="due now"),
             str(f.error_count),
             f.last_error or "",
         )
-    console.print(table)
+    Console().print(table)  # built here so the width follows COLUMNS at run time
 
 
 @feeds_app.command("remove")
@@ -196,10 +203,10 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def _when(value: datetime | None, now: datetime) -> str:
+def _when(value: datetime | None, now: datetime, *, none: str = "never") -> str:
     value = _aware(value)
     if value is None:
-        return "never"
+        return none
     seconds = int((value - now).total_seconds())
     span = abs(seconds)
     rel = f"{span}s" if span < 120 else f"{span // 60}m" if span < 7200 else f"{span // 3600}h"

@@ -1,0 +1,129 @@
+"""`eventline feeds ...`: invoke the command, then look at the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from config.settings import get_settings
+from tests.feeds.conftest import FeedServer
+from tests.feeds.test_poll import serve_all
+from timeline.cli.main import app
+from timeline.models import Article, Feed
+from timeline.store import make_engine
+
+
+@pytest.fixture
+def cli(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    for key, value in {
+        "EVENTLINE_DATABASE_URL": sqlite_url,
+        "EVENTLINE_ALLOW_PRIVATE_URLS": "true",
+        "EVENTLINE_USE_SPACY": "false",
+        "EVENTLINE_FETCH_TIMEOUT": "2",
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("EVENTLINE_FEEDS_FILE", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def rows(url: str) -> list[Feed]:
+    with Session(make_engine(url)) as s:
+        return list(s.exec(select(Feed)).all())
+
+
+def test_add_list_pause_resume_remove(cli: CliRunner, sqlite_url: str) -> None:
+    ok = cli.invoke(app, ["feeds", "add", "https://example.test/rss", "--every", "30m",
+                          "--name", "Example"])  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    assert "added feed #1" in ok.output
+    (feed,) = rows(sqlite_url)
+    assert (feed.interval_seconds, feed.name, feed.next_check_at) == (1800, "Example", None)
+    assert cli.invoke(app, ["feeds", "add", "https://example.test/cron", "--cron",
+                            "*/15 * * * *"]).exit_code == 0  # fmt: skip
+    listed = cli.invoke(app, ["feeds", "list", "--json"])
+    data = json.loads(listed.output)["feeds"]
+    assert [f["status"] for f in data] == ["active", "active"] and data[1]["cron"]
+    table = cli.invoke(app, ["feeds", "list"])
+    assert table.exit_code == 0 and "30m" in table.output and "due now" in table.output
+    assert cli.invoke(app, ["feeds", "pause", "1"]).exit_code == 0
+    assert rows(sqlite_url)[0].paused
+    assert cli.invoke(app, ["feeds", "resume", "https://example.test/rss"]).exit_code == 0
+    assert not rows(sqlite_url)[0].paused
+    assert cli.invoke(app, ["feeds", "remove", "#2"]).exit_code == 0
+    assert len(rows(sqlite_url)) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["add", "ftp://x.test/feed"], 2, "not an http(s) URL"),
+        (["add", "https://x.test/f", "--every", "soon"], 2, "cannot read interval"),
+        (["add", "https://x.test/f", "--cron", "every day"], 2, "invalid cron expression"),
+        (["add", "https://x.test/f", "--every", "1h", "--cron", "0 * * * *"], 2, "not both"),
+        (["remove", "42"], 1, "no feed '42'"),
+        (["pause", "https://nowhere.test/"], 1, "no feed"),
+    ],
+)
+def test_errors_are_one_line(cli: CliRunner, args: list[str], code: int, message: str) -> None:
+    result = cli.invoke(app, ["feeds", *args])
+    assert result.exit_code == code
+    assert "Error:" in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_duplicate_feed_is_refused(cli: CliRunner) -> None:
+    assert cli.invoke(app, ["feeds", "add", "https://x.test/f"]).exit_code == 0
+    again = cli.invoke(app, ["feeds", "add", "https://x.test/f"])
+    assert again.exit_code == 1 and "already has this URL" in again.output
+
+
+def test_poll_once_from_the_feeds_file(
+    cli: CliRunner, server: FeedServer, sqlite_url: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    rss, atom = serve_all(server)
+    bad = server.url("/feeds/missing.xml")
+    feeds_file = tmp_path / "feeds.toml"
+    feeds_file.write_text(
+        f'[defaults]\nevery = "1h"\n\n[[feed]]\nurl = "{rss}"\nname = "World"\n\n'
+        f'[[feed]]\nurl = "{atom}"\ncron = "0 * * * *"\n\n[[feed]]\nurl = "{bad}"\n'
+    )
+    monkeypatch.setenv("EVENTLINE_FEEDS_FILE", str(feeds_file))
+    get_settings.cache_clear()
+    result = cli.invoke(app, ["feeds", "poll"])
+    assert result.exit_code == 1  # one feed failed
+    assert "fetch: HTTP 404 Not Found" in result.output
+    assert "Error: 1 of 3 feeds had errors" in result.output
+    with Session(make_engine(sqlite_url)) as s:
+        assert len(s.exec(select(Article)).all()) == 4
+    by_url = {f.url: f for f in rows(sqlite_url)}
+    assert by_url[rss].name == "World" and by_url[rss].interval_seconds == 3600
+    assert by_url[atom].cron == "0 * * * *"
+    assert cli.invoke(app, ["feeds", "poll"]).exit_code == 0  # nothing due: success
+
+
+def test_bad_feeds_file_is_an_error(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds_file = tmp_path / "feeds.toml"
+    feeds_file.write_text('[[feed]]\nurl = "https://x.test/"\nevery = "often"\n')
+    monkeypatch.setenv("EVENTLINE_FEEDS_FILE", str(feeds_file))
+    get_settings.cache_clear()
+    result = cli.invoke(app, ["feeds", "poll"])
+    assert result.exit_code == 1 and "feed #1: cannot read interval 'often'" in result.output
+
+
+def test_example_feeds_file_loads() -> None:
+    from ingest.feeds_config import load_feeds_file
+    from tests.conftest import ROOT
+
+    specs = load_feeds_file(ROOT / "config" / "feeds.example.toml")
+    assert len(specs) == 3 and specs[2].cron and specs[1].interval_seconds == 1800
