@@ -224,11 +224,7 @@ def lunar_holiday(name: str, m: Match, ctx: Context) -> Resolved | None:
                 out.append((d, h))
         return out
 
-    if m["year"]:
-        g_year = int(m["year"])
-        in_year = [h for d, h in starts(g_year) if d.year == g_year]
-        return occurrence(in_year[0]) if in_year else None
-    g_year = _relative_year(m["rel"], ctx.dct) if m["rel"] else None
+    g_year = int(m["year"]) if m["year"] else _relative_year(m["rel"], ctx.dct)
     if g_year:
         in_year = [h for d, h in starts(g_year) if d.year == g_year]
         return occurrence(in_year[0]) if in_year else None
