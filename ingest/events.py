@@ -25,7 +25,9 @@ from ingest.nlp import Annotation
 from ingest.temporal import Timex
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*|\d[\d,.:]*|[^\w\s]")
-NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
+NEGATIONS = frozenset(
+    {"not", "n't", "never", "no", "neither", "nor", "without", "nobody", "nothing", "none"}
+)
 HYPOTHETICAL = frozenset({"would", "could", "might", "may", "should", "if", "whether"})
 FUTURE = frozenset({"will", "shall", "'ll", "plans", "plan", "planned", "scheduled", "set"})
 CLAIMED = frozenset({"reportedly", "allegedly", "purportedly"})
@@ -97,6 +99,46 @@ NON_EVENT_VERBS = frozenset(
     remains remained appear appears appeared become becomes became include includes included
     continue continues continued expect expects expected need needs needed want wants wanted
     hope hopes hoped believe believes believed think thinks thought know knows knew""".split()
+)
+MODAL_WORDS = frozenset(
+    {
+        "would",
+        "will",
+        "could",
+        "can",
+        "may",
+        "might",
+        "should",
+        "must",
+        "had",
+        "has",
+        "have",
+        "was",
+        "were",
+        "is",
+        "are",
+    }
+)
+BE_FORMS = frozenset({"is", "was", "were", "are", "be", "been", "being"})
+ADVERBIALS = frozenset(
+    {
+        "however",
+        "meanwhile",
+        "also",
+        "then",
+        "later",
+        "earlier",
+        "still",
+        "already",
+        "now",
+        "separately",
+        "instead",
+        "previously",
+        "reportedly",
+        "allegedly",
+        "yesterday",
+        "today",
+    }
 )
 AUXILIARIES = frozenset({"is", "was", "were", "are", "be", "been", "being", "has", "have", "had"})
 # Words after which the rest of the sentence is another clause, not the reported content.
@@ -232,6 +274,15 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_RELATIVE = re.compile(r",\s*(?:which|who|whose|whom|where)\b[^,;—]*|\([^)]*\)")
+
+
+def relative_spans(text: str) -> list[tuple[int, int]]:
+    """Relative clauses and parentheses (", which won an election last week,"): they describe
+    a noun, so neither their verbs nor their dates belong to the sentence's main event."""
+    return [(m.start(), m.end()) for m in _RELATIVE.finditer(text)]
+
+
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < offset < end for start, end in spans)
 
@@ -281,6 +332,7 @@ class SentenceAnalyser:
         self.state = state
         self.tags: dict[int, str] = {}
         self.text = ""
+        self.relative: list[tuple[int, int]] = []
 
     def analyse(
         self,
@@ -297,6 +349,7 @@ class SentenceAnalyser:
             return []
         self.tags = annotation.tags if annotation is not None else {}
         self.text = text
+        self.relative = relative_spans(text)
         mentions = self.state.actors.find(text, annotation.entities if annotation else None)
         blocked = [(t.begin, t.end) for t in timexes] + [(m.start, m.end) for m in mentions]
         hits = find_triggers(tokens, self.lex, blocked)
@@ -331,6 +384,7 @@ class SentenceAnalyser:
                 ref_index = self._add_nominal(index, text, tokens, hit, tx, mentions)
             nominal_refs.append((hit, ref_index, connector))
 
+        self._add_relative_events(index, text, tokens, hits, mentions, dated)
         if main is not None and not self._negated(tokens, main.first):
             self._add_main(
                 index,
@@ -355,13 +409,20 @@ class SentenceAnalyser:
         participial add-on (", saying ...")."""
         quoted = quoted_spans(self.text)
         for hit in hits:
-            if self._infinitive(tokens, hit.first) or _inside(tokens[hit.first].start, quoted):
-                continue  # words inside a quotation are what was said, not who said it
+            start = tokens[hit.first].start
+            if (
+                self._infinitive(tokens, hit.first)
+                or _inside(start, quoted)  # what was said, not who said it
+                or _inside(start, self.relative)  # describes a noun of the sentence
+            ):
+                continue
             tag = self.tags.get(tokens[hit.first].start, "")
             if hit.trigger.pos == "noun" and not (tag in FINITE or tag == "VB"):
                 continue  # a noun trigger counts as a verb only when tagged as one ("will visit")
             if tag.startswith("NN"):
                 continue  # "state television", "in remarks"
+            if tag == "VBN" and not self._after_auxiliary(tokens, hit.first):
+                continue  # "a statement released today": a participle describing a noun
             if hit.trigger.pos != "phrase" and (
                 self._passive_modifier(tokens, hit.first)
                 or self._participle_clause(tokens, hit.first)
@@ -416,12 +477,18 @@ class SentenceAnalyser:
         refs: list[tuple[Hit, int | None, str]],
     ) -> None:
         agents = self._agents(tokens, main, mentions, text)
+        if agents is None:
+            return  # "Critics argue ...": opinion, not a happening
         if not agents:
-            return
-        if main.trigger.type == self.lex.fallback_type and not self._main_timex(
-            tokens, main, boundary, [t for t in dated if id(t) not in claimed], text
+            phrase = self._subject_phrase(tokens, main)
+            agents = [phrase] if phrase else []
+        if main.trigger.type == self.lex.fallback_type and (
+            not agents
+            or not self._main_timex(
+                tokens, main, boundary, [t for t in dated if id(t) not in claimed], text
+            )
         ):
-            return  # an unknown verb is an event only with a date of its own
+            return  # an unknown verb is an event only with a subject and a date of its own
         reporting = main.trigger.type == "REPORT"
         quote = self._quote_span_before(text, tokens, main) if reporting else None
         content_hits = [
@@ -546,24 +613,42 @@ class SentenceAnalyser:
 
     def _agents(
         self, tokens: list[Token], main: Hit, mentions: list[Mention], text: str
-    ) -> list[str]:
-        """Who did it: the actors in the subject before the trigger, else the nearest actor
-        before it, else one right after it ("said Peskov"), else the person last spoken of."""
+    ) -> list[str] | None:
+        """Who did it: "by X" after a passive verb, the actors in the subject before the
+        trigger, else the nearest actor before it, else one right after it ("said Peskov"),
+        else the person last spoken of. None for generic subjects ("critics argue")."""
         start_char = tokens[main.first].start
-        clause_start = 0
-        for i in range(main.first - 1, -1, -1):
-            if tokens[i].text in {",", ";", ":", "—", "“", "”", '"'}:
-                clause_start = tokens[i].end
-                break
-        subject = [m for m in mentions if clause_start <= m.start and m.end <= start_char]
+        clause_start = self._clause_start(tokens, main.first)
+        by_agent = self._passive_agent(tokens, main, mentions)
+        if by_agent:
+            return by_agent
+        subject = [
+            m
+            for m in mentions
+            if clause_start <= m.start
+            and m.end <= start_char
+            and not _inside(m.start, self.relative)
+        ]
         subject_words = {t.lower for t in tokens if clause_start <= t.start < start_char}
         if subject:
             return list(dict.fromkeys(m.name for m in subject))
         if subject_words & GENERIC_SUBJECTS:
-            return []
+            return None
         role = self._role_subject(text[clause_start:start_char])
         if role:
             return [role]
+        # "Duma Boko, the leader of X, which won ..., was sworn in": the subject opens the
+        # sentence and the clause in between only describes it.
+        opening = [
+            m
+            for m in mentions
+            if m.end <= start_char
+            and not _inside(m.start, self.relative)
+            and "," not in text[: m.start]
+            and m.start == len(text[: m.start]) - len(text[: m.start].lstrip())
+        ]
+        if opening:
+            return [opening[0].name]
         if subject_words & PRONOUNS and self.state.last_agents:
             return list(self.state.last_agents)
         after = [
@@ -574,10 +659,56 @@ class SentenceAnalyser:
         ]
         if after:
             return [after[0].name]
-        before = [m for m in mentions if m.end <= start_char]
+        before = [
+            m for m in mentions if m.end <= start_char and not _inside(m.start, self.relative)
+        ]
         if before:
             return [before[-1].name]
         return []
+
+    @staticmethod
+    def _clause_start(tokens: list[Token], first: int) -> int:
+        """Offset where the clause of token `first` begins (after the last comma or quote)."""
+        for i in range(first - 1, -1, -1):
+            if tokens[i].text in {",", ";", ":", "—", "“", "”", '"'}:
+                return tokens[i].end
+        return 0
+
+    def _passive_agent(
+        self, tokens: list[Token], main: Hit, mentions: list[Mention]
+    ) -> list[str] | None:
+        """ "was declared president-elect by the commission": the agent follows "by"."""
+        before = [t.lower for t in tokens[max(0, main.first - 2) : main.first]]
+        if not BE_FORMS & set(before) or main.trigger.type == "REPORT":
+            return None
+        for i in range(main.last + 1, min(len(tokens), main.last + 8)):
+            if tokens[i].text in {",", ";"}:
+                return None
+            if tokens[i].lower == "by":
+                after = [m for m in mentions if m.start >= tokens[i].end][:1]
+                if after and len(self.text[tokens[i].end : after[0].start].split()) <= 1:
+                    return [after[0].name]
+        return None
+
+    def _subject_phrase(self, tokens: list[Token], main: Hit) -> str | None:
+        """The unnamed subject as the actor: "Turkish authorities updated ..." ->
+        "Turkish authorities". Short noun phrases only; pronouns and clauses are not actors."""
+        start = self._clause_start(tokens, main.first)
+        words = [
+            t.text
+            for t in tokens[: main.first]
+            if t.start >= start and not _inside(t.start, self.relative)
+        ]
+        while words and words[0].lower() in NP_STOP | ADVERBIALS:
+            words = words[1:]
+        while words and words[-1].lower() in ADVERBIALS | AUXILIARIES | HYPOTHETICAL | FUTURE:
+            words = words[:-1]
+        if not words or len(words) > 5 or words[0].lower() in PRONOUNS | {"it", "there", "this"}:
+            return None
+        if not all(re.fullmatch(r"[A-Za-z][\w'’.-]*|\d[\d,]*", w) for w in words):
+            return None
+        phrase = " ".join(words)
+        return phrase[:1].upper() + phrase[1:]
 
     def _role_subject(self, subject: str) -> str | None:
         """An unnamed subject that is still an actor: "The foreign ministry said ..." ->
@@ -598,29 +729,106 @@ class SentenceAnalyser:
     def _main_timex(
         self, tokens: list[Token], main: Hit, boundary: int, free: list[Timex], text: str
     ) -> Timex | None:
-        """A time expression of the main clause: before the trigger, or right after it
-        ("said on Monday that ...") before the reported content begins."""
+        """A time expression of the main clause: in an adverbial before the trigger ("Last
+        Friday, ...", "in remarks on Sunday, ..."), or after it before any reported clause
+        begins ("said on Monday that ...", "wrote to the board on Monday")."""
         trigger_start = tokens[main.first].start
         trigger_end = tokens[main.last].end
         best: Timex | None = None
         for t in free:
+            if _inside(t.begin, self.relative):
+                continue
             if t.end <= trigger_start:
-                best = t  # the nearest one before the trigger
+                if self._adverbial(t, trigger_start):
+                    best = t  # the nearest one before the trigger
             elif t.begin >= trigger_end:
                 gap = text[trigger_end : t.begin]
                 if re.search(r"\bthat\b|[“\"]", gap):
                     continue
-                # "said on Monday": right after a reporting verb; an action's clause may run on
-                # ("raised its key rate by a quarter point on Wednesday").
-                if len(gap.split()) <= 2 or (
-                    main.trigger.type != "REPORT" and t.begin <= tokens[boundary].end
+                if main.trigger.type != "REPORT":
+                    # an action's clause may run on ("raised its rate ... on Wednesday")
+                    if t.begin <= tokens[boundary].end:
+                        return t
+                elif (
+                    len(gap.split()) <= 8
+                    and "," not in gap
+                    and not self._has_verb(tokens, trigger_end, t.begin)
                 ):
                     return t
         return best
 
+    def _adverbial(self, t: Timex, trigger_start: int) -> bool:
+        """A time before the verb dates it when nothing but the subject lies between them,
+        or when it sits in a comma-separated adverbial that names no actor ("ASEAN Chair for
+        2024," describes the subject; "in remarks on Sunday," is an adverbial)."""
+        between = self.text[t.end : trigger_start]
+        if "," not in between:
+            return True
+        seg_start = self.text.rfind(",", 0, t.begin) + 1
+        seg_end = self.text.find(",", t.end)
+        segment = self.text[seg_start : seg_end if seg_end != -1 else len(self.text)]
+        if self.state.actors.table.pattern.search(segment):
+            return False
+        return not re.search(r"\b[A-Z][a-z]+\b", segment.replace(t.text, "")[1:])
+
+    def _has_verb(self, tokens: list[Token], start: int, end: int) -> bool:
+        """Whether a verb lies in [start, end): the time then belongs to another clause."""
+        for tok in tokens:
+            if start <= tok.start < end:
+                tag = self.tags.get(tok.start, "")
+                if tag.startswith("VB") or tag == "MD" or tok.lower in MODAL_WORDS:
+                    return True
+        return False
+
     def _append(self, candidate: Candidate) -> None:
         self.state.candidates.append(candidate)
         self.state.last_agents = candidate.agents
+
+    def _add_relative_events(
+        self,
+        index: int,
+        text: str,
+        tokens: list[Token],
+        hits: list[Hit],
+        mentions: list[Mention],
+        dated: list[Timex],
+    ) -> None:
+        """ ", which won a general election last week,": a relative clause with a verb trigger
+        and a date of its own reports a second happening, done by the noun it describes."""
+        for span in self.relative:
+            inside = [
+                h
+                for h in hits
+                if span[0] <= tokens[h.first].start < span[1]
+                and h.trigger.type != "REPORT"
+                and h.trigger.pos != "noun"
+                and not self.tags.get(tokens[h.first].start, "").startswith("NN")
+                and not self._negated(tokens, h.first)
+            ]
+            when = [t for t in dated if span[0] <= t.begin < span[1]]
+            if not inside or not when:
+                continue
+            hit = inside[0]
+            owner = [m for m in mentions if m.end <= span[0]]
+            agents = [owner[-1].name] if owner else []
+            clause = re.sub(
+                r"^[,(\s]*(?:which|who|whose|whom|where)?\s*", "", text[span[0] : span[1]]
+            )
+            subject = owner[-1].name + " " if owner else ""
+            title = (subject + clause).strip(" ,()")
+            self.state.candidates.append(
+                Candidate(
+                    index,
+                    text,
+                    hit.trigger.type,
+                    "occurred",
+                    title[:1].upper() + title[1:],
+                    agents,
+                    agents,
+                    self._dating(when[0]),
+                    self._words(tokens, hit),
+                )
+            )
 
     # -- events named by nouns ------------------------------------------------------------------
 
@@ -745,6 +953,12 @@ class SentenceAnalyser:
         """With tags, a trigger word used as an adjective ("open to talks") does not count."""
         tag = self.tags.get(tokens[hit.first].start, "")
         return not tag or tag.startswith(("NN", "VB"))
+
+    @staticmethod
+    def _after_auxiliary(tokens: list[Token], first: int) -> bool:
+        """ "was sworn in", "has been released", "had quickly agreed": a verb group."""
+        window = [t.lower for t in tokens[max(0, first - 3) : first]]
+        return any(w in AUXILIARIES or w.endswith("'s") for w in window)
 
     @staticmethod
     def _passive_modifier(tokens: list[Token], first: int) -> bool:
