@@ -275,7 +275,10 @@ def quarter(m: Match, ctx: Context) -> Resolved | None:
 
 
 def half(m: Match, ctx: Context) -> Resolved | None:
-    """'the first half (of 1998)' -> 1998-H1."""
+    """'the first half (of 1998)' -> 1998-H1; 'the last half of 1989' -> 1989-H2 (only with
+    its year: "the last half" alone is as often a game's or a film's)."""
+    if m["h"].lower() == "last" and not (m["y1"] or m["y2"]):
+        return None
     h = 1 if m["h"].lower() in ("first", "1st") else 2
     if m["y1"] or m["y2"]:
         year: int | None = int(m["y1"] or m["y2"])

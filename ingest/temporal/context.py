@@ -168,15 +168,17 @@ def pick(
 
     Past tense: the latest on or before the anchor; future: the earliest on or after it;
     no tense cue: the one in the anchor's own year, as news style omits the year only for the
-    current one. Each only within `reach` days; fallback: the nearest.
+    current one. Each only within `reach` days, or anywhere in the anchor's own year (news
+    style again: "the fiscal year ended Jan. 31" written in October needs no year);
+    fallback: the nearest.
     """
     if direction < 0:
         past = [c for c in candidates if c <= anchor]
-        if past and (anchor - max(past)).days <= reach:
+        if past and ((anchor - max(past)).days <= reach or max(past).year == anchor.year):
             return max(past)
     elif direction > 0:
         future = [c for c in candidates if c >= anchor]
-        if future and (min(future) - anchor).days <= reach:
+        if future and ((min(future) - anchor).days <= reach or min(future).year == anchor.year):
             return min(future)
     else:
         same_year = [c for c in candidates if c.year == anchor.year]

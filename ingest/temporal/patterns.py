@@ -180,7 +180,7 @@ PATTERNS: list[Pattern] = [
       r"next)\s+year))?\b(?!-)",
       absolute.quarter, ("unit",)),
     P("date", "half_of_year",
-      rf"{_B}(?:the\s+)?(?:(?P<y1>{YEAR})\s+)?(?P<h>first|second|1st|2nd)[-\s]+half"
+      rf"{_B}(?:the\s+)?(?:(?P<y1>{YEAR})\s+)?(?P<h>first|second|1st|2nd|last)[-\s]+half"
       rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR}))?\b",
       absolute.half, ("unit",)),
     P("date", "anaphoric_quarter",

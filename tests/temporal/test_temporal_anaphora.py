@@ -148,3 +148,26 @@ def test_ramadan_spans_the_lunar_month() -> None:
     eid = only("Shops close for Eid al-Fitr.", datetime.date(2025, 3, 20), "Eid al-Fitr")
     assert (eid.granularity, eid.span_start, eid.span_end) == ("day", eid.span_start, eid.span_end)
     assert eid.span_start == datetime.date(2025, 3, 31) == eid.span_end
+
+
+# --- yearless dates in the DCT's own year; "the last half of 1989" ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "phrase", "value"),
+    [
+        # past tense reaches back to January of the DCT's year (news omits the current year)
+        ("In the fiscal year ended Jan. 31, sales rose.", datetime.date(1989, 10, 31), "Jan. 31",
+         "1989-01-31"),
+        # ...but not into an earlier year beyond the reach: the nearest occurrence then
+        ("It said it is calling the notes for redemption on Dec. 7.", datetime.date(1989, 10, 30),
+         "Dec. 7", "1989-12-07"),
+        ("Earnings will fall in the last half of 1989.", WSJ, "the last half of 1989", "1989-H2"),
+    ],
+)  # fmt: skip
+def test_yearless_dates_and_halves(text: str, dct: datetime.date, phrase: str, value: str) -> None:
+    assert only(text, dct, phrase).value == value
+
+
+def test_last_half_without_a_year_is_not_a_date() -> None:
+    assert not [t for t in tag("He scored twice in the last half.", WSJ) if "half" in t.text]
