@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, nulls_first, or_, true
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from timeline.models import Actor, ActorAlias, Article, Event, EventActor, EventLink, EventSource
@@ -193,7 +194,9 @@ def _overlap(lo: date | None, hi: date | None) -> ColumnElement[bool]:
 
     wide = [and_(col(Event.precision) == p, bounds(p)) for p in WIDE_PRECISIONS]
     narrow = and_(col(Event.precision).not_in(WIDE_PRECISIONS), bounds("day"))
-    return or_(narrow, *wide)
+    # The widest granule first: a necessary condition on the indexed (start, end) columns
+    # alone, so most rows are rejected from the index without reading the table.
+    return and_(bounds("year"), or_(narrow, *wide))
 
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
@@ -270,49 +273,58 @@ def _conditions(*, session: Session, filters: EventFilter) -> list[ColumnElement
 
 
 # --- ordering and keyset cursors ----------------------------------------------------------------
+#
+# Dated events come in (start, end, id) order - the (start, end) index plus the primary key,
+# so the database walks the index and stops after a page instead of sorting every match - and
+# undated events follow in id order, in a second query. A NULL end (never written by ingest;
+# read as end = start) sorts first within its start, on every dialect.
 
-_end_day = func.coalesce(col(Event.end), col(Event.start))
-_UNDATED = case((col(Event.start).is_(None), 1), else_=0)
-ORDER = (_UNDATED, col(Event.start), _end_day, col(Event.id))
+DATED_ORDER = (col(Event.start), nulls_first(col(Event.end)), col(Event.id))
+Key = tuple[date | None, date | None, int]
 
 
-def encode_cursor(view: EventView) -> str:
-    """An opaque token holding the sort key of the last row of a page."""
-    start = view.start.isoformat() if view.start else None
-    end = (view.end or view.start).isoformat() if view.start else None
-    raw = json.dumps([start, end, view.id], separators=(",", ":")).encode()
+def encode_cursor(key: Key) -> str:
+    """An opaque token holding the sort key (start, end, id) of the last row of a page."""
+    start, end, ident = key
+    values = [start.isoformat() if start else None, end.isoformat() if end else None, ident]
+    raw = json.dumps(values, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[date | None, date | None, int]:
+def decode_cursor(cursor: str) -> Key:
     """The sort key inside a cursor, or QueryError for anything not made by encode_cursor."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         start, end, ident = json.loads(raw)
-        if not isinstance(ident, int) or isinstance(ident, bool):
+        if not isinstance(ident, int) or isinstance(ident, bool) or not 0 <= ident < 2**63:
             raise TypeError("id")
-        if (start is None) != (end is None):
+        if start is None and end is not None:
             raise TypeError("dates")
-        if start is None:
-            return None, None, ident
-        return date.fromisoformat(start), date.fromisoformat(end), ident
+        return (
+            date.fromisoformat(start) if start is not None else None,
+            date.fromisoformat(end) if end is not None else None,
+            ident,
+        )
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
         raise QueryError(
             "invalid cursor (use the next_cursor of a previous page)", param="cursor"
         ) from exc
 
 
-def _after(cursor: str) -> ColumnElement[bool]:
-    """Rows strictly after the cursor's key in ORDER."""
-    start, end, ident = decode_cursor(cursor)
-    if start is None:
-        return and_(col(Event.start).is_(None), col(Event.id) > ident)
-    return or_(
-        col(Event.start).is_(None),
-        col(Event.start) > start,
-        and_(col(Event.start) == start, _end_day > end),
-        and_(col(Event.start) == start, _end_day == end, col(Event.id) > ident),
-    )
+def _dated_after(start: date, end: date | None, ident: int) -> ColumnElement[bool]:
+    """Dated rows strictly after (start, end, id) in DATED_ORDER."""
+    s, e, i = col(Event.start), col(Event.end), col(Event.id)
+    if end is None:
+        same_start: ColumnElement[bool] = or_(e.is_not(None), and_(e.is_(None), i > ident))
+    else:
+        same_start = or_(e > end, and_(e == end, i > ident))
+    # `s >= start` repeats what the OR implies, as a plain range the index can seek to.
+    return and_(s >= start, or_(s > start, and_(s == start, same_start)))
+
+
+def _key(event: EventRow) -> Key:
+    assert event.id is not None
+    return (event.start, event.end, event.id)
 
 
 # --- public queries -----------------------------------------------------------------------------
@@ -326,24 +338,35 @@ def search_events(
     cursor: str | None = None,
     with_links: bool = False,
 ) -> Page:
-    """One page of events matching `filters`, in ORDER, after `cursor` (None: from the top).
+    """One page of events matching `filters` - dated by (start, end, id), then undated by id -
+    after `cursor` (None: from the top).
 
-    `limit=None` returns everything (exports); `next_cursor` is set only when more rows exist.
+    `limit=None` returns everything; `next_cursor` is set only when more rows exist.
     """
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}", param="limit")
-    filters = filters or EventFilter()
-    stmt = select(Event).where(*_conditions(session=session, filters=filters))
-    if cursor:
-        stmt = stmt.where(_after(cursor))
-    stmt = stmt.order_by(*ORDER)
-    if limit is not None:
-        stmt = stmt.limit(limit + 1)
-    rows = list(session.exec(stmt).all())
+    conds = _conditions(session=session, filters=filters or EventFilter())
+    after = decode_cursor(cursor) if cursor else None
+    want = None if limit is None else limit + 1
+    rows: list[Any] = []
+    if after is None or after[0] is not None:  # still in the dated part
+        stmt = sa_select(*EVENT_COLUMNS).where(col(Event.start).is_not(None), *conds)
+        if after is not None and after[0] is not None:
+            stmt = stmt.where(_dated_after(after[0], after[1], after[2]))
+        stmt = stmt.order_by(*DATED_ORDER)
+        rows = list(session.execute(stmt.limit(want) if want else stmt).all())
+    if want is None or len(rows) < want:  # then the undated ones
+        stmt = sa_select(*EVENT_COLUMNS).where(col(Event.start).is_(None), *conds)
+        if after is not None and after[0] is None:
+            stmt = stmt.where(col(Event.id) > after[2])
+        stmt = stmt.order_by(col(Event.id))
+        if want is not None:
+            stmt = stmt.limit(want - len(rows))
+        rows += session.execute(stmt).all()
     more = limit is not None and len(rows) > limit
     rows = rows[:limit] if limit is not None else rows
     views = load_views(session=session, events=rows, with_links=with_links)
-    return Page(views, encode_cursor(views[-1]) if more and views else None)
+    return Page(views, encode_cursor(_key(rows[-1])) if more and rows else None)
 
 
 def iter_events(
@@ -353,7 +376,7 @@ def iter_events(
     batch: int = MAX_LIMIT,
     with_links: bool = False,
 ) -> Iterator[EventView]:
-    """Every matching event in ORDER, fetched page by page so exports stay in flat memory."""
+    """Every matching event in order, fetched page by page so exports stay in flat memory."""
     cursor: str | None = None
     while True:
         page = search_events(
@@ -377,9 +400,11 @@ def get_events(
     *, session: Session, event_ids: Iterable[int], with_links: bool = True
 ) -> dict[int, EventView]:
     """Several events by id (unknown ids are left out), keyed by id."""
-    rows: list[Event] = []
+    rows: list[Any] = []
     for chunk in _chunks(list(dict.fromkeys(event_ids))):
-        rows.extend(session.exec(select(Event).where(col(Event.id).in_(chunk))).all())
+        rows.extend(
+            session.execute(sa_select(*EVENT_COLUMNS).where(col(Event.id).in_(chunk))).all()
+        )
     return {v.id: v for v in load_views(session=session, events=rows, with_links=with_links)}
 
 
@@ -408,8 +433,42 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[i : i + IN_CHUNK]
 
 
+class EventRow(Protocol):
+    """What load_views reads from an event: an Event or a row of EVENT_COLUMNS."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def start(self) -> date | None: ...
+    @property
+    def end(self) -> date | None: ...
+    @property
+    def precision(self) -> str: ...
+    @property
+    def date_inferred(self) -> bool: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def modality(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+# Plain columns, not ORM entities: a long export must not fill the session's identity map.
+EVENT_COLUMNS = (
+    col(Event.id),
+    col(Event.start),
+    col(Event.end),
+    col(Event.precision),
+    col(Event.date_inferred),
+    col(Event.type),
+    col(Event.modality),
+    col(Event.title),
+)
+
+
 def load_views(
-    *, session: Session, events: Sequence[Event], with_links: bool = False
+    *, session: Session, events: Sequence[EventRow], with_links: bool = False
 ) -> list[EventView]:
     """EventViews for `events` (same order) with sources, actors and optionally links,
     in a constant number of queries per IN_CHUNK events."""
@@ -444,8 +503,18 @@ def load_views(
 
 
 def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[SourceView]]) -> None:
-    rows = session.exec(
-        select(EventSource, col(Article.location), col(Article.title), col(Article.published))
+    rows = session.execute(
+        sa_select(
+            col(EventSource.event_id),
+            col(EventSource.article_id),
+            col(EventSource.sentence_index),
+            col(EventSource.quote),
+            col(EventSource.time_text),
+            col(EventSource.time_value),
+            col(Article.location),
+            col(Article.title),
+            col(Article.published),
+        )
         .join(Article, col(Article.id) == col(EventSource.article_id))
         .where(col(EventSource.event_id).in_(chunk))
         .order_by(
@@ -455,17 +524,17 @@ def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[So
             col(EventSource.id),
         )
     ).all()
-    for src, location, title, published in rows:
-        out[src.event_id].append(
+    for event_id, article_id, index, quote, time_text, time_value, location, title, day in rows:
+        out[event_id].append(
             SourceView(
                 article=location,
-                article_id=src.article_id,
+                article_id=article_id,
                 article_title=title,
-                published=published,
-                sentence_index=src.sentence_index,
-                quote=src.quote,
-                time_text=src.time_text,
-                time_value=src.time_value,
+                published=day,
+                sentence_index=index,
+                quote=quote,
+                time_text=time_text,
+                time_value=time_value,
             )
         )
 
