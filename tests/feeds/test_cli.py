@@ -127,3 +127,16 @@ def test_example_feeds_file_loads() -> None:
 
     specs = load_feeds_file(ROOT / "config" / "feeds.example.toml")
     assert len(specs) == 3 and specs[2].cron and specs[1].interval_seconds == 1800
+
+
+def test_ingest_url_uses_the_page_fetcher(
+    cli: CliRunner, server: FeedServer, sqlite_url: str
+) -> None:
+    serve_all(server)
+    result = cli.invoke(app, ["ingest", "--quiet", server.url("/articles/sanctions.html")])
+    assert result.exit_code == 0, result.output
+    with Session(make_engine(sqlite_url)) as s:
+        (art,) = s.exec(select(Article)).all()
+    assert art.published_source == "html_meta" and "shadow fleet" in art.text
+    missing = cli.invoke(app, ["ingest", "--quiet", server.url("/nope.html")])
+    assert missing.exit_code == 1 and "fetch: HTTP 404 Not Found" in missing.output

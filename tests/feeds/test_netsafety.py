@@ -77,3 +77,17 @@ def test_connect_time_guard_refuses_a_host_that_resolves_private() -> None:
 
 def test_settings_default_is_strict() -> None:
     assert Settings(_env_file=None).allow_private_urls is False  # type: ignore[call-arg]
+
+
+def test_strict_client_connects_through_the_guard(sqlite_url: str) -> None:
+    """make_client swaps httpx's pool for one with GuardedBackend (a private attribute of
+    httpx 0.28: this test fails loudly if an upgrade moves it)."""
+    from ingest.netsafety import address_kind
+
+    client = make_client(make_settings(sqlite_url, allow_private_urls=False))
+    with client:
+        backend = client._transport._pool._network_backend  # type: ignore[attr-defined]
+        assert isinstance(backend, GuardedBackend) and not backend.policy.allow_private
+    import ipaddress
+
+    assert address_kind(ipaddress.ip_address("8.8.8.8")) is None
