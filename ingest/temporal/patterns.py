@@ -99,8 +99,8 @@ REL = r"(?:this\s+past|this\s+coming|this|last|next|coming|past|previous|followi
 QUARTER_ORD = r"(?:first|second|third|fourth|final|1st|2nd|3rd|4th)"
 POD = r"(?:morning|afternoon|evening|night)"
 TZ = (
-    r"(?:(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+time\b|(?-i:(?:GMT|UTC|EST|EDT|CST|CDT|MST|PDT"
-    r"|PST|BST|CET|CEST|MSK)\b))"
+    r"(?:(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+time\b|local\s+time\b|(?-i:(?:GMT|UTC|EST|EDT|CST"
+    r"|CDT|MST|MDT|PDT|PST|BST|CET|CEST|MSK|ET|PT|CT|MT)\b))"
 )
 CLOCK = (
     r"(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b)"
@@ -133,6 +133,13 @@ PATTERNS: list[Pattern] = [
       rf"|(?P<month>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?"
       rf"|(?P<rel_day>today|tomorrow|yesterday)))?",
       relative.clock_time, ("clock",)),
+    # "Tuesday at 5 p.m.", "March 3 at noon", "tomorrow at 10 a.m. ET": one TIME, as TimeML
+    # marks "10 p.m. Wednesday" (above) - the clock takes the day it follows.
+    P("time", "date_at_clock",
+      rf"{_B}(?:(?P<wd>{WEEKDAY})|(?P<month>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?"
+      rf"|(?P<rel_day>today|tomorrow|yesterday))(?:\s+{POD})?,?\s+at\s+"
+      rf"(?:(?P<approx>about|around|approximately)\s+)?(?P<clock>{CLOCK})(?:\s+(?P<tz>{TZ}))?",
+      relative.clock_time, ("weekday", "relday", "monthname")),
     P("time", "weekday_pod",
       rf"{_B}(?:(?P<mod>early|late|mid)[-\s]+)?(?P<wd>{WEEKDAY})\s+(?P<pod>{POD})s?\b",
       relative.weekday_part_of_day, ("weekday",)),

@@ -87,6 +87,14 @@ def offset_from_dct(m: Match, ctx: Context) -> Resolved | None:
     if letter == "W" and back:
         # "two weeks ago" names a day (TimeBank: DCT minus 14 days), unlike "last week".
         letter, n = "D", n * 7
+    if _norm(m["dir"]) == "earlier" and letter in ("D", "M"):
+        # "ago" counts from the DCT, "earlier" from the time being narrated: "The truce began
+        # on March 3. A week earlier, rebels had ..." is Feb. 24 (the DCT when none was named).
+        if letter == "D" and ctx.last_day is not None:
+            return Resolved("DATE", (ctx.last_day + timedelta(days=n)).isoformat(), mod)
+        if letter == "M" and ctx.last_month is not None:
+            y, mo = cal.add_months(*ctx.last_month, n)
+            return Resolved("DATE", f"{y}-{mo:02d}", mod)
     if ctx.dct is None:
         return Resolved("DATE", _UNRESOLVED.get(letter, "XXXX-XX-XX"), mod)
     return Resolved("DATE", shift(ctx.dct, letter, n), mod)

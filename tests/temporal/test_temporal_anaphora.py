@@ -103,7 +103,7 @@ def test_next_week_still_counts_from_the_dct() -> None:
         # plural present: "meet", friday DCT -> the coming Monday
         ("He and Arafat meet separately Monday with Albright.", "Monday", "1998-05-04"),
         ("The committee meets Tuesday to vote on the bill.", "Tuesday", "1998-05-05"),
-        ("The offer expires Friday at midnight.", "Friday", "1998-05-01"),
+        ("The offer expires Friday at midnight.", "Friday at midnight", "1998-05-01T24:00"),
         ("The tender offer expires May 15.", "May 15", "1998-05-15"),
         ("The payment is due Wednesday.", "Wednesday", "1998-05-06"),
         ("Parliament reconvenes in June after the recess.", "June", "1998-06"),
@@ -171,3 +171,43 @@ def test_yearless_dates_and_halves(text: str, dct: datetime.date, phrase: str, v
 
 def test_last_half_without_a_year_is_not_a_date() -> None:
     assert not [t for t in tag("He scored twice in the last half.", WSJ) if "half" in t.text]
+
+
+# --- "earlier" counts from the narrated time, "ago" from the DCT -----------------------------
+
+MAR14 = datetime.date(2013, 3, 14)  # a Thursday
+
+
+def test_earlier_counts_from_the_day_named_before() -> None:
+    text = "The truce began on March 3. A week earlier, rebels had shelled the town."
+    assert only(text, MAR14, "A week earlier").value == "2013-02-24"
+    text = "The plant closed in June 2011. Three months earlier, it had cut jobs."
+    assert only(text, MAR14, "Three months earlier").value == "2011-03"
+
+
+def test_ago_still_counts_from_the_dct() -> None:
+    text = "The truce began on March 3. A week ago, rebels shelled the town."
+    assert only(text, MAR14, "A week ago").value == "2013-03-07"
+
+
+def test_earlier_without_an_earlier_date_counts_from_the_dct() -> None:
+    assert only("Two days earlier, he had fled.", MAR14, "Two days earlier").value == ("2013-03-12")
+
+
+# --- a day followed by "at" and a clock time is one TIME -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("He spoke on Tuesday at 5 p.m. in Cairo.", "Tuesday at 5 p.m.", "2013-03-12T17:00"),
+        ("The vote is due Friday at noon.", "Friday at noon", "2013-03-15T12:00"),
+        ("Markets open tomorrow at 9:30 a.m. ET.", "tomorrow at 9:30 a.m. ET", "2013-03-15T09:30"),
+        ("It began March 3 at 6 a.m. local time.", "March 3 at 6 a.m. local time",
+         "2013-03-03T06:00"),
+        ("Polls open at 8 a.m. ET Friday.", "8 a.m. ET Friday", "2013-03-15T08:00"),
+    ],
+)  # fmt: skip
+def test_day_at_clock(text: str, phrase: str, value: str) -> None:
+    t = only(text, MAR14, phrase)
+    assert (t.text, t.type, t.value) == (phrase, "TIME", value)
