@@ -16,11 +16,11 @@ temporal tagger, so they carry over to news they were not written for.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ingest.actors import ArticleActors, Mention
-from ingest.lexicon import Lexicon, Trigger
+from ingest.lexicon import OCCUR, Lexicon, Trigger
 from ingest.nlp import Annotation
 from ingest.temporal import Timex
 
@@ -119,6 +119,35 @@ MODAL_WORDS = frozenset(
         "are",
     }
 )
+INTENT_VERBS = frozenset(
+    {
+        "plan",
+        "plans",
+        "planned",
+        "planning",
+        "intend",
+        "intends",
+        "intended",
+        "agreed",
+        "decided",
+        "vowed",
+        "pledged",
+        "promised",
+        "expects",
+        "expected",
+        "scheduled",
+        "set",
+        "due",
+        "prepared",
+        "preparing",
+        "aims",
+        "aim",
+        "seeks",
+        "sought",
+        "voted",
+    }
+)
+UNTYPED = frozenset({"REPORT", OCCUR})
 BE_FORMS = frozenset({"is", "was", "were", "are", "be", "been", "being"})
 ADVERBIALS = frozenset(
     {
@@ -421,6 +450,8 @@ class SentenceAnalyser:
                 continue  # a noun trigger counts as a verb only when tagged as one ("will visit")
             if tag.startswith("NN"):
                 continue  # "state television", "in remarks"
+            if hit.trigger.type == "REPORT" and self._passive_hedge(tokens, hit):
+                continue
             if tag == "VBN" and not self._after_auxiliary(tokens, hit.first):
                 continue  # "a statement released today": a participle describing a noun
             if hit.trigger.pos != "phrase" and (
@@ -442,23 +473,31 @@ class SentenceAnalyser:
     def _dated_action(
         self, tokens: list[Token], mentions: list[Mention], dated: list[Timex]
     ) -> Hit | None:
-        """A verb the lexicon does not know still reports a happening when an actor does it
-        at a stated time ("The central bank raised rates on Wednesday"): the first finite
-        verb after an actor, in a sentence with a dated expression. Needs part-of-speech tags
-        (or an unambiguous past form) so that nouns are never taken for verbs."""
-        if not dated or not mentions:
+        """A verb the lexicon does not know still reports a happening when someone does it
+        at a stated time ("The central bank raised rates on Wednesday", "Talks broke off last
+        night"): the first finite verb (or "will"/passive verb group) after the subject, in a
+        sentence with a dated expression. Needs part-of-speech tags (or an unambiguous past
+        form) so that nouns are never taken for verbs; `_add_main` then requires a subject
+        and a date of the verb's own clause."""
+        if not dated:
             return None
-        first_actor = mentions[0].end
+        start = mentions[0].end if mentions else (tokens[0].end if tokens else 0)
+        quoted = quoted_spans(self.text)
         for i, tok in enumerate(tokens):
-            if tok.start < first_actor or tok.lower in NON_EVENT_VERBS:
+            if tok.start < start or tok.lower in NON_EVENT_VERBS:
                 continue
-            if tok.text in {"“", '"', ":"}:
-                return None  # quoted speech without a reporting verb is not datable here
+            if _inside(tok.start, quoted) or _inside(tok.start, self.relative):
+                continue
             tag = self.tags.get(tok.start, "")
-            finite = tag in FINITE if self.tags else tok.lower.endswith("ed") and len(tok.lower) > 4
-            passive = tag == "VBN" and i > 0 and tokens[i - 1].lower in AUXILIARIES
+            previous = tokens[i - 1].lower if i else ""
+            if self.tags:
+                finite = tag in FINITE or (tag == "VB" and previous in {"will", "shall"})
+                passive = tag == "VBN" and previous in AUXILIARIES
+            else:
+                finite = tok.lower.endswith("ed") and len(tok.lower) > 4
+                passive = False
             if (finite or passive) and not self._negated(tokens, i):
-                if i > 0 and tokens[i - 1].lower in HYPOTHETICAL:
+                if previous in HYPOTHETICAL:
                     return None
                 return Hit(i, i, Trigger(self.lex.fallback_type, "verb", tok.lower))
         return None
@@ -482,8 +521,21 @@ class SentenceAnalyser:
         if not agents:
             phrase = self._subject_phrase(tokens, main)
             agents = [phrase] if phrase else []
-        if main.trigger.type == self.lex.fallback_type and (
-            not agents
+        if main.trigger.type == OCCUR:  # "the summit came to a close": a summit event
+            subject = [h for h in hits if h.last < main.first and h.trigger.type not in UNTYPED]
+            main = Hit(
+                main.first,
+                main.last,
+                replace(
+                    main.trigger,
+                    type=subject[-1].trigger.type if subject else self.lex.fallback_type,
+                ),
+            )
+            dated_only, needs_subject = True, False
+        else:
+            dated_only = needs_subject = main.trigger.type == self.lex.fallback_type
+        if dated_only and (
+            (needs_subject and not agents)
             or not self._main_timex(
                 tokens, main, boundary, [t for t in dated if id(t) not in claimed], text
             )
@@ -705,7 +757,7 @@ class SentenceAnalyser:
             words = words[:-1]
         if not words or len(words) > 5 or words[0].lower() in PRONOUNS | {"it", "there", "this"}:
             return None
-        if not all(re.fullmatch(r"[A-Za-z][\w'’.-]*|\d[\d,]*", w) for w in words):
+        if not all(re.fullmatch(r"[A-Za-z][\w'’.-]*|\d[\w,.-]*", w) for w in words):
             return None
         phrase = " ".join(words)
         return phrase[:1].upper() + phrase[1:]
@@ -947,7 +999,17 @@ class SentenceAnalyser:
 
     @staticmethod
     def _infinitive(tokens: list[Token], first: int) -> bool:
-        return first > 0 and tokens[first - 1].lower == "to"
+        """ "to discuss" is content, unless a plan stands before it ("plan to meet again")."""
+        if first == 0 or tokens[first - 1].lower != "to":
+            return False
+        return not (first >= 2 and tokens[first - 2].lower in INTENT_VERBS)
+
+    @staticmethod
+    def _passive_hedge(tokens: list[Token], hit: Hit) -> bool:
+        """ "are reported to have swayed", "is said to be": nobody is speaking here."""
+        before = tokens[hit.first - 1].lower if hit.first else ""
+        after = tokens[hit.last + 1].lower if hit.last + 1 < len(tokens) else ""
+        return before in BE_FORMS and after == "to"
 
     def _noun_or_verb(self, tokens: list[Token], hit: Hit) -> bool:
         """With tags, a trigger word used as an adjective ("open to talks") does not count."""

@@ -14,11 +14,14 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data"
 
 
+OCCUR = "OCCUR"  # "took place", "came to a close": typed by the subject, see events.py
+
+
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """What a word form means: an event type (or a reporting verb) and its part of speech."""
 
-    type: str  # an event type, or "REPORT" for reporting verbs
+    type: str  # an event type, "REPORT" for reporting verbs, OCCUR for occurrence verbs
     pos: str  # "verb" | "noun" | "phrase"
     lemma: str
     modality: str = "occurred"  # for reporting verbs: announced | claimed
@@ -89,5 +92,11 @@ def load_lexicon(path: Path = DATA / "event_types.toml") -> Lexicon:
                 lex.phrases[words] = Trigger(event_type, "noun", noun)
         for phrase in spec.get("phrases", []):
             lex.phrases[tuple(phrase.lower().split())] = Trigger(event_type, "phrase", phrase)
+    occurrence = data.get("occurrence", {})
+    for verb in occurrence.get("verbs", []):
+        for form in inflections(verb, irregular):
+            lex.words.setdefault(form, Trigger(OCCUR, "verb", verb))
+    for phrase in occurrence.get("phrases", []):
+        lex.phrases.setdefault(tuple(phrase.lower().split()), Trigger(OCCUR, "phrase", phrase))
     lex.max_phrase = max((len(p) for p in lex.phrases), default=1)
     return lex
