@@ -222,18 +222,26 @@ def main() -> None:
                 lambda: len(build_story(session=session, query=rng.choice(WORDS)).steps),
             )
 
-            tracemalloc.start()
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             t0 = time.perf_counter()
-            sink = io.StringIO()
-            write_jsonl(iter_events(session=session), sink)
+            written = 0
+            for view in iter_events(session=session):  # what `events --format jsonl` does
+                sink = io.StringIO()
+                write_jsonl([view], sink)
+                written += sink.tell()
             elapsed = time.perf_counter() - t0
+            rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"{'export all as JSONL':<28} {elapsed:7.2f} s   {written / 1e6:.1f} MB, "
+                f"{args.events / elapsed:,.0f} events/s; max RSS {rss_before:.0f} -> "
+                f"{rss_after:.0f} MB"
+            )
+            tracemalloc.start()
+            for _ in iter_events(session=session, filters=EventFilter.build(text="truce")):
+                pass
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            print(
-                f"{'export all as JSONL':<28} {elapsed:7.2f} s  "
-                f"{sink.tell() / 1e6:6.1f} MB written  peak Python heap {peak / 1e6:6.1f} MB "
-                "(output buffer included)"
-            )
+            print(f"{'peak heap, streaming a query':<28} {peak / 1e6:7.1f} MB (tracemalloc)")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"max RSS of this process: {rss:.0f} MB")
         engine.dispose()

@@ -247,3 +247,23 @@ def test_range_query_matches_a_brute_force_model(sqlite_engine: Engine) -> None:
         assert set(ids(sqlite_engine, start=lo, end=hi)) == expected(lo, hi)
 
     check()
+
+
+def test_pages_survive_rows_without_an_end(engine: Engine) -> None:
+    """A dated event with end NULL (read as end = start) pages like any other, on each store."""
+    from timeline.models import Event
+
+    with session_scope(engine) as session:
+        for n in range(7):
+            day = D(2025, 4, 20 + n % 2)
+            session.add(Event(title=f"e{n}", start=day, end=None if n % 3 == 0 else day))
+        session.add(Event(title="undated", start=None, end=None))
+    everything = ids(engine)
+    assert len(everything) == 8
+    for size in (1, 2, 3):
+        with session_scope(engine) as session:
+            got = [v.id for v in iter_events(session=session, batch=size)]
+        assert got == everything
+    with session_scope(engine) as session:
+        views = list(iter_events(session=session))
+    assert all(v.end == v.start for v in views)
