@@ -99,7 +99,8 @@ def month_day_value(
 
 
 def month_day(m: Match, ctx: Context) -> Resolved | None:
-    """'April 21, 2025', '21 April', 'Feb. 3', 'Saturday, April 25', 'March eighth'."""
+    """'April 21, 2025', '21 April', 'Feb. 3', 'Saturday, April 25', 'March eighth',
+    'April 5 last year'."""
     month = month_number(m["month"] or m["month2"])
     try:
         day = day_number(m["day"] or m["day2"])
@@ -107,14 +108,17 @@ def month_day(m: Match, ctx: Context) -> Resolved | None:
         return None
     if not 1 <= day <= 31:
         return None
-    if m["year"]:
-        year = year_number(m["year"])
+    if m["year"] or (m["rely"] and ctx.dct is not None):
+        # "April 5, 2012"; "April 5 last year"
+        year = year_number(m["year"]) if m["year"] else _relative_year(m["rely"], ctx.dct)
         if year is None:
             return None
         try:
             return Resolved("DATE", date(year, month, day).isoformat())
         except ValueError:
             return None
+    if m["rely"]:
+        return Resolved("DATE", f"XXXX-{month:02d}-{day:02d}")
     coming = (m["coming"] or "").lower()
     direction = FUTURE if coming in ("next", "coming", "this coming") else ctx.tense(m, plans=True)
     if coming == "last":

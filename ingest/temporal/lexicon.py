@@ -167,11 +167,12 @@ FUTURE_CUES = frozenset(
 # Present-tense verbs of scheduled events: news reports plans in the present ("Arafat meets
 # Albright Monday", "the offer expires Friday", "talks resume in March"), so the nearest such
 # verb points forward, as HeidelTime's present/future tense reading does. Forms that are
-# mostly plural nouns in business news ("housing starts", "tax returns", "votes") are left out.
+# mostly plural nouns in business news ("tax returns", "votes") are left out; "starts" and
+# "ends" stay, as only the verb comes right before a day ("the truce starts Monday").
 PRESENT_PLAN_VERBS = frozenset(
-    """meet meets begin begins start resume resumes open opens convene convenes visit travel
-    travels arrive arrives leave expire expires fly testify testifies reconvene reconvenes
-    takes due""".split()
+    """meet meets begin begins start starts resume resumes open opens convene convenes visit
+    travel travels arrive arrives leave expire expires ends fly testify testifies reconvene
+    reconvenes takes go goes due""".split()
 )
 
 

@@ -163,7 +163,7 @@ PATTERNS: list[Pattern] = [
       rf"{_B}(?:(?P<coming>this\s+coming|this|next|last|coming)\s+)?(?:(?P<wd>{WEEKDAY}),?\s+)?"
       rf"(?:(?P<month>{MONTH})\s+(?:the\s+)?(?P<day>{DAY}|{ORDINAL_WORD})"
       rf"|(?:the\s+)?(?P<day2>{DAY}|{ORDINAL_WORD})\s+(?:of\s+)?(?P<month2>{MONTH}))\b"
-      rf"(?:,?\s+(?P<year>{YEAR}|{SPOKEN_YEAR})\b)?",
+      rf"(?:,?\s+(?P<year>{YEAR}|{SPOKEN_YEAR})\b|\s+(?P<rely>last|this|next)\s+year\b)?",
       absolute.month_day, ("monthname", "weekday")),
     P("date", "month_year",
       rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+)?(?P<month>{MONTH}),?\s+(?:of\s+)?"

@@ -16,9 +16,10 @@ PAST = -1
 UNKNOWN = 0
 FUTURE = 1
 
-# Clause boundaries: ; : ! ? quotes, and a full stop after a lower-case word (so "Daniel P.
-# Davison", "U.S." and "3.8" do not end the clause).
-_WORD = re.compile(r"[A-Za-z']+|\d[\d.,]*|[;:!?\"“”`]|(?<=[a-z]{2})\.(?=\s)")
+# Clause boundaries: ; : ! ? quotes, and a full stop after a lower-case word or a number
+# ("... until April 2. The court ...", "in 2014."), so "Daniel P. Davison", "U.S." and "3.8"
+# do not end the clause.
+_WORD = re.compile(r"[A-Za-z']+|\d+(?:[.,]\d+)*|[;:!?\"“”`]|(?:(?<=[a-z]{2})|(?<=\d))\.(?=\s)")
 _BOUNDARY = frozenset(';:!?"“”.`')
 # "to" + a lower-case word that is not a determiner or number looks forward: "agreed to
 # acquire ... in January", "to start trading in November".

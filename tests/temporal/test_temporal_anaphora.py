@@ -211,3 +211,29 @@ def test_earlier_without_an_earlier_date_counts_from_the_dct() -> None:
 def test_day_at_clock(text: str, phrase: str, value: str) -> None:
     t = only(text, MAR14, phrase)
     assert (t.text, t.type, t.value) == (phrase, "TIME", value)
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "phrase", "value"),
+    [
+        ("On April 5 last year, the siege began.", MAR14, "April 5 last year", "2012-04-05"),
+        ("The plant reopens Jan. 2 next year.", MAR14, "Jan. 2 next year", "2014-01-02"),
+        ("On April 5 last year, the siege began.", None, "April 5 last year", "XXXX-04-05"),
+    ],
+)
+def test_month_day_with_relative_year(
+    text: str, dct: datetime.date | None, phrase: str, value: str
+) -> None:
+    t = only(text, dct, phrase)
+    assert (t.text, t.value) == (phrase, value)
+
+
+def test_a_sentence_ending_in_a_number_ends_the_clause() -> None:
+    # "until April 2" must not lend its forward look to the next sentence's "Sunday"
+    text = "The court adjourned until April 2. On Sunday, voters went to the polls."
+    assert only(text, MAR14, "Sunday").value == "2013-03-10"
+
+
+def test_starts_and_go_are_plans_before_a_day() -> None:
+    assert only("A two-week ceasefire starts Monday.", MAR14, "Monday").value == "2013-03-18"
+    assert only("Voters go to the polls Sunday.", MAR14, "Sunday").value == "2013-03-17"
