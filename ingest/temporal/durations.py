@@ -34,6 +34,10 @@ _RATE_WORDS = frozenset(
 _ADVERB_FOLLOWERS = frozenset(
     "since through until for and or in on at to from by during over with between".split()
 )
+# "one day" after a modal or a subject pronoun is the adverb "some day", not a duration.
+_ONE_DAY_ADVERB_AFTER = frozenset(
+    "will would could might may can shall should must he she they we i you it".split()
+)
 _ADVERBS = {
     "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
     "yearly": "P1Y", "hourly": "PT1H", "semiannually": "P6M",
@@ -109,6 +113,8 @@ def duration(m: Match, ctx: Context) -> Resolved | None:
         count += Fraction(1, 2)
     if count is not None and count == 0:
         return None
+    if text == "one day" and ctx.previous_word(m.start()) in _ONE_DAY_ADVERB_AFTER:
+        return Resolved("DATE", "FUTURE_REF")  # "Islam will one day be ...": some future day
     rel = (groups.get("rel") or "").lower()
     if count is None and rel in ("past", "last", "previous") and "the" in text.split()[:2]:
         return Resolved("DATE", "PAST_REF")  # "the past several quarters": TimeBank's reading

@@ -115,6 +115,10 @@ def in_n_units(m: Match, ctx: Context) -> Resolved | None:
     return Resolved("DATE", shift(ctx.dct, letter, n))
 
 
+# A capitalised word or acronym right before "Today", inside a sentence: a title.
+_TITLE_BEFORE = re.compile(r"[^.!?\s\"“'`]\s+(?:[A-Z][a-z]+|[A-Z]{2,})\s+\Z")
+
+
 def relative_day(m: Match, ctx: Context) -> Resolved | None:
     """'today', 'yesterday', 'late yesterday', 'the day after tomorrow'."""
     word = _norm(m["word"] or m["word2"])
@@ -125,6 +129,8 @@ def relative_day(m: Match, ctx: Context) -> Resolved | None:
         "the day before yesterday": -2,
         "the day after tomorrow": 2,
     }[word]
+    if m.group(0) == "Today" and _TITLE_BEFORE.search(ctx.text, max(0, m.start() - 30), m.start()):
+        return None  # a name: "USA Today", "VOA Today", "Good Morning America Today"
     mod = period_mod(m["mod"]) if m["mod"] else None
     if ctx.dct is None:
         return Resolved("DATE", "XXXX-XX-XX", mod)

@@ -237,3 +237,23 @@ def test_a_sentence_ending_in_a_number_ends_the_clause() -> None:
 def test_starts_and_go_are_plans_before_a_day() -> None:
     assert only("A two-week ceasefire starts Monday.", MAR14, "Monday").value == "2013-03-18"
     assert only("Voters go to the polls Sunday.", MAR14, "Sunday").value == "2013-03-17"
+
+
+def test_today_in_a_name_is_not_a_date() -> None:
+    text = "He told USA Today that the talks failed. This is VOA Today. Today, it rained."
+    found = [t.text for t in tag(text, MAR14)]
+    assert found == ["Today"] and only(text, MAR14, "Today, it").value == "2013-03-14"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "type_", "value"),
+    [
+        ("Islam will one day be the second largest religion.", "one day", "DATE", "FUTURE_REF"),
+        ("He hopes he one day follows his father.", "one day", "DATE", "FUTURE_REF"),
+        ("The strike lasted one day.", "one day", "DURATION", "P1D"),
+        ("After one day of talks, they left.", "one day", "DURATION", "P1D"),
+    ],
+)
+def test_one_day_adverb(text: str, phrase: str, type_: str, value: str) -> None:
+    t = only(text, MAR14, phrase)
+    assert (t.type, t.value) == (type_, value)
