@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session
 
 from ingest.actors import load_actor_table
@@ -110,6 +110,8 @@ def ingest_article(
     except IntegrityError:
         # Another worker stored the same article between our check and our insert.
         return ItemResult(article.location, "skipped", "already ingested (concurrently)")
+    except (OperationalError, InterfaceError):
+        raise  # the connection is gone: the transaction rolled back, the caller may retry
     except Exception as exc:
         log.exception("storing failed for %s", article.location)
         return ItemResult(article.location, "failed", f"store: {type(exc).__name__}: {exc}")

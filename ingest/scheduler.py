@@ -49,7 +49,7 @@ JOB_ID = "poll-due-feeds"
 T = TypeVar("T")
 # Entry failures worth retrying on the next poll (the network, the database); others
 # ("extract:", "analysis:") would fail the same way again.
-TRANSIENT = ("fetch:", "store: OperationalError", "store: InterfaceError", "store: Pending")
+TRANSIENT = ("fetch:",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,21 +318,14 @@ def _start_run(engine: Engine, source: str) -> int:
 
 
 def ingest_with_retry(
-    article: ArticleInput, *, engine: Engine, run_id: int, config: PollConfig, attempts: int = 3
+    article: ArticleInput, *, engine: Engine, run_id: int, config: PollConfig
 ) -> ItemResult:
-    """ingest_article, again when the database connection dropped under it.
-
-    The pipeline reports store errors as a failed result rather than raising; a lost
-    connection shows as "store: OperationalError ...", and the article's transaction was
-    rolled back, so trying again is safe (idempotent by location and content hash).
-    """
-    result = ingest_article(article, engine=engine, run_id=run_id, use_spacy=config.use_spacy)
-    for attempt in range(1, attempts):
-        if result.status != "failed" or not (result.reason or "").startswith(TRANSIENT[1:]):
-            break
-        time.sleep(0.2 * 2**attempt)
-        result = ingest_article(article, engine=engine, run_id=run_id, use_spacy=config.use_spacy)
-    return result
+    """ingest_article, again when the database connection dropped under it: the pipeline
+    re-raises connection errors after rolling the article back, and ingest is idempotent by
+    location and content hash, so trying again is safe."""
+    return db_retry(
+        lambda: ingest_article(article, engine=engine, run_id=run_id, use_spacy=config.use_spacy)
+    )
 
 
 def record_outcome(

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from config.settings import get_settings
-from timeline.cli.common import engine_from_settings, err_console
+from timeline.cli.common import engine_from_settings, err_console, fail
 
 if TYPE_CHECKING:
     from ingest.article import ArticleInput, SourceProblem
@@ -58,9 +59,12 @@ def ingest(
                     f"[red]failed[/] {result.location}: {result.reason}", highlight=False
                 )
 
-        run = ingest_batch(
-            items, engine=engine, source="cli", on_item=on_item, use_spacy=settings.use_spacy
-        )
+        try:
+            run = ingest_batch(
+                items, engine=engine, source="cli", on_item=on_item, use_spacy=settings.use_spacy
+            )
+        except (OperationalError, InterfaceError) as exc:
+            fail(f"database unavailable: {str(exc).splitlines()[0]}")
     if not quiet:
         console.print(
             f"run #{run.id}: {run.seen} seen, {run.new} new, {run.skipped} skipped, "
