@@ -242,6 +242,7 @@ PREFIX_WORDS = (
     distant foreseeable immediate short long""".split()
     )
     | frozenset(UNITS_ONES)
+    | frozenset(w for w in ORDINALS if " " not in w and "-" not in w)
     | frozenset(TENS)
     | frozenset(SCALES)
     | frozenset(APPROX_MODS)

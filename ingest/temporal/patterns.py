@@ -235,6 +235,12 @@ PATTERNS: list[Pattern] = [
       r"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow)\b(?!['’]s)|"
       rf"{_B}(?P<word2>today|yesterday|tomorrow)(?=['’]s)",
       relative.relative_day, ("relday", "unit")),
+    # "Today is the eighth day of the operation", "It's the second day of an offensive": in the
+    # present tense the n-th day of something is the day of writing.
+    P("relative", "nth_day_now",
+      rf"(?:(?<=\bis\s)|(?<=['’]s\s)|(?<=\bmarks\s))(?:the\s+)?(?P<ord>{ORDINAL_WORD}|\d{{1,3}}"
+      r"(?:st|nd|rd|th))\s+(?:straight\s+|consecutive\s+|full\s+)?day\b",
+      relative.nth_day_now, ("unit",)),
     P("relative", "weekday",
       rf"{_B}(?:(?P<rel>this\s+coming|this\s+past|this|last|next|coming|past|the\s+previous|"
       rf"the\s+following|early|late|earlier|later)\s+)?(?P<wd>{WEEKDAY})",

@@ -137,6 +137,13 @@ def relative_day(m: Match, ctx: Context) -> Resolved | None:
     return Resolved("DATE", (ctx.dct + timedelta(days=offset)).isoformat(), mod)
 
 
+def nth_day_now(m: Match, ctx: Context) -> Resolved | None:
+    """'(today is) the eighth day (of Desert Shield)': the DCT."""
+    if ctx.dct is None:
+        return Resolved("DATE", "XXXX-XX-XX")
+    return Resolved("DATE", ctx.dct.isoformat())
+
+
 def _weekday_date(wd: int, rel: str, m: Match, ctx: Context) -> date | None:
     if ctx.dct is None:
         return None

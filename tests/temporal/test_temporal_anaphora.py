@@ -257,3 +257,21 @@ def test_today_in_a_name_is_not_a_date() -> None:
 def test_one_day_adverb(text: str, phrase: str, type_: str, value: str) -> None:
     t = only(text, MAR14, phrase)
     assert (t.type, t.value) == (type_, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("In Saudi Arabia, today is the eighth day of the operation.", "the eighth day"),
+        ("It's the second day of an offensive by the police.", "the second day"),
+        ("Today marks the 100th day of the strike.", "the 100th day"),
+    ],
+)
+def test_nth_day_in_the_present_is_the_dct(text: str, phrase: str) -> None:
+    t = only(text, MAR14, phrase)
+    assert (t.text, t.value) == (phrase, "2013-03-14")
+
+
+def test_nth_day_in_the_past_is_not_the_dct() -> None:
+    found = [t for t in tag("It was the third day of protests.", MAR14) if "day" in t.text]
+    assert all(t.value != "2013-03-14" for t in found)
