@@ -193,6 +193,8 @@ def test_story_view(server: str, browser) -> None:  # type: ignore[no-untyped-de
     assert connectors[0] == "start"
     assert any("violates" in c.lower() for c in connectors)
     assert any("follows" in c.lower() for c in connectors)
+    page.locator("#story .step .event-head").nth(1).click()
+    page.screenshot(path=str(SCREENSHOT.with_name("story.png")), full_page=False)
 
 
 def test_narrow_screen(server: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -252,9 +252,10 @@
 
   function linkLabel(via, stepOf) {
     const where = stepOf[via.other_id] ? `step ${stepOf[via.other_id]}` : `#${via.other_id}`;
+    const other = el("span", { class: "other", text: ` · ${via.other_title}` });
     return via.direction === "out"
-      ? [el("span", { class: "link-kind", text: via.kind }), ` ${where}`]
-      : [`${where} `, el("span", { class: "link-kind", text: via.kind }), " this"];
+      ? [el("span", { class: "link-kind", text: via.kind }), ` ${where}`, other]
+      : [`${where} `, el("span", { class: "link-kind", text: via.kind }), " this", other];
   }
 
   async function loadStory(topic) {
