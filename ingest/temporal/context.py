@@ -53,7 +53,12 @@ class Context:
         """tense.PAST / FUTURE / UNKNOWN around a match (cached); `plans`: see tense_at."""
         key = (m.start(), m.end(), plans)
         if key not in self._tense_cache:
-            self._tense_cache[key] = _tense.tense_at(self.text, m.start(), m.end(), plans)
+            found = _tense.tense_at(self.text, m.start(), m.end(), plans)
+            deadline = self.previous_word(m.start()) in _DEADLINE
+            possessive = self.text[m.end() : m.end() + 2] in ("'s", "’s")  # "before Friday's vote"
+            if found == _tense.UNKNOWN and plans and deadline and not possessive:
+                found = _tense.FUTURE  # "must be completed by Friday": a deadline ahead
+            self._tense_cache[key] = found
         return self._tense_cache[key]
 
     def previous_word(self, begin: int) -> str:
@@ -119,6 +124,8 @@ class Context:
         return (self.dct.year, self.dct.month) if self.dct else None
 
 
+# With no tense cue, a day right after these is a deadline still ahead.
+_DEADLINE = frozenset({"by", "before", "until", "till"})
 _DAY_OR_MONTH = re.compile(r"(\d{4})-(\d\d)(?:-(\d\d))?(?:T|$)")
 _PREV_WORD = re.compile(r"([\w$%'’]+)[^\w]*\Z")
 _WORDS = re.compile(r"[\w'’]+")

@@ -275,3 +275,19 @@ def test_nth_day_in_the_present_is_the_dct(text: str, phrase: str) -> None:
 def test_nth_day_in_the_past_is_not_the_dct() -> None:
     found = [t for t in tag("It was the third day of protests.", MAR14) if "day" in t.text]
     assert all(t.value != "2013-03-14" for t in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Bids must be submitted by Friday.", "Friday", "2013-03-15"),
+        ("The rebels must leave before Monday.", "Monday", "2013-03-18"),
+        ("Bids must be submitted by March 22.", "March 22", "2013-03-22"),
+        # a past tense in the clause still wins
+        ("Most bids had arrived by Tuesday.", "Tuesday", "2013-03-12"),
+        # a possessive day names a thing that happened: "before Friday's purchases"
+        ("Its share of 7% before Friday's purchases is small.", "Friday", "2013-03-08"),
+    ],
+)
+def test_deadline_without_tense_cue_looks_forward(text: str, phrase: str, value: str) -> None:
+    assert only(text, MAR14, phrase).value == value
