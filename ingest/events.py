@@ -867,20 +867,7 @@ class SentenceAnalyser:
                 r"^[,(\s]*(?:which|who|whose|whom|where)?\s*", "", text[span[0] : span[1]]
             )
             subject = owner[-1].name + " " if owner else ""
-            title = (subject + clause).strip(" ,()")
-            self.state.candidates.append(
-                Candidate(
-                    index,
-                    text,
-                    hit.trigger.type,
-                    "occurred",
-                    title[:1].upper() + title[1:],
-                    agents,
-                    agents,
-                    self._dating(when[0]),
-                    self._words(tokens, hit),
-                )
-            )
+            self._add_occurred(index, text, tokens, hit, subject + clause, agents, when[0])
 
     # -- events named by nouns ------------------------------------------------------------------
 
@@ -904,7 +891,21 @@ class SentenceAnalyser:
         owner = [m for m in mentions if m.end <= begin and len(text[m.end : begin].split()) <= 1]
         agents = [owner[-1].name] if owner else []
         start = owner[-1].start if owner else begin
-        title = text[start:end].strip(" ,")
+        self._add_occurred(index, text, tokens, hit, text[start:end], agents, tx)
+        return len(self.state.candidates) - 1
+
+    def _add_occurred(
+        self,
+        index: int,
+        text: str,
+        tokens: list[Token],
+        hit: Hit,
+        title: str,
+        agents: list[str],
+        tx: Timex,
+    ) -> None:
+        """A happening the sentence mentions with its own date, beside its main event."""
+        title = title.strip(" ,()")
         self.state.candidates.append(
             Candidate(
                 index,
@@ -918,7 +919,6 @@ class SentenceAnalyser:
                 self._words(tokens, hit),
             )
         )
-        return len(self.state.candidates) - 1
 
     def _attached_timex(self, tokens: list[Token], hit: Hit, dated: list[Timex]) -> Timex | None:
         """A dated expression bound to the noun: right before it ("February 2022 invasion",
