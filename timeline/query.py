@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, nulls_first, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -277,9 +277,17 @@ def _conditions(*, session: Session, filters: EventFilter) -> list[ColumnElement
 # Dated events come in (start, end, id) order - the (start, end) index plus the primary key,
 # so the database walks the index and stops after a page instead of sorting every match - and
 # undated events follow in id order, in a second query. A NULL end (never written by ingest;
-# read as end = start) sorts first within its start, on every dialect.
+# read as end = start) sorts where the dialect's index puts it - first on SQLite, last on
+# Postgres - so the ORDER BY always matches the index; the cursor predicate follows suit.
 
-DATED_ORDER = (col(Event.start), nulls_first(col(Event.end)), col(Event.id))
+NULLS_FIRST_DIALECTS = {"sqlite", "mysql", "mariadb"}
+
+
+def _dated_order(nulls_first: bool) -> tuple[Any, ...]:
+    end = col(Event.end)
+    return (col(Event.start), end.nulls_first() if nulls_first else end.nulls_last(), col(Event.id))
+
+
 Key = tuple[date | None, date | None, int]
 
 
@@ -311,13 +319,18 @@ def decode_cursor(cursor: str) -> Key:
         ) from exc
 
 
-def _dated_after(start: date, end: date | None, ident: int) -> ColumnElement[bool]:
-    """Dated rows strictly after (start, end, id) in DATED_ORDER."""
+def _dated_after(
+    start: date, end: date | None, ident: int, *, nulls_first: bool
+) -> ColumnElement[bool]:
+    """Dated rows strictly after (start, end, id) in _dated_order(nulls_first)."""
     s, e, i = col(Event.start), col(Event.end), col(Event.id)
-    if end is None:
-        same_start: ColumnElement[bool] = or_(e.is_not(None), and_(e.is_(None), i > ident))
+    null_end, has_end = e.is_(None), e.is_not(None)
+    if end is None:  # the cursor row has no end
+        later = has_end if nulls_first else false()
+        same_start: ColumnElement[bool] = or_(later, and_(null_end, i > ident))
     else:
-        same_start = or_(e > end, and_(e == end, i > ident))
+        later = false() if nulls_first else null_end
+        same_start = or_(e > end, and_(e == end, i > ident), later)
     # `s >= start` repeats what the OR implies, as a plain range the index can seek to.
     return and_(s >= start, or_(s > start, and_(s == start, same_start)))
 
@@ -349,11 +362,12 @@ def search_events(
     after = decode_cursor(cursor) if cursor else None
     want = None if limit is None else limit + 1
     rows: list[Any] = []
+    nulls_first = session.get_bind().dialect.name in NULLS_FIRST_DIALECTS
     if after is None or after[0] is not None:  # still in the dated part
         stmt = sa_select(*EVENT_COLUMNS).where(col(Event.start).is_not(None), *conds)
         if after is not None and after[0] is not None:
-            stmt = stmt.where(_dated_after(after[0], after[1], after[2]))
-        stmt = stmt.order_by(*DATED_ORDER)
+            stmt = stmt.where(_dated_after(after[0], after[1], after[2], nulls_first=nulls_first))
+        stmt = stmt.order_by(*_dated_order(nulls_first))
         rows = list(session.execute(stmt.limit(want) if want else stmt).all())
     if want is None or len(rows) < want:  # then the undated ones
         stmt = sa_select(*EVENT_COLUMNS).where(col(Event.start).is_(None), *conds)
