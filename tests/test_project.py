@@ -62,6 +62,8 @@ def test_timeline_and_config_never_import_ingest() -> None:
 
 
 def test_config_never_imports_timeline() -> None:
-    code = "import sys, config.settings; print([n for n in sys.modules if n.startswith('timeline')])"
+    code = (
+        "import sys, config.settings; print([n for n in sys.modules if n.startswith('timeline')])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"

@@ -47,9 +47,7 @@ def test_seeds_give_dated_events_with_sources(engine: Engine) -> None:
         published = session.exec(select(Article.published)).all()
         assert set(published) == {date(2025, 4, 21)}
         # The Friday warning is dated Friday, not the day of the report.
-        friday = session.exec(
-            select(Event).where(col(Event.start) == date(2025, 4, 18))
-        ).all()
+        friday = session.exec(select(Event).where(col(Event.start) == date(2025, 4, 18))).all()
         assert any(e.type == "THREATEN" for e in friday)
         assert session.exec(select(func.count()).select_from(EventLink)).one() > 0
 
