@@ -60,7 +60,8 @@ def _cue(words: list[str], i: int, plans: bool = False) -> int:
         return FUTURE
     if plans and w in PRESENT_PLAN_VERBS and word[0].islower() and prev not in _NOT_PRESENT_BEFORE:
         return FUTURE if w != "due" or nxt != "to" else UNKNOWN  # not "due to the strike"
-    verb_like = nxt[:1].islower() and (not nxt.endswith(("ing", "s")) or nxt.endswith("ss"))
+    raw_next = words[i + 1] if i + 1 < len(words) else ""
+    verb_like = raw_next[:1].islower() and (not nxt.endswith(("ing", "s")) or nxt.endswith("ss"))
     if w == "to" and verb_like and nxt not in _NOT_VERB_AFTER_TO:
         return FUTURE
     is_past_form = w in IRREGULAR_PAST or (

@@ -58,9 +58,6 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
         "no event: 'Quantitative easing, also begun in March 2009' - no named agent, "
         "'begin' no trigger"
     ),
-    ("cairo_aljazeera_retrial_2015.txt", "C2"): (
-        "past-tense 'was deported ... in February' (DCT 2015-08-30) resolved forward to 2016-02"
-    ),
     ("czech_central_bank_2022.txt", "Z4"): (
         "'a day after' (anchored on the DCT) not resolved: the Fed's approval dated 2022-05-05; "
         "actor 'U.S. Federal Reserve' normalised to 'United States'"

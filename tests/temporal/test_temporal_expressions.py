@@ -162,3 +162,15 @@ def test_edge_dcts_never_raise(dct: datetime.date | None) -> None:
     text = "Dec. 31 next year, Feb. 30, two days ago, last week, Easter, the 1990s and now."
     for t in tag(text, dct):
         assert text[t.begin : t.end] == t.text
+
+
+def test_to_before_a_name_is_no_future_cue() -> None:
+    """"deported to Australia in February" is past: "to" + a capitalised name is a place."""
+    from datetime import date
+
+    from ingest.temporal import tag
+
+    (t,) = tag("Greste was deported to Australia in February.", date(2015, 8, 30))
+    assert t.value == "2015-02"
+    (t,) = tag("Ministers agreed to meet in February.", date(2015, 8, 30))
+    assert t.value == "2016-02"
