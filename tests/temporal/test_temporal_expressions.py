@@ -165,7 +165,7 @@ def test_edge_dcts_never_raise(dct: datetime.date | None) -> None:
 
 
 def test_to_before_a_name_is_no_future_cue() -> None:
-    """"deported to Australia in February" is past: "to" + a capitalised name is a place."""
+    """ "deported to Australia in February" is past: "to" + a capitalised name is a place."""
     from datetime import date
 
     from ingest.temporal import tag
