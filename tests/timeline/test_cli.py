@@ -109,3 +109,12 @@ def test_every_command_has_help(run, command: str) -> None:  # type: ignore[no-u
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Usage" in result.stdout and len(result.stdout) > 200
+
+
+def test_table_is_capped_with_a_hint(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("timeline.cli.events.TABLE_ROWS", 3)
+    result = run("events")
+    assert result.exit_code == 0
+    assert "3 events" in result.stdout
+    assert "showing the first 3 events" in result.stderr
+    assert "11 events" in run("events", "--limit", "20").stdout

@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from timeline.cli.common import engine_from_settings, fail, parse_day
-from timeline.query import EventFilter, EventView, QueryError, iter_events
+from timeline.cli.common import engine_from_settings, err_console, fail, parse_day
+from timeline.query import MAX_LIMIT, EventFilter, EventView, QueryError, iter_events
 from timeline.serialize import date_label
 
 
@@ -38,6 +38,7 @@ class StoryFormat(StrEnum):
     md = "md"
 
 
+TABLE_ROWS = 500  # a terminal table longer than this helps nobody; the other formats stream
 FROM_HELP = "Only events overlapping the range from this day on (YYYY-MM-DD)."
 TO_HELP = "Only events overlapping the range up to this day, inclusive (YYYY-MM-DD)."
 
@@ -71,7 +72,9 @@ def events(
     query: str | None = typer.Option(
         None, "--query", "-q", help='Words (or "phrases") in the title or a quote.'
     ),
-    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="At most N events."),
+    limit: int | None = typer.Option(
+        None, "--limit", "-n", min=1, help=f"At most N events (table: {TABLE_ROWS} by default)."
+    ),
     fmt: EventFormat = typer.Option(EventFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
     """List events overlapping a date range, in date order (undated last)."""
@@ -80,10 +83,19 @@ def events(
     from timeline.store import session_scope
 
     with session_scope(engine_from_settings()) as session:
-        stream = iter_events(session=session, filters=filters)
-        views = _take(stream, limit)
+        cap = limit or (TABLE_ROWS + 1 if fmt is EventFormat.table else None)
+        batch = min(cap or MAX_LIMIT, MAX_LIMIT)
+        views = _take(iter_events(session=session, filters=filters, batch=batch), cap)
         if fmt is EventFormat.table:
-            _print_table(list(views))
+            rows = list(views)
+            _print_table(rows[:TABLE_ROWS] if limit is None else rows)
+            if limit is None and len(rows) > TABLE_ROWS:
+                err_console.print(
+                    f"showing the first {TABLE_ROWS} events: narrow with --from/--to/--query, "
+                    "or use --limit N or --format jsonl for all",
+                    style="yellow",
+                    highlight=False,
+                )
         else:
             WRITERS[fmt.value](views, sys.stdout)
 
