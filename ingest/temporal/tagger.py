@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from ingest.temporal.anchors import anchor_starts
 from ingest.temporal.calendar import value_span
@@ -84,4 +85,49 @@ def tag(text: str, dct: datetime.date | None) -> list[Timex]:
     if isinstance(dct, datetime.datetime):
         dct = dct.date()
     ctx = Context(text, dct)
-    return [_timex(text, b, e, res, dct) for b, e, _, res in _choose(_candidates(text, ctx))]
+    found = [_timex(text, b, e, res, dct) for b, e, _, res in _choose(_candidates(text, ctx))]
+    return _join_clock_and_day(text, found)
+
+
+_CLOCK = re.compile(r"^\d{4}-\d\d-\d\dT(\d\d):(\d\d)$")
+_DAY = re.compile(r"^(\d{4}-\d\d-\d\d)(?:T(NI|EV|AF|MO))?$")
+
+
+def _join_clock_and_day(text: str, timexes: list[Timex]) -> list[Timex]:
+    """ "9 o'clock last night", "10 a.m. yesterday": a clock time followed by the day it falls
+    on is one TIME on that day (the clock alone was resolved on the DCT). Evening and night
+    move an hour without a.m./p.m. into the afternoon."""
+    out: list[Timex] = []
+    i = 0
+    while i < len(timexes):
+        a = timexes[i]
+        b = timexes[i + 1] if i + 1 < len(timexes) else None
+        clock = _CLOCK.match(a.value) if a.type == "TIME" else None
+        day = _DAY.match(b.value) if b is not None else None
+        if b is not None and clock and day and not text[a.end : b.begin].strip(" ,"):
+            hour = int(clock.group(1))
+            if (
+                day.group(2) in ("NI", "EV")
+                and hour < 12
+                and not re.search(r"[ap]\.?m", a.text, re.I)
+            ):
+                hour += 12
+            value = f"{day.group(1)}T{hour:02d}:{clock.group(2)}"
+            out.append(
+                Timex(
+                    a.begin,
+                    b.end,
+                    text[a.begin : b.end],
+                    "TIME",
+                    value,
+                    "time",
+                    b.span_start,
+                    b.span_end,
+                    a.mod,
+                )
+            )
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out

@@ -93,7 +93,6 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
     ("minnesota_nurses_strike_notice_2010.txt", "N1"): (
         "no event: subject 'They' at the article start, 'nurses and Twin Cities hospitals' - no agent"
     ),
-    ("minnesota_nurses_strike_notice_2010.txt", "N2"): "no event: 'Talks broke off' has no agent",
     ("minnesota_nurses_strike_notice_2010.txt", "N4"): (
         "no event: 'the Minnesota Nurses Association will set a date of July 5th for a walkout'"
     ),

@@ -174,3 +174,14 @@ def test_to_before_a_name_is_no_future_cue() -> None:
     assert t.value == "2015-02"
     (t,) = tag("Ministers agreed to meet in February.", date(2015, 8, 30))
     assert t.value == "2016-02"
+
+
+def test_clock_time_then_day_is_one_time_on_that_day() -> None:
+    from datetime import date
+
+    from ingest.temporal import tag
+
+    (t,) = tag("Talks broke off around 9 o'clock last night.", date(2010, 6, 25))
+    assert (t.type, t.value, t.span_start) == ("TIME", "2010-06-24T21:00", date(2010, 6, 24))
+    (t,) = tag("He left at 10 a.m. yesterday.", date(2010, 6, 25))
+    assert t.value == "2010-06-24T10:00"
