@@ -118,3 +118,37 @@ def test_table_is_capped_with_a_hint(run, monkeypatch: pytest.MonkeyPatch) -> No
     assert "3 events" in result.stdout
     assert "showing the first 3 events" in result.stderr
     assert "11 events" in run("events", "--limit", "20").stdout
+
+
+def test_a_closed_pipe_ends_quietly(sqlite_url: str, sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+    """`eventline events -f jsonl | head -c 10`: no BrokenPipeError traceback."""
+    import os
+    import subprocess
+    import sys
+    from datetime import date
+
+    from tests.timeline.conftest import make_event
+    from timeline.store import session_scope
+
+    with session_scope(sqlite_engine) as session:
+        for n in range(600):
+            make_event(session, f"event {n} " + "x" * 300, date(2025, 1, 1 + n % 28))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from timeline.cli.main import main; main()",
+            "events",
+            "-f",
+            "jsonl",
+        ],
+        env={**os.environ, "EVENTLINE_DATABASE_URL": sqlite_url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert "Traceback" not in stderr

@@ -4,8 +4,10 @@ timeline.story and timeline.export."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 
 import typer
@@ -41,6 +43,18 @@ class StoryFormat(StrEnum):
 TABLE_ROWS = 500  # a terminal table longer than this helps nobody; the other formats stream
 FROM_HELP = "Only events overlapping the range from this day on (YYYY-MM-DD)."
 TO_HELP = "Only events overlapping the range up to this day, inclusive (YYYY-MM-DD)."
+
+
+@contextmanager
+def _output() -> Iterator[None]:
+    """`eventline events | head` ends quietly when the reader closes the pipe."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
 
 
 def _filter(
@@ -82,7 +96,7 @@ def events(
     from timeline.export import WRITERS
     from timeline.store import session_scope
 
-    with session_scope(engine_from_settings()) as session:
+    with session_scope(engine_from_settings()) as session, _output():
         cap = limit or (TABLE_ROWS + 1 if fmt is EventFormat.table else None)
         batch = min(cap or MAX_LIMIT, MAX_LIMIT)
         views = _take(iter_events(session=session, filters=filters, batch=batch), cap)
@@ -137,7 +151,7 @@ def log(
     from timeline.export import write_log_text, write_markdown
     from timeline.store import session_scope
 
-    with session_scope(engine_from_settings()) as session:
+    with session_scope(engine_from_settings()) as session, _output():
         views = iter_events(session=session, filters=filters)
         if fmt is LogFormat.md:
             write_markdown(views, sys.stdout)
@@ -159,13 +173,14 @@ def story(
 
     with session_scope(engine_from_settings()) as session:
         result = build_story(session=session, query=query, hops=hops)
-    if fmt is StoryFormat.json:
-        json.dump(story_to_dict(result), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    elif fmt is StoryFormat.md:
-        write_story_markdown(result, sys.stdout)
-    else:
-        write_story_text(result, sys.stdout)
+    with _output():
+        if fmt is StoryFormat.json:
+            json.dump(story_to_dict(result), sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        elif fmt is StoryFormat.md:
+            write_story_markdown(result, sys.stdout)
+        else:
+            write_story_text(result, sys.stdout)
     if not result.steps:
         fail(f"no events match {query!r}")
 
