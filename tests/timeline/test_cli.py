@@ -34,6 +34,8 @@ def test_events_json(run, easter_sqlite: dict[str, int]) -> None:  # type: ignor
     events = json.loads(result.stdout)["events"]
     assert len(events) == 11
     assert events[0]["label"] == "2022-02"
+    truce = next(e for e in events if e["id"] == easter_sqlite["truce"])
+    assert {link["kind"] for link in truce["links"]} == {"violates", "follows"}
     filtered = run(
         "events", "--from", "2025-04-20", "--to", "2025-04-21", "--actor", "kremlin", "-f", "json"
     )

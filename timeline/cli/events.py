@@ -93,13 +93,15 @@ def events(
 ) -> None:
     """List events overlapping a date range, in date order (undated last)."""
     filters = _filter(date_from, date_to, actor, type_, query)
-    from timeline.export import WRITERS
+    from timeline.export import WRITERS, write_json, write_jsonl
     from timeline.store import session_scope
 
     with session_scope(engine_from_settings()) as session, _output():
         cap = limit or (TABLE_ROWS + 1 if fmt is EventFormat.table else None)
         batch = min(cap or MAX_LIMIT, MAX_LIMIT)
-        views = _take(iter_events(session=session, filters=filters, batch=batch), cap)
+        linked = fmt in (EventFormat.json, EventFormat.jsonl)  # the API's shape, links included
+        stream = iter_events(session=session, filters=filters, batch=batch, with_links=linked)
+        views = _take(stream, cap)
         if fmt is EventFormat.table:
             rows = list(views)
             _print_table(rows[:TABLE_ROWS] if limit is None else rows)
@@ -110,6 +112,9 @@ def events(
                     style="yellow",
                     highlight=False,
                 )
+        elif linked:
+            writer = write_json if fmt is EventFormat.json else write_jsonl
+            writer(views, sys.stdout, links=True)
         else:
             WRITERS[fmt.value](views, sys.stdout)
 
