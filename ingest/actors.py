@@ -153,7 +153,7 @@ class ArticleActors:
         hit = self.table.canonical(text)
         if hit:
             return hit
-        name = re.sub(r"'s$", "", text.strip())
+        name = re.sub(r"^the\s+", "", re.sub(r"'s$", "", text.strip()), flags=re.IGNORECASE)
         words = name.split()
         while words and words[0].lower().rstrip(",") in self.table.titles:
             words = words[1:]
