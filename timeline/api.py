@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from config.settings import Settings, get_settings
@@ -168,6 +169,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine_lock = threading.Lock()
     app.include_router(_routes())
     app.add_exception_handler(q.QueryError, _query_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(InterfaceError, _database_down)
     app.mount("/static", StaticFiles(directory=WEB), name="static")
     return app
 
@@ -217,6 +220,16 @@ async def _query_error(_request: Request, exc: Exception) -> JSONResponse:
     param = getattr(exc, "param", "query")
     error = {"loc": ["query", param], "msg": str(exc), "type": "value_error"}
     return JSONResponse({"detail": [error]}, status_code=422)
+
+
+async def _database_down(_request: Request, exc: Exception) -> JSONResponse:
+    """A lost or refused connection is the database's state, not a bug: 503, try again."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return JSONResponse(
+        {"detail": f"database unavailable: {first}"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
 
 
 # --- routes ------------------------------------------------------------------------------------

@@ -159,3 +159,16 @@ def test_writes_are_off_without_a_token(sqlite_url: str) -> None:
 def test_engine_opens_without_lifespan(sqlite_url: str, easter_sqlite: dict[str, int]) -> None:
     client = TestClient(create_app(Settings(database_url=sqlite_url)))  # no `with`: no lifespan
     assert len(client.get("/events").json()["events"]) == 11
+
+
+def test_a_lost_database_is_a_503(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    def down(**_kw: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr("timeline.query.search_events", down)
+    response = client.get("/events")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["detail"].startswith("database unavailable")
