@@ -557,6 +557,15 @@ class SentenceAnalyser:
         content = content_hits[0] if content_hits else None
         free = [t for t in dated if id(t) not in claimed]
         main_tx = self._main_timex(tokens, main, boundary, free, text)
+        # A date bound to another event noun of the content ("deaths from Monday's
+        # earthquake") dates that noun, which becomes an event of its own, not the content.
+        for other in content_hits[1:]:
+            if other.trigger.pos != "noun":
+                continue
+            bound = self._attached_timex(tokens, other, free)
+            if bound is not None:
+                free = [t for t in free if t is not bound]
+                self._add_nominal(index, text, tokens, other, bound, mentions)
         content_tx = next(
             (
                 t
@@ -935,9 +944,22 @@ class SentenceAnalyser:
                     after = after or t
             elif t.end <= start:
                 between = [x for x in tokens if t.end <= x.start < start]
-                if len(between) <= 1 and not any(x.text in ",;" for x in between):
+                if len(between) <= 1 and not any(
+                    x.text in ",;" or x.lower in NP_STOP for x in between
+                ):
                     before = t
+                elif t.text.lower().endswith(("'s", "’s")) and self._modifiers(between):
+                    before = t  # "Monday's pre-dawn earthquake"
         return after or before
+
+    def _modifiers(self, words: list[Token]) -> bool:
+        """A few adjectives between a possessive date and its noun ("pre-dawn", "deadly")."""
+        if len(words) > 4 or any(w.text in ",;:" for w in words):
+            return False
+        return all(
+            self.tags.get(w.start, "JJ")[:2] in {"JJ", "NN", "HY", "VB"} and w.lower not in NP_STOP
+            for w in words
+        )
 
     # -- links --------------------------------------------------------------------------------
 
