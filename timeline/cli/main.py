@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from timeline.cli import db as cmd_db
+from timeline.cli import events as cmd_events
+from timeline.cli import feeds as cmd_feeds
+from timeline.cli import ingest as cmd_ingest
+from timeline.cli import schedule as cmd_schedule
+from timeline.cli import serve as cmd_serve
+from timeline.cli import timex as cmd_timex
 
 app = typer.Typer(
     name="eventline",
@@ -14,15 +20,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Each module adds its commands through `register(app)`; the list is the CLI's table of contents.
-COMMAND_MODULES = ("ingest", "events", "timex", "feeds", "schedule", "serve", "db")
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"timeline.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # a command module still being written
-        if _exc.name != f"timeline.cli.{_name}":
-            raise
-        continue
+# Each module adds its commands through `register(app)`; this is the CLI's table of contents.
+for _module in (cmd_ingest, cmd_events, cmd_timex, cmd_feeds, cmd_schedule, cmd_serve, cmd_db):
     _module.register(app)
 
 
