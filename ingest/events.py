@@ -380,7 +380,9 @@ class SentenceAnalyser:
         self.text = text
         self.relative = relative_spans(text)
         mentions = self.state.actors.find(text, annotation.entities if annotation else None)
-        blocked = [(t.begin, t.end) for t in timexes] + [(m.start, m.end) for m in mentions]
+        # Dates and names are never triggers; durations may be part of one ("one-day strike").
+        blocked = [(t.begin, t.end) for t in timexes if t.type in {"DATE", "TIME"}]
+        blocked += [(m.start, m.end) for m in mentions]
         hits = find_triggers(tokens, self.lex, blocked)
         dated = [t for t in timexes if t.span_start is not None and t.type in {"DATE", "TIME"}]
         if not hits and not dated:
@@ -690,11 +692,13 @@ class SentenceAnalyser:
             and m.end <= start_char
             and not _inside(m.start, self.relative)
         ]
-        subject_words = {t.lower for t in tokens if clause_start <= t.start < start_char}
+        subject_tokens = [t.lower for t in tokens if clause_start <= t.start < start_char]
+        subject_words = set(subject_tokens)
         if subject:
             return list(dict.fromkeys(m.name for m in subject))
-        if subject_words & GENERIC_SUBJECTS:
-            return None
+        heads = [w for w in subject_tokens if w not in ADVERBIALS and w.isalpha()]
+        if heads and heads[-1] in GENERIC_SUBJECTS:
+            return None  # "Critics argue", "Some say": opinion (but "Some 12,000 nurses" act)
         role = self._role_subject(text[clause_start:start_char])
         if role:
             return [role]
@@ -755,18 +759,16 @@ class SentenceAnalyser:
         """The unnamed subject as the actor: "Turkish authorities updated ..." ->
         "Turkish authorities". Short noun phrases only; pronouns and clauses are not actors."""
         start = self._clause_start(tokens, main.first)
-        words = [
-            t.text
-            for t in tokens[: main.first]
-            if t.start >= start and not _inside(t.start, self.relative)
-        ]
+        subject = "".join(
+            ch if not _inside(i, self.relative) else " "
+            for i, ch in enumerate(self.text[: tokens[main.first].start])
+        )[start:]
+        words = re.findall(r"[\w'’.-]+", subject)
         while words and words[0].lower() in NP_STOP | ADVERBIALS:
             words = words[1:]
         while words and words[-1].lower() in ADVERBIALS | AUXILIARIES | HYPOTHETICAL | FUTURE:
             words = words[:-1]
         if not words or len(words) > 5 or words[0].lower() in PRONOUNS | {"it", "there", "this"}:
-            return None
-        if not all(re.fullmatch(r"[A-Za-z][\w'’.-]*|\d[\w,.-]*", w) for w in words):
             return None
         phrase = " ".join(words)
         return phrase[:1].upper() + phrase[1:]

@@ -89,10 +89,6 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
     ("minnesota_nurses_strike_notice_2010.txt", "N1"): (
         "no event: subject 'They' at the article start, 'nurses and Twin Cities hospitals' - no agent"
     ),
-    ("minnesota_nurses_strike_notice_2010.txt", "N5"): (
-        "no event: 'nurses conducted a one-day strike' - 'strike' is no PROTEST trigger, "
-        "'nurses' no named agent"
-    ),
 }
 
 # article file -> why eventline gives more events than the article's max_events.
