@@ -33,6 +33,7 @@ _WINDOW = 90  # characters looked at on each side
 _STRONG_FUTURE = frozenset(
     {"will", "'ll", "shall", "would", "tomorrow", "next", "upcoming", "going"}
 )
+_SUBORDINATORS = frozenset({"following", "after", "since", "during", "despite", "amid"})
 _BE = frozenset({"be", "been", "being", "is", "are", "am", "'s", "get", "gets"})
 _PAST_BE = frozenset({"was", "were", "had", "has", "have"})
 # After these a plan verb is an infinitive or a noun, not a present tense: "to meet", "the
@@ -93,6 +94,15 @@ def tense_at(text: str, begin: int, end: int, plans: bool = False) -> int:
     before = _WORD.findall(text, max(0, begin - _WINDOW), begin)
     cut = max((i for i, w in enumerate(before) if w in _BOUNDARY), default=-1)
     before = before[cut + 1 :]
+    # A phrase opened by "following", "after", "during" ... has its own tense: in "would
+    # consider more ceasefires after a truce declared over the weekend" the participle, not
+    # the modal, says when the weekend was. Only a cue inside the phrase counts this way.
+    sub = max((i for i, w in enumerate(before) if w.lower() in _SUBORDINATORS), default=-1)
+    if sub >= 0:
+        for i in range(len(before) - 1, sub, -1):
+            cue = _cue(before, i, plans)
+            if cue != UNKNOWN:
+                return cue
     nearest = UNKNOWN
     nearest_at = -1
     for i in range(len(before) - 1, -1, -1):

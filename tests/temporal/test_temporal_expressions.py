@@ -185,3 +185,16 @@ def test_clock_time_then_day_is_one_time_on_that_day() -> None:
     assert (t.type, t.value, t.span_start) == ("TIME", "2010-06-24T21:00", date(2010, 6, 24))
     (t,) = tag("He left at 10 a.m. yesterday.", date(2010, 6, 25))
     assert t.value == "2010-06-24T10:00"
+
+
+def test_a_phrase_after_following_has_its_own_tense() -> None:
+    """The participle in "following a truce declared over the weekend" dates the weekend,
+    however near a "would" or "will" stands before it."""
+    from datetime import date
+
+    from ingest.temporal import tag
+
+    dct = date(2025, 4, 21)
+    text = "He will travel to London on Wednesday, after the truce declared over the weekend."
+    assert [t.value for t in tag(text, dct)] == ["2025-04-23", "2025-W16-WE"]
+    assert tag("They will meet after the summit on Friday.", dct)[0].value == "2025-04-25"
