@@ -40,6 +40,7 @@ class ActorTable:
     pattern: re.Pattern[str]
     titled_name: re.Pattern[str]
     roles: frozenset[str]
+    by_name: dict[str, list[str]]
 
     def canonical(self, mention: str) -> tuple[str, str] | None:
         key = normalise(mention)
@@ -50,7 +51,7 @@ class ActorTable:
 
     def aliases_of(self, name: str) -> list[str]:
         """Every alias of a canonical name (stored so queries by any alias find the actor)."""
-        return [alias for alias, (canon, _) in self.aliases.items() if canon == name]
+        return self.by_name.get(name, [])
 
 
 def normalise(text: str) -> str:
@@ -93,7 +94,10 @@ def load_actor_table(path: Path = DATA / "actors.toml") -> ActorTable:
     )
     titled_name = re.compile(rf"\b(?i:{person_titles})\s+((?:[A-Z][\w'-]+\s+){{0,2}}[A-Z][\w'-]+)")
     roles = frozenset(r.lower() for r in data.get("roles", []))
-    return ActorTable(aliases, titles, pattern, titled_name, roles)
+    by_name: dict[str, list[str]] = {}
+    for alias, (canon, _) in aliases.items():
+        by_name.setdefault(canon, []).append(alias)
+    return ActorTable(aliases, titles, pattern, titled_name, roles, by_name)
 
 
 @dataclass(slots=True)

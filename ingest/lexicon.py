@@ -41,6 +41,11 @@ class Lexicon:
     def family(self, event_type: str) -> str:
         return self.families.get(event_type, event_type.lower())
 
+    def family_types(self, event_type: str) -> list[str]:
+        """Every type of the same family (the merger only compares within a family)."""
+        family = self.family(event_type)
+        return sorted({t for t, f in self.families.items() if f == family} | {event_type})
+
 
 def inflections(verb: str, irregular: dict[str, str]) -> set[str]:
     """Regular English inflections of a base verb, plus its irregular forms."""

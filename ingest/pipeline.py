@@ -155,7 +155,9 @@ def merge_candidate(
     c: Candidate, *, article_id: int, session: Session, lex: Lexicon
 ) -> tuple[int, bool]:
     """Attach the candidate to the event it reports, or create one. Returns (id, created)."""
-    nearby = writes.events_overlapping(session=session, start=c.dating.start, end=c.dating.end)
+    nearby = writes.events_overlapping(
+        session=session, start=c.dating.start, end=c.dating.end, types=lex.family_types(c.type)
+    )
     ids = [e.id for e in nearby if e.id is not None]
     sources = writes.sources_of(session=session, event_ids=ids)
     stored = [

@@ -6,7 +6,7 @@ failure rolls back that article alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import and_, or_, text
@@ -46,14 +46,22 @@ def find_article(*, session: Session, location: str, content_hash: str) -> Artic
 
 
 def events_overlapping(
-    *, session: Session, start: date | None, end: date | None
+    *,
+    session: Session,
+    start: date | None,
+    end: date | None,
+    types: Collection[str] | None = None,
 ) -> Sequence[Event]:
-    """Events whose span overlaps [start, end]; undated events when start is None."""
+    """Events whose span overlaps [start, end] (undated events when start is None), of the
+    given types when `types` is set: the merger's candidates, narrowed in SQL."""
+    query = select(Event)
     if start is None or end is None:
-        return session.exec(select(Event).where(col(Event.start).is_(None))).all()
-    return session.exec(
-        select(Event).where(and_(col(Event.start) <= end, col(Event.end) >= start))
-    ).all()
+        query = query.where(col(Event.start).is_(None))
+    else:
+        query = query.where(and_(col(Event.start) <= end, col(Event.end) >= start))
+    if types is not None:
+        query = query.where(col(Event.type).in_(list(types)))
+    return session.exec(query).all()
 
 
 def sources_of(*, session: Session, event_ids: Iterable[int]) -> dict[int, list[EventSource]]:
