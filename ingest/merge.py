@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon
@@ -26,6 +26,7 @@ STOPWORDS = frozenset(
     more most such only other any all some which who whom what when where while""".split()
 )
 MIN_SIMILARITY = 0.2
+VERBATIM = 0.6  # content-word overlap of two copies of one wire story, lightly edited
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class StoredEvent:
     end: date | None
     agents: frozenset[str]
     quotes: tuple[str, ...]
+    inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,23 +77,40 @@ def similarity(a: str, b: str) -> float:
 
 
 def overlaps(c: Candidate, e: StoredEvent) -> bool:
+    """Date spans overlap. A date inferred from the publication day is only known to within
+    a day (a report published the next morning says nothing of the day), so it gets one day
+    of slack; two explicit dates must really overlap."""
     s, t = c.dating.start, c.dating.end
     if s is None or t is None or e.start is None or e.end is None:
         return s is None and e.start is None
-    return s <= e.end and e.start <= t
+    slack = timedelta(days=1 if c.dating.inferred or e.inferred else 0)
+    return s - slack <= e.end and e.start <= t + slack
+
+
+def same_agent(ours: set[str], theirs: frozenset[str]) -> bool:
+    """Agents match by name, loosely: "Peskov" is "Dmitry Peskov", "authorities" is "Turkish
+    authorities" (every word of the shorter name is in the longer one)."""
+    for a in ours:
+        wa = set(a.lower().split())
+        for b in theirs:
+            wb = set(b.lower().split())
+            if wa <= wb or wb <= wa:
+                return True
+    return False
 
 
 def same_happening(c: Candidate, e: StoredEvent, lex: Lexicon) -> bool:
     """Whether candidate `c` reports the stored event `e`."""
     if lex.family(c.type) != lex.family(e.type) or not overlaps(c, e):
         return False
-    if c.quote in e.quotes:
-        return True
+    closest = max(similarity(c.quote, q) for q in e.quotes)
+    if c.quote in e.quotes or closest >= VERBATIM:
+        return True  # the same sentence, or nearly, in another outlet's copy
     agents = set(c.agents)
     if agents and e.agents:
-        if not agents & e.agents:
+        if not same_agent(agents, e.agents):
             return False  # different actors' statements stay apart
-        return c.type == e.type or max(similarity(c.quote, q) for q in e.quotes) >= MIN_SIMILARITY
+        return c.type == e.type or closest >= MIN_SIMILARITY
     # At least one side has no named actor (an event named by a noun): wording must agree.
     if c.type != e.type:
         return False

@@ -168,6 +168,7 @@ def merge_candidate(
             end=e.end,
             agents=frozenset(a for s in sources[e.id] for a in (s.agents or [])),
             quotes=tuple(s.quote for s in sources[e.id]),
+            inferred=e.date_inferred,
         )
         for e in nearby
         if e.id is not None

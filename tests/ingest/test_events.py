@@ -140,3 +140,21 @@ def test_event_fields_do_not_depend_on_source_order() -> None:
         date(2024, 3, 9), date(2024, 3, 12), "week", False, "CONSULT", "announced", "C", "c"
     )
     assert summarise([a, b, c]) == summarise([c, b, a]) == b
+
+
+def test_merge_is_loose_on_names_and_inferred_days_but_not_explicit_ones() -> None:
+    from ingest.events import Dating
+
+    lex = load_lexicon()
+    stored = StoredEvent(
+        1, "CONSULT", DCT, DCT, frozenset({"Olaf Scholz"}), ("Scholz offered talks.",)
+    )
+    surname = _candidate("Scholz proposes negotiations.", ["Scholz"], DCT)
+    assert same_happening(surname, stored, lex)
+    next_day = date(2024, 3, 14)
+    late = _candidate("Scholz proposes negotiations.", ["Olaf Scholz"], next_day)
+    assert not same_happening(late, stored, lex)  # both explicit: different days
+    late.dating = Dating(next_day, next_day, "day", True)
+    assert same_happening(late, stored, lex)  # the next day's undated report
+    copy = _candidate("Scholz offered talks .", ["Germany"], DCT)
+    assert same_happening(copy, stored, lex)  # a verbatim copy, whoever is named
