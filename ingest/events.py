@@ -188,7 +188,20 @@ CONNECTORS = {
     "on": "responds_to",
     "to": "responds_to",
 }
-VIOLATION_LEMMAS = frozenset({"violation", "violations", "violate", "breach", "breaches"})
+VIOLATION_LEMMAS = frozenset(
+    {
+        "violation",
+        "violations",
+        "violate",
+        "violates",
+        "violated",
+        "violating",
+        "breach",
+        "breaches",
+        "breached",
+        "breaching",
+    }
+)
 ELABORATING_LEMMAS = frozenset({"elaborate", "explain", "clarify", "add", "respond", "reply"})
 # Nouns that name what someone said: "Putin's comments" points back at Putin's statement.
 SPEECH_NOUNS = frozenset(
@@ -268,8 +281,9 @@ class ArticleState:
 
     def recent(self, event_type: str, trigger: str) -> int | None:
         """The latest candidate that "the <trigger>" can mean: one named by the same word
-        ("the truce" -> "a truce declared over the weekend"), else the latest of its type,
-        else the latest whose sentence used the word."""
+        ("the truce" -> "a truce declared over the weekend"), else the latest of its type
+        that happened (not a statement about one), else the latest whose sentence used the
+        word."""
         same_type = [i for i, c in enumerate(self.candidates) if c.type == event_type]
         same_word = [i for i in same_type if self.candidates[i].trigger.lower() == trigger]
         mentioned = [  # "agreed to a truce" then "the truce": the agreement is what it means
@@ -277,14 +291,17 @@ class ArticleState:
             for i, c in enumerate(self.candidates)
             if re.search(rf"\b{re.escape(trigger)}\b", c.quote, re.IGNORECASE)
         ]
-        matches = same_word or same_type or mentioned
+        happened = [i for i in same_type if self.candidates[i].modality == "occurred"]
+        matches = same_word or happened or same_type or mentioned
         return matches[-1] if matches else None
 
-    def recent_by(self, agent: str) -> int | None:
-        for i in range(len(self.candidates) - 1, -1, -1):
-            if agent in self.candidates[i].agents:
-                return i
-        return None
+    def recent_by(self, agent: str, event_type: str | None = None) -> int | None:
+        """The latest candidate of an agent, preferring one of the given type: "Putin's
+        comments" elaborated as talks mean Putin's statement about talks."""
+        by_agent = [i for i, c in enumerate(self.candidates) if agent in c.agents]
+        typed = [i for i in by_agent if self.candidates[i].type == event_type]
+        matches = typed or by_agent
+        return matches[-1] if matches else None
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -616,7 +633,7 @@ class SentenceAnalyser:
             before_trigger = hit.last < main.first
             if before_trigger and connector in {"despite", "during", "amid"} and inherited is None:
                 inherited = self.state.candidates[ref].dating
-        for ref in self._speech_refs(tokens, mentions, main):
+        for ref in self._speech_refs(tokens, mentions, main, event_type):
             links.append((ref, "elaborates"))
             if inherited is None:
                 inherited = self.state.candidates[ref].dating
@@ -980,12 +997,18 @@ class SentenceAnalyser:
         return any(t.lower == "the" for t in tokens[max(0, first - 3) : first])
 
     def _link_kind(self, connector: str, main: Hit, content: Hit | None, lower: list[str]) -> str:
-        if VIOLATION_LEMMAS & set(lower):
+        """How the main event relates to one it refers to: "violates" when the event itself
+        is a violation ("reported 3,000 violations", "accusing each other of violating"),
+        else by the connector ("following X" -> follows), else "elaborates"."""
+        own = lower[main.first : (content.last if content else main.last) + 3]
+        if VIOLATION_LEMMAS & set(own):
             return "violates"
         kind = CONNECTORS.get(connector, "elaborates")
         return "elaborates" if kind == "during" else kind
 
-    def _speech_refs(self, tokens: list[Token], mentions: list[Mention], main: Hit) -> list[int]:
+    def _speech_refs(
+        self, tokens: list[Token], mentions: list[Mention], main: Hit, event_type: str
+    ) -> list[int]:
         """ "elaborated on Putin's comments": the statement Putin made earlier in the article."""
         if main.trigger.lemma not in ELABORATING_LEMMAS:
             return []
@@ -993,7 +1016,7 @@ class SentenceAnalyser:
         for m in mentions:
             after = [t for t in tokens if t.start >= m.end][:3]
             if any(t.lower in SPEECH_NOUNS for t in after):
-                ref = self.state.recent_by(m.name)
+                ref = self.state.recent_by(m.name, event_type)
                 if ref is not None:
                     refs.append(ref)
         return refs

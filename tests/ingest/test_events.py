@@ -158,3 +158,15 @@ def test_merge_is_loose_on_names_and_inferred_days_but_not_explicit_ones() -> No
     assert same_happening(late, stored, lex)  # the next day's undated report
     copy = _candidate("Scholz offered talks .", ["Germany"], DCT)
     assert same_happening(copy, stored, lex)  # a verbatim copy, whoever is named
+
+
+def test_link_kind_comes_from_the_event_itself_not_the_phrase_it_follows() -> None:
+    found = events(
+        "Israel and Hamas agreed to a truce declared over the weekend. "
+        "Despite the truce, the army reported dozens of violations by Hamas fighters. "
+        "Netanyahu said on Monday he was open to talks, following the truce that both sides "
+        "accused each other of violating."
+    )
+    kinds = {c.title.split()[0]: [k for _, k in c.links] for c in found if c.links}
+    assert kinds["Army"] == ["violates"]
+    assert kinds["Netanyahu"] == ["follows"]
