@@ -329,6 +329,12 @@ def relative_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _RELATIVE.finditer(text)]
 
 
+def _borrowed(dating: Dating) -> Dating:
+    """A date taken from the event a sentence refers to: its value, but no words of this
+    sentence said it, so there is no time text to quote."""
+    return replace(dating, time_text=None)
+
+
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < offset < end for start, end in spans)
 
@@ -632,11 +638,11 @@ class SentenceAnalyser:
             links.append((ref, kind))
             before_trigger = hit.last < main.first
             if before_trigger and connector in {"despite", "during", "amid"} and inherited is None:
-                inherited = self.state.candidates[ref].dating
+                inherited = _borrowed(self.state.candidates[ref].dating)
         for ref in self._speech_refs(tokens, mentions, main, event_type):
             links.append((ref, "elaborates"))
             if inherited is None:
-                inherited = self.state.candidates[ref].dating
+                inherited = _borrowed(self.state.candidates[ref].dating)
 
         if (
             reporting
