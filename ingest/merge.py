@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon
@@ -56,8 +57,10 @@ class SourceFacts:
     quote: str
 
 
-def words(text: str) -> set[str]:
-    """Content words, crudely stemmed, for wording similarity."""
+@lru_cache(maxsize=65536)
+def words(text: str) -> frozenset[str]:
+    """Content words, crudely stemmed, for wording similarity (cached: the same stored
+    quotes are compared with every candidate of their day)."""
     out = set()
     for w in re.findall(r"[a-z]+", text.lower().replace("’", "'")):
         if w in STOPWORDS or len(w) < 3:
@@ -67,7 +70,7 @@ def words(text: str) -> set[str]:
                 w = w[: -len(suffix)]
                 break
         out.add(w)
-    return out
+    return frozenset(out)
 
 
 def similarity(a: str, b: str) -> float:
@@ -103,9 +106,11 @@ def same_happening(c: Candidate, e: StoredEvent, lex: Lexicon) -> bool:
     """Whether candidate `c` reports the stored event `e`."""
     if lex.family(c.type) != lex.family(e.type) or not overlaps(c, e):
         return False
+    if c.quote in e.quotes:
+        return True
     closest = max(similarity(c.quote, q) for q in e.quotes)
-    if c.quote in e.quotes or closest >= VERBATIM:
-        return True  # the same sentence, or nearly, in another outlet's copy
+    if closest >= VERBATIM:
+        return True  # nearly the same sentence, in another outlet's copy
     agents = set(c.agents)
     if agents and e.agents:
         if not same_agent(agents, e.agents):

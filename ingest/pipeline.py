@@ -226,6 +226,13 @@ def refresh_event(event: Event, sources: list[EventSource], *, session: Session)
     agents = {a for s in sources for a in (s.agents or [])}
     others = {a for s in sources for a in (s.actors or [])} - agents
     assert event.id is not None
+    before = sources[:-1]  # the new source is the last one
+    if (
+        before
+        and agents == {a for s in before for a in (s.agents or [])}
+        and others == ({a for s in before for a in (s.actors or [])} - agents)
+    ):
+        return  # the new report names no one new: the actor rows stand
     table = load_actor_table()
     rows = []
     for name in sorted(agents) + sorted(others):
