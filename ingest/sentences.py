@@ -65,6 +65,7 @@ ABBREVIATIONS = frozenset(
         "ft",
     ]
 )
+MAX_QUOTED = 600  # a longer run inside quotation marks is split anyway (unbalanced marks)
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -87,10 +88,20 @@ def split_sentences(text: str) -> list[Sentence]:
         for m in _BOUNDARY.finditer(chunk):
             if _is_abbreviation(chunk, m.start()):
                 continue
+            if _inside_quotation(chunk, begin, m.end()) and m.end() - begin < MAX_QUOTED:
+                continue  # “A. B,” he said: the quotation stays with who said it
             _append(out, chunk, base, begin, m.end())
             begin = m.end()
         _append(out, chunk, base, begin, len(chunk))
     return out
+
+
+def _inside_quotation(chunk: str, begin: int, end: int) -> bool:
+    """Whether a quotation opened in chunk[begin:end] is still open at `end`."""
+    piece = chunk[begin:end]
+    if piece.count("“") > piece.count("”"):
+        return True
+    return piece.count('"') % 2 == 1
 
 
 def _is_abbreviation(chunk: str, dot: int) -> bool:

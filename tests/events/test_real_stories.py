@@ -139,11 +139,6 @@ KNOWN_QUOTE_MERGE_FAILURES: dict[tuple[str, str], str] = {
         "two CONSULT events: Xinhua 'the Premier met a group of locals' (actor 'Jiegu Township', "
         "the place read as agent) and CCTV 'He met villagers' (actors Wen / Wen Jiabao)"
     ),
-    ("qinghai_quake_2010", "Y6"): (
-        "the sentence splitter cuts inside the quotation: Xinhua's source quote is only 'We mourn "
-        "together,\" Wen told them.' and CCTV's stops at 'shares your pain.', so no Xinhua quote "
-        "holds the cue although both reports are in one event"
-    ),
 }
 
 # set -> why eventline reports a gold event twice or gives more than max_events events.
