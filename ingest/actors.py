@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -106,10 +106,28 @@ class ArticleActors:
 
     table: ActorTable
     surnames: dict[str, str]
+    titled: dict[str, str] = field(default_factory=dict)  # "premier" -> "Wen Jiabao"
 
     @classmethod
     def new(cls, table: ActorTable | None = None) -> ArticleActors:
         return cls(table or load_actor_table(), {})
+
+    def by_title(self, phrase: str) -> str | None:
+        """ "the Premier", "The president": the person this article gave that title."""
+        words = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip().lower())
+        return self.titled.get(words)
+
+    def _remember_titles(self, text: str, mentions: list[Mention]) -> None:
+        for m in mentions:
+            if m.kind != "person":
+                continue
+            before = text[max(0, m.start - 40) : m.start].lower().rstrip()
+            for title in sorted(self.table.titles, key=len, reverse=True):
+                if before.endswith(title) and (
+                    len(before) == len(title) or not before[-len(title) - 1].isalpha()
+                ):
+                    self.titled[title.rstrip(".")] = m.name
+                    break
 
     def find(
         self, sentence: str, entities: list[tuple[int, int, str]] | None = None
@@ -151,7 +169,9 @@ class ArticleActors:
             if full:
                 found.append(Mention(m.start(), m.end(), full, "person"))
                 taken.append((m.start(), m.end()))
-        return _drop_modifiers(sorted(found, key=lambda x: x.start), text)
+        mentions = _drop_modifiers(sorted(found, key=lambda x: x.start), text)
+        self._remember_titles(text, mentions)
+        return mentions
 
     def _entity(self, text: str, label: str) -> tuple[str, str] | None:
         hit = self.table.canonical(text)

@@ -722,6 +722,12 @@ class SentenceAnalyser:
         heads = [w for w in subject_tokens if w not in ADVERBIALS and w.isalpha()]
         if heads and heads[-1] in GENERIC_SUBJECTS:
             return None  # "Critics argue", "Some say": opinion (but "Some 12,000 nurses" act)
+        subject_text = re.sub(
+            r"\b(?:" + "|".join(ADVERBIALS) + r")\b", "", text[clause_start:start_char], flags=re.I
+        )
+        titled = self.state.actors.by_title(subject_text)
+        if titled:
+            return [titled]  # "The president also promised": the president named earlier
         role = self._role_subject(text[clause_start:start_char])
         if role:
             return [role]

@@ -135,10 +135,6 @@ KNOWN_QUOTE_MERGE_FAILURES: dict[tuple[str, str], str] = {
         "village visit sits in a CONSULT event whose Xinhua source is the unrelated 'Wen later "
         "visited a school, orphanage and hospital' (score.py counts that as merged)"
     ),
-    ("qinghai_quake_2010", "Y5"): (
-        "two CONSULT events: Xinhua 'the Premier met a group of locals' (actor 'Jiegu Township', "
-        "the place read as agent) and CCTV 'He met villagers' (actors Wen / Wen Jiabao)"
-    ),
 }
 
 # set -> why eventline reports a gold event twice or gives more than max_events events.
