@@ -385,6 +385,7 @@ class SentenceAnalyser:
         self.tags: dict[int, str] = {}
         self.text = ""
         self.relative: list[tuple[int, int]] = []
+        self.mentions: list[Mention] = []
 
     def analyse(
         self,
@@ -403,6 +404,7 @@ class SentenceAnalyser:
         self.text = text
         self.relative = relative_spans(text)
         mentions = self.state.actors.find(text, annotation.entities if annotation else None)
+        self.mentions = mentions
         # Dates and names are never triggers; durations may be part of one ("one-day strike").
         blocked = [(t.begin, t.end) for t in timexes if t.type in {"DATE", "TIME"}]
         blocked += [(m.start, m.end) for m in mentions]
@@ -850,18 +852,15 @@ class SentenceAnalyser:
         return best
 
     def _adverbial(self, t: Timex, trigger_start: int) -> bool:
-        """A time before the verb dates it when nothing but the subject lies between them,
-        or when it sits in a comma-separated adverbial that names no actor ("ASEAN Chair for
-        2024," describes the subject; "in remarks on Sunday," is an adverbial)."""
-        between = self.text[t.end : trigger_start]
-        if "," not in between:
+        """A time before the verb dates it when nothing but the subject lies between them, or
+        when it sits in an opening adverbial, before the subject ("After landing on Thursday
+        afternoon, Wen rushed ..."); not in an appositive after the subject ("Sonexay, ASEAN
+        Chair for 2024, announced")."""
+        if "," not in self.text[t.end : trigger_start]:
             return True
-        seg_start = self.text.rfind(",", 0, t.begin) + 1
         seg_end = self.text.find(",", t.end)
-        segment = self.text[seg_start : seg_end if seg_end != -1 else len(self.text)]
-        if self.state.actors.table.pattern.search(segment):
-            return False
-        return not re.search(r"\b[A-Z][a-z]+\b", segment.replace(t.text, "")[1:])
+        first_actor = min((m.start for m in self.mentions), default=len(self.text))
+        return seg_end != -1 and seg_end <= first_actor
 
     def _has_verb(self, tokens: list[Token], start: int, end: int) -> bool:
         """Whether a verb lies in [start, end): the time then belongs to another clause."""
