@@ -614,6 +614,19 @@ class SentenceAnalyser:
             modality = "planned"
 
         event_type = main.trigger.type if not reporting else self.lex.statement_type
+        if not reporting:
+            # "The earthquake killed 617": the subject names the happening, the verb its effect.
+            clause_start = self._clause_start(tokens, main.first)
+            subject_nouns = [
+                h
+                for h in hits
+                if h.trigger.pos == "noun"
+                and h.last < main.first
+                and tokens[h.first].start >= clause_start
+                and h.trigger.type not in UNTYPED
+            ]
+            if subject_nouns:
+                event_type = subject_nouns[-1].trigger.type
         content_hypothetical = False
         content_future = False
         if content is not None:

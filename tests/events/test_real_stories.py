@@ -75,10 +75,6 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
         "Wikinews '\"These elections have been rigged,\" ... John Tembo said' is STATEMENT dated "
         "2009-05-23 (each its own DCT, both inferred): same actor, type family and day slack differ"
     ),
-    ("malawi_inauguration_2009", "M8"): (
-        "no event: 'Presidents attending the event included Zimbabwe's President Robert Mugabe' - "
-        "'attend' is no trigger and 'included' carries the clause"
-    ),
     ("qinghai_quake_2010", "Y1"): (
         "China Daily's 'rescuers battled ... Thursday, one day after a 7.1-magnitude quake killed "
         "617' gives one ASSAULT event dated Thursday (the quake is not split off, 'one day after' "
