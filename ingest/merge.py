@@ -28,6 +28,8 @@ STOPWORDS = frozenset(
 )
 MIN_SIMILARITY = 0.2
 VERBATIM = 0.6  # content-word overlap of two copies of one wire story, lightly edited
+CROSS_TYPE_SIMILARITY = 0.3  # a statement and a typed event of one agent, one day
+WEAK_TYPES = frozenset({"STATEMENT", "OTHER"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,10 @@ def same_agent(ours: set[str], theirs: frozenset[str]) -> bool:
 
 def same_happening(c: Candidate, e: StoredEvent, lex: Lexicon) -> bool:
     """Whether candidate `c` reports the stored event `e`."""
-    if lex.family(c.type) != lex.family(e.type) or not overlaps(c, e):
+    # Outlets pick different verbs for one happening ("arrived" / "rushed to"): a bare
+    # statement or an untyped action may join another family, on stronger evidence below.
+    cross = lex.family(c.type) != lex.family(e.type)
+    if (cross and not (c.type in WEAK_TYPES or e.type in WEAK_TYPES)) or not overlaps(c, e):
         return False
     if c.quote in e.quotes:
         return True
@@ -115,7 +120,11 @@ def same_happening(c: Candidate, e: StoredEvent, lex: Lexicon) -> bool:
     if agents and e.agents:
         if not same_agent(agents, e.agents):
             return False  # different actors' statements stay apart
+        if cross:
+            return closest >= CROSS_TYPE_SIMILARITY
         return c.type == e.type or closest >= MIN_SIMILARITY
+    if cross:
+        return False
     # At least one side has no named actor (an event named by a noun): wording must agree.
     if c.type != e.type:
         return False

@@ -170,3 +170,25 @@ def test_link_kind_comes_from_the_event_itself_not_the_phrase_it_follows() -> No
     kinds = {c.title.split()[0]: [k for _, k in c.links] for c in found if c.links}
     assert kinds["Army"] == ["violates"]
     assert kinds["Netanyahu"] == ["follows"]
+
+
+def test_a_statement_joins_a_typed_event_of_the_same_agent_only_on_similar_wording() -> None:
+    lex = load_lexicon()
+    stored = StoredEvent(
+        1,
+        "CONSULT",
+        DCT,
+        DCT,
+        frozenset({"Wen Jiabao"}),
+        ("Wen Jiabao arrived in Yushu to visit victims.",),
+    )
+    similar = _candidate(
+        "Wen Jiabao rushed to Yushu to visit quake victims.", ["Wen Jiabao"], DCT, "OTHER"
+    )
+    unrelated = _candidate("Wen Jiabao praised the rescue teams.", ["Wen Jiabao"], DCT, "STATEMENT")
+    other_family = _candidate(
+        "Wen Jiabao rushed to Yushu to visit victims.", ["Wen Jiabao"], DCT, "ASSAULT"
+    )
+    assert same_happening(similar, stored, lex)
+    assert not same_happening(unrelated, stored, lex)
+    assert not same_happening(other_family, stored, lex)  # two typed families never mix
