@@ -578,7 +578,7 @@ class SentenceAnalyser:
                 if quote
                 else main.last < h.first <= boundary  # she said that ...
             )
-            and h.trigger.type != "REPORT"
+            and h.trigger.type not in UNTYPED
             and self._noun_or_verb(tokens, h)
         ]
         content = content_hits[0] if content_hits else None
@@ -958,11 +958,12 @@ class SentenceAnalyser:
     ) -> None:
         """A happening the sentence mentions with its own date, beside its main event."""
         title = title.strip(" ,()")
+        event_type = self.lex.fallback_type if hit.trigger.type in UNTYPED else hit.trigger.type
         self.state.candidates.append(
             Candidate(
                 index,
                 text,
-                hit.trigger.type,
+                event_type,
                 "occurred",
                 title[:1].upper() + title[1:],
                 agents,
@@ -1180,15 +1181,27 @@ class SentenceAnalyser:
 
     @staticmethod
     def _quote_span_before(text: str, tokens: list[Token], main: Hit) -> tuple[int, int] | None:
-        closing = text.rfind("”", 0, tokens[main.first].start)
-        if closing <= 0:
-            return None
-        opening = text.find("“")
-        if opening == -1 or opening > closing:  # the quotation began in an earlier sentence
-            return (0, closing)
-        if text[:opening].strip():
-            return None
-        return (opening + 1, closing)
+        """What a trailing reporting verb reports: the quotation before it (“...,” he said;
+        straight quotes too), or the clause before ", he said" when nothing follows the verb
+        but its add-ons ("The priority is saving lives, he said, adding ...")."""
+        verb_at = tokens[main.first].start
+        closing = max(text.rfind("”", 0, verb_at), text.rfind('"', 0, verb_at))
+        if closing > 0:
+            curly = text.find("“")
+            straight = text.find('"')
+            opening = min((i for i in (curly, straight) if i != -1 and i < closing), default=-1)
+            if opening == -1:  # the quotation began in an earlier sentence
+                return (0, closing)
+            if text[:opening].strip():
+                return None
+            return (opening + 1, closing)
+        comma = text.rfind(",", 0, verb_at)
+        after = text[tokens[main.last].end :].strip()
+        said_last = not after or after[0] in ".;" or re.match(r",\s*(?:adding|saying)\b", after)
+        subject = text[comma + 1 : verb_at].split() if comma > 0 else []
+        if comma > 0 and said_last and len(subject) <= 4:
+            return (0, comma)
+        return None
 
     def _remember_people(self, mentions: list[Mention]) -> None:
         for m in mentions:

@@ -192,3 +192,24 @@ def test_a_statement_joins_a_typed_event_of_the_same_agent_only_on_similar_wordi
     assert same_happening(similar, stored, lex)
     assert not same_happening(unrelated, stored, lex)
     assert not same_happening(other_family, stored, lex)  # two typed families never mix
+
+
+def test_every_event_type_comes_from_the_ontology() -> None:
+    """Internal trigger classes (REPORT, OCCUR) never leak out as event types."""
+    import tomllib
+
+    from ingest.lexicon import DATA
+    from ingest.sources.files import read_articles
+    from tests.conftest import ROOT
+
+    data = tomllib.loads((DATA / "event_types.toml").read_text())
+    allowed = set(data["types"]) | {data["statement"]["type"], data["fallback"]["type"]}
+    paths = sorted((ROOT / "tests" / "data").rglob("*.txt")) + sorted(
+        (ROOT / "seeds").glob("*.txt")
+    )
+    seen = set()
+    for path in paths:
+        for article in read_articles(path, max_bytes=5_000_000):
+            assert isinstance(article, ArticleInput)
+            seen |= {c.type for c in analyse(article).candidates}
+    assert seen <= allowed, seen - allowed
