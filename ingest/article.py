@@ -33,6 +33,7 @@ class ArticleInput:
     published: date | None = None
     published_source: str = "none"
     feed_id: int | None = None
+    url: str | None = None
 
     @property
     def content_hash(self) -> str:

@@ -100,9 +100,16 @@ def ingest_article(
                 session=session,
                 location=article.location,
                 content_hash=article.content_hash,
+                url=article.url,
             )
             if known is not None:
-                why = "same location" if known.location == article.location else "same text"
+                why = (
+                    "same location"
+                    if known.location == article.location
+                    else "same URL"
+                    if article.url and known.url == article.url
+                    else "same text"
+                )
                 return ItemResult(
                     article.location, "skipped", f"already ingested ({why} as #{known.id})"
                 )
@@ -124,6 +131,7 @@ def store_analysed(
     art = analysed.article
     row = Article(
         location=art.location,
+        url=art.url or (art.location if art.location.startswith(("http://", "https://")) else None),
         content_hash=art.content_hash,
         title=analysed.title,
         published=analysed.dct,

@@ -49,6 +49,7 @@ class SourceOut(BaseModel):
     time_text: str | None = Field(description="The time expression in the sentence, if any.")
     time_value: str | None = Field(description="Its resolved value (TIMEX3 style).")
     article_title: str | None
+    url: str | None = Field(None, description="The original web address, when known.")
     sentence_index: int
 
 

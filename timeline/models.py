@@ -24,6 +24,9 @@ class Article(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     location: str = Field(unique=True, max_length=2048)
+    # The original web address when the article came from a file or feed that names one;
+    # `location` stays the path or URL it was read from (what exports cite).
+    url: str | None = Field(default=None, max_length=2048, index=True)
     content_hash: str = Field(unique=True, max_length=64)
     title: str | None = Field(default=None, max_length=1024)
     published: date | None = Field(default=None, index=True)

@@ -46,6 +46,7 @@ class SourceView:
     article: str
     article_id: int
     article_title: str | None
+    article_url: str | None
     published: date | None
     sentence_index: int
     quote: str
@@ -528,6 +529,7 @@ def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[So
             col(Article.location),
             col(Article.title),
             col(Article.published),
+            col(Article.url),
         )
         .join(Article, col(Article.id) == col(EventSource.article_id))
         .where(col(EventSource.event_id).in_(chunk))
@@ -538,12 +540,14 @@ def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[So
             col(EventSource.id),
         )
     ).all()
-    for event_id, article_id, index, quote, time_text, time_value, location, title, day in rows:
+    for row in rows:
+        event_id, article_id, index, quote, time_text, time_value, location, title, day, url = row
         out[event_id].append(
             SourceView(
                 article=location,
                 article_id=article_id,
                 article_title=title,
+                article_url=url,
                 published=day,
                 sentence_index=index,
                 quote=quote,

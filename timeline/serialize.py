@@ -26,6 +26,7 @@ def source_to_dict(src: SourceView) -> dict[str, Any]:
         "time_text": src.time_text,
         "time_value": src.time_value,
         "article_title": src.article_title,
+        "url": src.article_url,
         "sentence_index": src.sentence_index,
     }
 

@@ -36,13 +36,14 @@ def lock_for_merge(*, session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MERGE_LOCK})
 
 
-def find_article(*, session: Session, location: str, content_hash: str) -> Article | None:
-    """The stored article with this location or this exact text, if any."""
-    return session.exec(
-        select(Article).where(
-            or_(col(Article.location) == location, col(Article.content_hash) == content_hash)
-        )
-    ).first()
+def find_article(
+    *, session: Session, location: str, content_hash: str, url: str | None = None
+) -> Article | None:
+    """The stored article with this location, this original URL or this exact text."""
+    same = [col(Article.location) == location, col(Article.content_hash) == content_hash]
+    if url:
+        same.append(col(Article.url) == url)
+    return session.exec(select(Article).where(or_(*same))).first()
 
 
 def events_overlapping(

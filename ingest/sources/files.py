@@ -127,7 +127,8 @@ def _article(location: str, text: str, meta: dict[str, str]) -> ArticleInput:
         if published is None:
             raise SourceError(f"cannot read published date {raw_date!r}")
     return ArticleInput(
-        location=meta.get("url") or location,
+        location=location,
+        url=meta.get("url") or None,
         text=text,
         title=meta.get("title"),
         published=published,

@@ -11,9 +11,8 @@ are exported with the real CLI code path (`eventline events --format json`) and 
 project-independent scorer `../shared/eval/score.py` (run as a program for its summary, and
 imported for its matching rules, so the per-event verdicts here are exactly its verdicts).
 
-eventline exports a source's `article` as the front matter `url`, while score.py recognises an
-article by its file name (or gold id); the test therefore appends the file name to each
-source's `article` value (`"<url> [<file name>]"`), nothing else in the export is touched.
+A source's `article` is the file it was read from (its front matter `url` is exported beside
+it as `url`), so score.py recognises the articles by file name with the export untouched.
 
 `test_gold_event` checks one gold event: found (some event quotes a cue of it), dated (start
 and end among the accepted values) and merged (one event carries sources from every article
@@ -220,12 +219,6 @@ def scored(name: str, url: str, tmp: Path) -> Scored:
     finally:
         engine.dispose()
     events = export_events(url)
-    by_url = {front_matter(p)["url"]: p.name for p in files}
-    for event in events:
-        for src in event.get("sources") or []:
-            article = str(src.get("article") or "")
-            if article in by_url:
-                src["article"] = f"{article} [{by_url[article]}]"
     events_path = tmp / "events.json"
     events_path.write_text(json.dumps({"events": events}, indent=1), encoding="utf-8")
     proc = subprocess.run(

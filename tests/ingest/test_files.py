@@ -25,11 +25,12 @@ def test_front_matter_gives_title_url_and_date(tmp_path: Path) -> None:
     )
     art = read_one(path)
     assert isinstance(art, ArticleInput)
-    assert (art.title, art.location, art.published) == (
+    assert (art.title, art.url, art.published) == (
         "Talks",
         "https://example.org/a",
         date(2025, 4, 21),
     )
+    assert art.location == str(path)  # exports cite the file; the URL is kept beside it
     assert art.published_source == "metadata"
     assert art.text.strip() == "Body text here."
 

@@ -101,3 +101,16 @@ def test_articles_without_events_are_stored_without_events(engine: Engine, text:
     run = ingest_batch([ArticleInput("empty-ish", text)], engine=engine)
     assert run.new == 1
     assert count(engine, Event) == 0
+
+
+def test_same_url_in_another_file_is_skipped(engine: Engine, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("---\nurl: https://example.org/x\n---\nThe minister said on Monday.\n")
+    second.write_text("---\nurl: https://example.org/x\n---\nThe minister said on Monday!\n")
+    ingest_batch(seed_articles([first]), engine=engine)
+    run = ingest_batch(seed_articles([second]), engine=engine)
+    assert run.skipped == 1
+    assert "same URL" in run.items[0]["reason"]
+    with Session(engine) as session:
+        (article,) = session.exec(select(Article)).all()
+        assert (article.location, article.url) == (str(first), "https://example.org/x")

@@ -75,6 +75,7 @@ def test_json_follows_the_contract(sqlite_engine: Engine, easter_sqlite: dict[st
         "time_text": "on Monday",
         "time_value": "2025-04-21",
         "article_title": "000_cb83dc8ea2603296",
+        "url": None,
         "sentence_index": 0,
     }
     undated = data["events"][-1]
