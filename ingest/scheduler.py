@@ -185,16 +185,7 @@ def entry_item(
     entry: FeedEntry, *, feed_id: int, client: SafeClient, settings: Settings
 ) -> ArticleInput | SourceProblem:
     """The article of one entry: its own full text, else its linked page, else its summary."""
-    if entry.full_text:
-        return ArticleInput(
-            location=entry.location,
-            text=entry.full_text,
-            title=entry.title,
-            published=entry.published,
-            published_source="feed" if entry.published else "none",
-            feed_id=feed_id,
-        )
-    if entry.has_link:
+    if entry.has_link and not entry.full_text:
         return fetch_page_article(
             entry.location,
             client=client,
@@ -203,16 +194,17 @@ def entry_item(
             published=entry.published,
             feed_id=feed_id,
         )
-    if entry.summary:
-        return ArticleInput(
-            location=entry.location,
-            text=entry.summary,
-            title=entry.title,
-            published=entry.published,
-            published_source="feed" if entry.published else "none",
-            feed_id=feed_id,
-        )
-    return SourceProblem(entry.location, "parse: entry has neither text nor a link")
+    text = entry.full_text or entry.summary
+    if not text:
+        return SourceProblem(entry.location, "parse: entry has neither text nor a link")
+    return ArticleInput(
+        location=entry.location,
+        text=text,
+        title=entry.title,
+        published=entry.published,
+        published_source="feed" if entry.published else "none",
+        feed_id=feed_id,
+    )
 
 
 def poll_feed(

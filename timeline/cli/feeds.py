@@ -20,6 +20,7 @@ from timeline.cli.common import engine_from_settings, err_console, fail
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from ingest.scheduler import FeedOutcome, PollConfig
     from timeline.models import Feed
 
 feeds_app = typer.Typer(
@@ -149,35 +150,45 @@ def poll(
 ) -> None:
     """Poll every due feed once and exit (for system cron). Exit 1 if any feed failed."""
     from ingest.fetch import make_client
-    from ingest.scheduler import FeedOutcome, PollConfig, poll_due_feeds
+    from ingest.scheduler import poll_due_feeds
 
-    settings = get_settings()
-    engine = engine_from_settings()
-    sync_feeds_file(engine, settings)
-    config = PollConfig.from_settings(settings, lease_seconds=lease)
-
-    def show(o: FeedOutcome) -> None:
-        if o.error:
-            err_console.print(
-                f"[red]error[/] feed #{o.feed_id} {o.url}: {o.error}", highlight=False
-            )
-        elif o.not_modified:
-            err_console.print(f"feed #{o.feed_id} {o.url}: not modified", highlight=False)
-        else:
-            err_console.print(
-                f"feed #{o.feed_id} {o.url}: {o.new} new, {o.skipped} known, {o.failed} failed"
-                + (f" ({o.note})" if o.note else ""),
-                highlight=False,
-            )
+    settings, engine, config = poller_setup(lease)
 
     with make_client(settings) as client:
         summary = poll_due_feeds(
-            engine, client=client, settings=settings, config=config, on_feed=show
+            engine, client=client, settings=settings, config=config, on_feed=show_outcome
         )
     if not summary.outcomes:
         err_console.print("no feed is due")
     if summary.errors:
         fail(f"{len(summary.errors)} of {len(summary.outcomes)} feeds had errors")
+
+
+def poller_setup(lease: float) -> tuple[Settings, Engine, PollConfig]:
+    """What `feeds poll` and `schedule` both start from: settings, the migrated store with
+    the feeds file loaded, and the poll configuration."""
+    from ingest.scheduler import PollConfig
+
+    settings = get_settings()
+    engine = engine_from_settings()
+    sync_feeds_file(engine, settings)
+    return settings, engine, PollConfig.from_settings(settings, lease_seconds=lease)
+
+
+def show_outcome(o: FeedOutcome, *, quiet: bool = False) -> None:
+    """One line per polled feed on stderr; `quiet` leaves out feeds with nothing new."""
+    if o.error:
+        err_console.print(f"[red]error[/] feed #{o.feed_id} {o.url}: {o.error}", highlight=False)
+    elif quiet and not (o.new or o.failed):
+        return
+    elif o.not_modified:
+        err_console.print(f"feed #{o.feed_id} {o.url}: not modified", highlight=False)
+    else:
+        err_console.print(
+            f"feed #{o.feed_id} {o.url}: {o.new} new, {o.skipped} known, {o.failed} failed"
+            + (f" ({o.note})" if o.note else ""),
+            highlight=False,
+        )
 
 
 def _status(f: Feed) -> str:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from config.settings import get_settings
-from timeline.cli.common import engine_from_settings, err_console
+from timeline.cli.common import err_console
 
 
 def schedule(
@@ -25,21 +24,13 @@ def schedule(
     ),
 ) -> None:
     """Poll due feeds every minute until stopped (SIGTERM/SIGINT stop it cleanly)."""
-    from ingest.scheduler import FeedOutcome, PollConfig, run_scheduler
-    from timeline.cli.feeds import sync_feeds_file
+    from functools import partial
 
-    settings = get_settings()
-    engine = engine_from_settings()
-    sync_feeds_file(engine, settings)
-    config = PollConfig.from_settings(settings, lease_seconds=lease)
+    from ingest.scheduler import run_scheduler
+    from timeline.cli.feeds import poller_setup, show_outcome
 
-    def show(o: FeedOutcome) -> None:
-        if o.error:
-            err_console.print(f"feed #{o.feed_id} {o.url}: [red]{o.error}[/]", highlight=False)
-        elif o.new or o.failed:
-            err_console.print(
-                f"feed #{o.feed_id} {o.url}: {o.new} new, {o.failed} failed", highlight=False
-            )
+    settings, engine, config = poller_setup(lease)
+    show = partial(show_outcome, quiet=True)
 
     err_console.print(f"eventline schedule: polling due feeds every {tick:g}s (Ctrl-C stops)")
     run_scheduler(engine, settings, config=config, tick_seconds=tick, on_feed=show)
