@@ -56,7 +56,9 @@ def ingest(
             if result.status == "failed":
                 failures.append(result)
                 err_console.print(
-                    f"[red]failed[/] {result.location}: {result.reason}", highlight=False
+                    f"[red]failed[/] {result.location}: {result.reason}",
+                    highlight=False,
+                    soft_wrap=True,
                 )
 
         try:
@@ -70,10 +72,13 @@ def ingest(
             f"run #{run.id}: {run.seen} seen, {run.new} new, {run.skipped} skipped, "
             f"{run.failed} failed; events {run.events_new} new, {run.events_merged} merged",
             highlight=False,
+            soft_wrap=True,
         )
         for item in run.items:
             if item["status"] == "skipped":
-                console.print(f"skipped {item['location']}: {item['reason']}", highlight=False)
+                console.print(
+                    f"skipped {item['location']}: {item['reason']}", highlight=False, soft_wrap=True
+                )
     if run.failed:
         raise typer.Exit(1)
 
