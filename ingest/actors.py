@@ -41,6 +41,7 @@ class ActorTable:
     titled_name: re.Pattern[str]
     roles: frozenset[str]
     by_name: dict[str, list[str]]
+    person_titles: frozenset[str] = frozenset()
 
     def canonical(self, mention: str) -> tuple[str, str] | None:
         key = normalise(mention)
@@ -87,17 +88,21 @@ def load_actor_table(path: Path = DATA / "actors.toml") -> ActorTable:
     alternation = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w.])(?:the\s+)?(?:{alternation})(?:'s)?(?![\w])", re.IGNORECASE)
     titles = frozenset(t.lower() for t in data.get("titles", []))
-    person_titles = "|".join(
+    not_person = {t.lower() for t in data.get("not_person_titles", [])}
+    person_titles = frozenset(t for t in titles if t not in not_person)
+    title_alternation = "|".join(
         re.escape(t).replace(r"\ ", r"\s+")
-        for t in sorted(titles, key=len, reverse=True)
-        if t[-1].isalpha() and t not in data.get("not_person_titles", [])
+        for t in sorted(person_titles, key=len, reverse=True)
+        if t[-1].isalpha()
     )
-    titled_name = re.compile(rf"\b(?i:{person_titles})\s+((?:[A-Z][\w'-]+\s+){{0,2}}[A-Z][\w'-]+)")
+    titled_name = re.compile(
+        rf"\b(?i:{title_alternation})\s+((?:[A-Z][\w'-]+\s+){{0,2}}[A-Z][\w'-]+)"
+    )
     roles = frozenset(r.lower() for r in data.get("roles", []))
     by_name: dict[str, list[str]] = {}
     for alias, (canon, _) in aliases.items():
         by_name.setdefault(canon, []).append(alias)
-    return ActorTable(aliases, titles, pattern, titled_name, roles, by_name)
+    return ActorTable(aliases, titles, pattern, titled_name, roles, by_name, person_titles)
 
 
 @dataclass(slots=True)
@@ -147,7 +152,7 @@ class ArticleActors:
             found.append(Mention(m.start(), m.end(), hit[0], hit[1], known=True))
             taken.append((m.start(), m.end()))
             self._remember(hit[0], hit[1])
-        for start, end, label in entities or []:
+        for start, end, label in self._tidy_entities(text, entities or []):
             if any(s < end and start < e for s, e in taken):
                 continue
             mention = self._entity(text[start:end], label)
@@ -172,6 +177,35 @@ class ArticleActors:
         mentions = _drop_modifiers(sorted(found, key=lambda x: x.start), text)
         self._remember_titles(text, mentions)
         return mentions
+
+    def _tidy_entities(
+        self, text: str, entities: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """Repair the small NER model's usual slips on names: "Bingu | wa | Mutharika" split
+        at a lowercase particle is one name; a name right after a person's title
+        ("President ...") or ending in a surname this article gave a person is a person."""
+        merged: list[tuple[int, int, str]] = []
+        for start, end, label in sorted(entities):
+            if merged:
+                p_start, p_end, p_label = merged[-1]
+                gap = text[p_end:start].strip().lower()
+                if gap in NAME_PARTICLES and text[p_end:start].count(" ") <= 2:
+                    person = "PERSON" in (p_label, label)
+                    merged[-1] = (p_start, end, "PERSON" if person else p_label)
+                    continue
+            merged.append((start, end, label))
+        out = []
+        for start, end, label in merged:
+            before = text[max(0, start - 30) : start].lower().rstrip()
+            titled = any(
+                before.endswith(t) and (len(before) == len(t) or not before[-len(t) - 1].isalpha())
+                for t in self.table.person_titles
+            )
+            surname = text[start:end].split()[-1].lower()
+            if titled or (label != "PERSON" and surname in self.surnames):
+                label = "PERSON"
+            out.append((start, end, label))
+        return out
 
     def _entity(self, text: str, label: str) -> tuple[str, str] | None:
         hit = self.table.canonical(text)
@@ -198,6 +232,34 @@ class ArticleActors:
             self.surnames.setdefault(name.split()[-1].lower(), name)
 
 
+# Lowercase particles inside personal names ("Bingu wa Mutharika", "Ursula von der Leyen").
+NAME_PARTICLES = frozenset(
+    {
+        "wa",
+        "bin",
+        "ibn",
+        "van",
+        "von",
+        "de",
+        "da",
+        "del",
+        "der",
+        "den",
+        "la",
+        "le",
+        "al",
+        "el",
+        "dos",
+        "das",
+        "di",
+        "du",
+        "von der",
+        "van der",
+        "van den",
+        "de la",
+        "bin abdul",
+    }
+)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 
 

@@ -213,3 +213,14 @@ def test_every_event_type_comes_from_the_ontology() -> None:
             assert isinstance(article, ArticleInput)
             seen |= {c.type for c in analyse(article).candidates}
     assert seen <= allowed, seen - allowed
+
+
+def test_names_split_by_the_model_at_a_particle_are_one_person() -> None:
+    from ingest.actors import ArticleActors
+
+    actors = ArticleActors.new()
+    text = "President Bingu wa Mutharika was sworn in on Friday."
+    (m,) = actors.find(text, [(10, 15, "PERSON"), (19, 28, "GPE")])
+    assert (m.name, m.kind) == ("Bingu wa Mutharika", "person")
+    later = "Mr Mutharika said corruption is evil."
+    assert [x.name for x in actors.find(later, [(3, 12, "GPE")])] == ["Bingu wa Mutharika"]
