@@ -156,8 +156,17 @@ def span_days(f: SourceFacts) -> int:
 
 def summarise(facts: Sequence[SourceFacts]) -> SourceFacts:
     """The source that speaks for the event: an explicit date over an inferred one, then the
-    narrowest span, then a typed event over a bare statement, then the quote (a stable tie)."""
+    narrowest span, then (for inferred dates) the earliest report, then a typed event over a
+    bare statement, then the quote (a stable tie)."""
     return min(
         facts,
-        key=lambda f: (f.date_inferred, span_days(f), f.type == "STATEMENT", f.quote, f.title),
+        key=lambda f: (
+            f.date_inferred,
+            span_days(f),
+            # an inferred date is the day of a report: the earliest report bounds the happening
+            (f.start or date.max) if f.date_inferred else date.min,
+            f.type == "STATEMENT",
+            f.quote,
+            f.title,
+        ),
     )

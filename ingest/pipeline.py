@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -21,7 +22,7 @@ from ingest.analysis import AnalysedArticle, analyse
 from ingest.article import ArticleInput, SourceProblem
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon, load_lexicon
-from ingest.merge import SourceFacts, StoredEvent, best_match, summarise
+from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summarise
 from timeline import writes
 from timeline.models import Article, Event, EventSource, IngestRun, utcnow
 from timeline.store import session_scope
@@ -163,8 +164,15 @@ def merge_candidate(
     c: Candidate, *, article_id: int, session: Session, lex: Lexicon
 ) -> tuple[int, bool]:
     """Attach the candidate to the event it reports, or create one. Returns (id, created)."""
+    # One day wider than the candidate: an inferred date on either side has a day of slack
+    # (merge.overlaps decides exactly).
+    day = timedelta(days=1)
     nearby = writes.events_overlapping(
-        session=session, start=c.dating.start, end=c.dating.end, types=lex.family_types(c.type)
+        session=session,
+        start=c.dating.start - day if c.dating.start else None,
+        end=c.dating.end + day if c.dating.end else None,
+        # its own family, plus the weak types that may join it across families
+        types=None if c.type in WEAK_TYPES else [*lex.family_types(c.type), *WEAK_TYPES],
     )
     ids = [e.id for e in nearby if e.id is not None]
     sources = writes.sources_of(session=session, event_ids=ids)
