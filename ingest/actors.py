@@ -131,7 +131,10 @@ class ArticleActors:
                 if before.endswith(title) and (
                     len(before) == len(title) or not before[-len(title) - 1].isalpha()
                 ):
-                    self.titled[title.rstrip(".")] = m.name
+                    # "former President X" no longer holds the title; and "the president"
+                    # later on means the first one the article introduced, its subject.
+                    if not before[: -len(title)].rstrip().endswith(("former", "ex-", "late")):
+                        self.titled.setdefault(title.rstrip("."), m.name)
                     break
 
     def find(

@@ -107,12 +107,6 @@ KNOWN_QUOTE_MERGE_FAILURES: dict[tuple[str, str], str] = {
         "BBC's WIN/announced 2009-05-22 (actors 'Malawi', 'John Tembo') and Wikinews' WIN/claimed "
         "'had earlier reported' dated its DCT 2009-05-23"
     ),
-    ("malawi_inauguration_2009", "M3"): (
-        "BBC's and Wikinews' pledges share one event, but VOA's 'The president also promised to "
-        "continue his fight against corruption' is given to Bakili Muluzi (the last person named "
-        "before it, not the president) and stays apart; BBC's quote 'I shall continue to fight "
-        "corruption' is a separate REJECT event"
-    ),
     ("malawi_inauguration_2009", "M5"): KNOWN_GOLD_FAILURES[("malawi_inauguration_2009", "M5")],
     ("malawi_inauguration_2009", "M6"): KNOWN_GOLD_FAILURES[("malawi_inauguration_2009", "M6")],
     ("qinghai_quake_2010", "Y1"): KNOWN_GOLD_FAILURES[("qinghai_quake_2010", "Y1")],
