@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from config.settings import get_settings
 from tests.conftest import SEEDS
+from tests.timeline.test_export import CONTRACT_KEYS, SOURCE_KEYS
 from timeline.cli.main import app
 from timeline.models import Article, Event, IngestRun
 from timeline.store import make_engine
@@ -84,18 +85,8 @@ def test_same_ingest_twice_changes_nothing_and_events_follow_the_contract(cli_en
     assert code == 0
     data = json.loads(output)
     event = data["events"][0]
-    assert {
-        "id",
-        "start",
-        "end",
-        "precision",
-        "type",
-        "modality",
-        "title",
-        "actors",
-        "sources",
-    } <= set(event)
-    assert {"article", "published", "quote", "time_text"} <= set(event["sources"][0])
+    assert set(event) >= CONTRACT_KEYS
+    assert set(event["sources"][0]) >= SOURCE_KEYS
     starts = [e["start"] for e in data["events"] if e["start"]]
     assert starts == sorted(starts)
 
