@@ -27,7 +27,7 @@ from ingest.analysis import analyse  # noqa: E402
 from ingest.article import ArticleInput  # noqa: E402
 from ingest.pipeline import ingest_batch  # noqa: E402
 from ingest.sources.files import read_articles  # noqa: E402
-from timeline.store import open_store  # noqa: E402
+from timeline.store.engine import open_store  # noqa: E402
 
 
 def corpus(n: int) -> list[ArticleInput]:

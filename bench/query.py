@@ -5,7 +5,7 @@
 The store (SQLite by default, in a temporary directory) gets N events spread over ten years
 with mixed precisions, ~1.5 sources and ~2.5 actors each, 300 actors with aliases and a link for
 every fifth event; then each query kind runs `--runs` times with random parameters, going
-through timeline.query exactly as the CLI and API do (first page of 100, details loaded).
+through timeline.store.query exactly as the CLI and API do (first page of 100, details loaded).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from timeline.export import write_jsonl
-from timeline.models import (
+from timeline.store.engine import open_store
+from timeline.store.models import (
     Actor,
     ActorAlias,
     Article,
@@ -39,8 +40,7 @@ from timeline.models import (
     EventLink,
     EventSource,
 )
-from timeline.query import EventFilter, iter_events, search_events
-from timeline.store import open_store
+from timeline.store.query import EventFilter, iter_events, search_events
 from timeline.story import build_story
 
 WORDS = (

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from timeline.models import Article, Feed
-from timeline.store import session_scope
+from timeline.store import feeds as store_feeds
+from timeline.store.engine import session_scope
+from timeline.store.models import Feed
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _EVERY = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$", re.IGNORECASE)
@@ -132,21 +132,21 @@ def upsert_feeds(engine: Engine, specs: Sequence[FeedSpec], *, default_interval:
     created = 0
     with session_scope(engine) as session:
         for spec in specs:
-            feed = session.exec(select(Feed).where(col(Feed.url) == spec.url)).first()
+            feed = store_feeds.feed_by_url(session=session, url=spec.url)
             if feed is None:
                 feed = Feed(url=spec.url)  # next_check_at NULL: due now
                 created += 1
             feed.name = spec.name or feed.name
             feed.interval_seconds = spec.interval_seconds or default_interval
             feed.cron = spec.cron
-            session.add(feed)
+            store_feeds.save_feed(session=session, feed=feed)
     return created
 
 
 def add_feed(engine: Engine, spec: FeedSpec, *, default_interval: int) -> Feed:
     """A new feed, due at once (no next_check_at); FeedConfigError if its URL is already there."""
     with session_scope(engine) as session:
-        known = session.exec(select(Feed).where(col(Feed.url) == spec.url)).first()
+        known = store_feeds.feed_by_url(session=session, url=spec.url)
         if known is not None:
             raise FeedConfigError(f"feed #{known.id} already has this URL: {spec.url}")
         feed = Feed(
@@ -155,17 +155,15 @@ def add_feed(engine: Engine, spec: FeedSpec, *, default_interval: int) -> Feed:
             interval_seconds=spec.interval_seconds or default_interval,
             cron=spec.cron,
         )
-        session.add(feed)
-        session.flush()
-        return feed
+        return store_feeds.save_feed(session=session, feed=feed)
 
 
 def find_feed(session: Session, ref: str) -> Feed:
     """A feed by id ("3" or "#3") or by URL; FeedConfigError when there is none."""
     key = ref.lstrip("#")
-    feed = session.get(Feed, int(key)) if key.isdigit() else None
+    feed = store_feeds.get_feed(session=session, feed_id=int(key)) if key.isdigit() else None
     if feed is None:
-        feed = session.exec(select(Feed).where(col(Feed.url) == ref)).first()
+        feed = store_feeds.feed_by_url(session=session, url=ref)
     if feed is None:
         raise FeedConfigError(f"no feed {ref!r} (see `eventline feeds list`)")
     return feed
@@ -175,8 +173,7 @@ def remove_feed(engine: Engine, ref: str) -> Feed:
     """Delete a feed; its articles stay, detached from it."""
     with session_scope(engine) as session:
         feed = find_feed(session, ref)
-        session.execute(update(Article).where(col(Article.feed_id) == feed.id).values(feed_id=None))
-        session.delete(feed)
+        store_feeds.delete_feed(session=session, feed=feed)
         return feed
 
 
@@ -190,11 +187,11 @@ def set_paused(engine: Engine, ref: str, paused: bool) -> Feed:
             feed.disabled = False
             feed.error_count = 0
             feed.next_check_at = None  # due now
-        session.add(feed)
+        store_feeds.save_feed(session=session, feed=feed)
         return feed
 
 
 def list_feeds(engine: Engine) -> list[Feed]:
     """Every feed, by id."""
-    with Session(engine, expire_on_commit=False) as session:
-        return list(session.exec(select(Feed).order_by(col(Feed.id))).all())
+    with session_scope(engine) as session:
+        return store_feeds.all_feeds(session=session)

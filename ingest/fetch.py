@@ -21,7 +21,7 @@ import httpx
 from config.settings import Settings
 from ingest.feed_schedule import Hints, cache_max_age, retry_after
 from ingest.netsafety import GuardedBackend, UnsafeURL, UrlPolicy, check_url
-from timeline.models import utcnow
+from timeline.store.models import utcnow
 
 FEED_ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "

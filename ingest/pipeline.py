@@ -23,9 +23,9 @@ from ingest.article import ArticleInput, SourceProblem
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summarise
-from timeline import writes
-from timeline.models import Article, Event, EventSource, IngestRun, utcnow
-from timeline.store import session_scope
+from timeline.store import actors, articles, events, runs
+from timeline.store.engine import session_scope
+from timeline.store.models import Article, Event, EventSource, IngestRun
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def ingest_batch(
 ) -> IngestRun:
     """Ingest every item, one transaction each; one bad item never stops the batch."""
     with session_scope(engine) as session:
-        run = writes.save_run(session=session, run=IngestRun(source=source))
+        run = runs.start_run(session=session, source=source)
     assert run.id is not None
     results: list[ItemResult] = []
     for item in items:
@@ -69,20 +69,19 @@ def ingest_batch(
 def finish_run(engine: Engine, run_id: int, results: list[ItemResult]) -> IngestRun:
     """Store the run's counts and per-item reasons."""
     with session_scope(engine) as session:
-        run = session.get(IngestRun, run_id)
-        assert run is not None
-        run.seen = len(results)
-        run.new = sum(r.status == "new" for r in results)
-        run.skipped = sum(r.status == "skipped" for r in results)
-        run.failed = sum(r.status == "failed" for r in results)
-        run.events_new = sum(r.events_new for r in results)
-        run.events_merged = sum(r.events_merged for r in results)
-        run.items = [
-            {"location": r.location, "status": r.status, "reason": r.reason} for r in results
-        ]
-        run.finished_at = utcnow()
-        session.add(run)
-    return run
+        return runs.finish_run(
+            session=session,
+            run_id=run_id,
+            seen=len(results),
+            new=sum(r.status == "new" for r in results),
+            skipped=sum(r.status == "skipped" for r in results),
+            failed=sum(r.status == "failed" for r in results),
+            events_new=sum(r.events_new for r in results),
+            events_merged=sum(r.events_merged for r in results),
+            items=[
+                {"location": r.location, "status": r.status, "reason": r.reason} for r in results
+            ],
+        )
 
 
 def ingest_article(
@@ -96,8 +95,8 @@ def ingest_article(
         return ItemResult(article.location, "failed", f"analysis: {type(exc).__name__}: {exc}")
     try:
         with session_scope(engine) as session:
-            writes.lock_for_merge(session=session)
-            known = writes.find_article(
+            events.lock_for_merge(session=session)
+            known = articles.find_article(
                 session=session,
                 location=article.location,
                 content_hash=article.content_hash,
@@ -141,23 +140,23 @@ def store_analysed(
         feed_id=art.feed_id,
         ingest_run_id=run_id,
     )
-    session.add(row)
-    session.flush()
-    assert row.id is not None
+    article_id = articles.add_article(session=session, article=row)
     lex = load_lexicon()
     event_ids: list[int] = []
     new = merged = 0
     for candidate in analysed.candidates:
-        event_id, created = merge_candidate(candidate, article_id=row.id, session=session, lex=lex)
+        event_id, created = merge_candidate(
+            candidate, article_id=article_id, session=session, lex=lex
+        )
         event_ids.append(event_id)
         new += created
         merged += not created
     for index, candidate in enumerate(analysed.candidates):
         for target, kind in candidate.links:
-            writes.add_link(
+            events.add_link(
                 session=session, source_id=event_ids[index], target_id=event_ids[target], kind=kind
             )
-    return ItemResult(art.location, "new", None, new, merged, row.id)
+    return ItemResult(art.location, "new", None, new, merged, article_id)
 
 
 def merge_candidate(
@@ -167,7 +166,7 @@ def merge_candidate(
     # One day wider than the candidate: an inferred date on either side has a day of slack
     # (merge.overlaps decides exactly).
     day = timedelta(days=1)
-    nearby = writes.events_overlapping(
+    nearby = events.events_overlapping(
         session=session,
         start=c.dating.start - day if c.dating.start else None,
         end=c.dating.end + day if c.dating.end else None,
@@ -175,7 +174,7 @@ def merge_candidate(
         types=None if c.type in WEAK_TYPES else [*lex.family_types(c.type), *WEAK_TYPES],
     )
     ids = [e.id for e in nearby if e.id is not None]
-    sources = writes.sources_of(session=session, event_ids=ids)
+    sources = events.sources_of(session=session, event_ids=ids)
     stored = [
         StoredEvent(
             id=e.id,
@@ -192,11 +191,11 @@ def merge_candidate(
     match = best_match(c, stored, lex)
     created = match is None
     if match is None:
-        event = Event(title=c.title, type=c.type, modality=c.modality)
-        session.add(event)
-        session.flush()
+        event = events.create_event(
+            session=session, title=c.title, type=c.type, modality=c.modality
+        )
     else:
-        found = session.get(Event, match.id)
+        found = events.get_event(session=session, event_id=match.id)
         assert found is not None
         event = found
     assert event.id is not None
@@ -220,7 +219,7 @@ def merge_candidate(
     existing = sources.get(event.id, [])
     if any(s.article_id == article_id and s.sentence_index == c.sentence_index for s in existing):
         return event.id, created  # one sentence, two readings of one event: keep one source
-    session.add(source)
+    events.add_source(session=session, source=source)
     refresh_event(event, [*existing, source], session=session)
     return event.id, created
 
@@ -237,8 +236,7 @@ def refresh_event(event: Event, sources: list[EventSource], *, session: Session)
     event.start, event.end = best.start, best.end
     event.precision, event.date_inferred = best.precision, best.date_inferred
     event.type, event.modality, event.title = best.type, best.modality, best.title
-    session.add(event)
-    session.flush()
+    events.save_event(session=session, event=event)
     agents = {a for s in sources for a in (s.agents or [])}
     others = {a for s in sources for a in (s.actors or [])} - agents
     assert event.id is not None
@@ -253,11 +251,11 @@ def refresh_event(event: Event, sources: list[EventSource], *, session: Session)
     rows = []
     for name in sorted(agents) + sorted(others):
         known = table.canonical(name)
-        actor = writes.ensure_actor(
+        actor = actors.ensure_actor(
             session=session,
             name=name,
             kind=known[1] if known else "person" if " " in name else "unknown",
             aliases=table.aliases_of(name),
         )
         rows.append((actor, "agent" if name in agents else "participant"))
-    writes.set_event_actors(session=session, event_id=event.id, actors=rows)
+    actors.set_event_actors(session=session, event_id=event.id, actors=rows)

@@ -26,12 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlmodel import col
 
 from config.settings import Settings
 from ingest.article import ArticleInput, SourceProblem
@@ -40,9 +38,9 @@ from ingest.fetch import FetchError, SafeClient, fetch, make_client
 from ingest.pipeline import ItemResult, finish_run, ingest_article
 from ingest.sources.feeds import FeedEntry, FeedParseError, parse_feed
 from ingest.sources.pages import fetch_page_article
-from timeline import writes
-from timeline.models import Article, Feed, IngestRun, utcnow
-from timeline.store import session_scope
+from timeline.store import articles, feeds, runs
+from timeline.store.engine import session_scope
+from timeline.store.models import utcnow
 
 log = logging.getLogger(__name__)
 JOB_ID = "poll-due-feeds"
@@ -123,62 +121,25 @@ def db_retry(fn: Callable[[], T], *, attempts: int = 4, pause: float = 0.2) -> T
     raise AssertionError("unreachable")
 
 
-def _due(now: datetime) -> Any:
-    return and_(
-        col(Feed.disabled).is_(False),
-        col(Feed.paused).is_(False),
-        or_(col(Feed.next_check_at).is_(None), col(Feed.next_check_at) <= now),
-    )
-
-
 def claim_next(engine: Engine, now: datetime, lease: timedelta) -> ClaimedFeed | None:
     """Claim the most overdue feed for `lease`, or None when nothing is due."""
-    for _ in range(5):
-        with session_scope(engine) as session:
-            query = (
-                select(col(Feed.id))
-                .where(_due(now))
-                .order_by(col(Feed.next_check_at).asc().nulls_first(), col(Feed.id))
-                .limit(1)
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            feed_id = session.execute(query).scalar()
-            if feed_id is None:
-                return None
-            # Compare-and-set: only one worker moves a due feed forward (SQLite has no
-            # SKIP LOCKED; this keeps two processes on one file from double-claiming too).
-            moved = session.execute(
-                update(Feed)
-                .where(and_(col(Feed.id) == feed_id, _due(now)))
-                .values(next_check_at=now + lease)
-            )
-            if getattr(moved, "rowcount", 0) != 1:
-                continue
-            feed = session.get(Feed, feed_id)
-            assert feed is not None and feed.id is not None
-            return ClaimedFeed(feed.id, feed.url, feed.etag, feed.last_modified)
-    return None
+    feed = feeds.claim_due(engine=engine, now=now, lease=lease)
+    if feed is None:
+        return None
+    assert feed.id is not None
+    return ClaimedFeed(feed.id, feed.url, feed.etag, feed.last_modified)
 
 
 def renew_lease(engine: Engine, feed_id: int, until: datetime) -> None:
     """Keep a long poll's claim alive (a killed worker stops renewing and its claim lapses)."""
     with session_scope(engine) as session:
-        session.execute(update(Feed).where(col(Feed.id) == feed_id).values(next_check_at=until))
+        feeds.set_next_check(session=session, feed_id=feed_id, at=until)
 
 
 def known_locations(engine: Engine, locations: list[str]) -> set[str]:
     """Which of these entry locations are already stored (their pages are not fetched)."""
-    found: set[str] = set()
     with session_scope(engine) as session:
-        for i in range(0, len(locations), 500):
-            chunk = locations[i : i + 500]
-            found.update(
-                session.execute(
-                    select(col(Article.location)).where(col(Article.location).in_(chunk))
-                ).scalars()
-            )
-    return found
+        return articles.known_locations(session=session, locations=locations)
 
 
 def entry_item(
@@ -304,7 +265,7 @@ def _ingest_entries(
 
 def _start_run(engine: Engine, source: str) -> int:
     with session_scope(engine) as session:
-        run = writes.save_run(session=session, run=IngestRun(source=source))
+        run = runs.start_run(session=session, source=source)
         assert run.id is not None
         return run.id
 
@@ -325,12 +286,12 @@ def record_outcome(
 ) -> None:
     """Write a poll's outcome on the feed row and schedule its next check."""
     with session_scope(engine) as session:
-        feed = session.get(Feed, outcome.feed_id)
+        feed = feeds.get_feed(session=session, feed_id=outcome.feed_id)
         if feed is None:  # removed while we were polling it
             return
         if outcome.interrupted:
             feed.next_check_at = now  # release the claim: another worker may finish it
-            session.add(feed)
+            feeds.save_feed(session=session, feed=feed)
             return
         feed.checked_at = now
         if outcome.error:
@@ -347,7 +308,7 @@ def record_outcome(
             feed.last_modified = _fits(outcome.last_modified, 128)
         timing = FeedTiming(feed.interval_seconds, feed.cron, feed.error_count)
         feed.next_check_at = next_check_at(timing, now, hints=outcome.hints, limits=config.limits)
-        session.add(feed)
+        feeds.save_feed(session=session, feed=feed)
 
 
 def _fits(value: str | None, limit: int) -> str | None:

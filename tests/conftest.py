@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from timeline.store import make_engine, upgrade
+from timeline.store.engine import make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -15,8 +15,8 @@ from config.settings import get_settings
 from tests.conftest import SEEDS
 from tests.timeline.test_export import CONTRACT_KEYS, SOURCE_KEYS
 from timeline.cli.main import app
-from timeline.models import Article, Event, IngestRun
-from timeline.store import make_engine
+from timeline.store.engine import make_engine
+from timeline.store.models import Article, Event, IngestRun
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The HTTP API and the timeline page: FastAPI over timeline.query and timeline.story.
+"""The HTTP API and the timeline page: FastAPI over timeline.store.query and timeline.story.
 
 Reads are open; writes (POST /ingest) need `Authorization: Bearer <EVENTLINE_API_TOKEN>` and
 are off while no token is set. The engine is opened by the app's lifespan (never at import) and
@@ -21,15 +21,15 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
-from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from config.settings import Settings, get_settings
-from timeline import query as q
 from timeline.export import story_to_dict
 from timeline.serialize import date_label, event_to_dict
+from timeline.store import query as q
+from timeline.store.engine import ping
 from timeline.story import DEFAULT_HOPS, build_story
 
 WEB = Path(__file__).parent / "web"
@@ -181,7 +181,7 @@ def _engine(app: FastAPI) -> Engine:
     when the server runs without lifespan events (some test clients)."""
     engine: Engine | None = getattr(app.state, "engine", None)
     if engine is None:
-        from timeline.store import open_store
+        from timeline.store.engine import open_store
 
         with app.state.engine_lock:
             engine = getattr(app.state, "engine", None)
@@ -270,7 +270,7 @@ def _routes() -> Any:
     def healthz(session: SessionDep) -> JSONResponse | dict[str, str]:
         """Liveness plus a round trip to the database (503 when it does not answer)."""
         try:
-            session.execute(sql_text("SELECT 1"))
+            ping(session)
         except Exception as exc:  # any driver error means "not healthy", not a 500
             return JSONResponse(
                 {"status": "error", "database": type(exc).__name__}, status_code=503

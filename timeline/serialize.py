@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from timeline.query import EventView, LinkView, SourceView
+from timeline.store.query import EventView, LinkView, SourceView
 
 
 def _iso(value: date | None) -> str | None:

@@ -13,15 +13,14 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from timeline.models import EventLink
-from timeline.query import (
+from timeline.store.query import (
     EventFilter,
     EventView,
     LinkView,
     get_events,
+    link_pairs,
     search_events,
     text_terms,
 )
@@ -82,14 +81,7 @@ def expand(*, session: Session, seeds: Iterable[int], hops: int, max_events: int
     for _ in range(max(hops, 0)):
         if not frontier or len(members) >= max_events:
             break
-        rows = session.exec(
-            select(EventLink.source_id, EventLink.target_id).where(
-                or_(
-                    col(EventLink.source_id).in_(frontier),
-                    col(EventLink.target_id).in_(frontier),
-                )
-            )
-        ).all()
+        rows = link_pairs(session=session, event_ids=frontier)
         found = sorted({i for pair in rows for i in pair} - members)
         found = found[: max_events - len(members)]
         members.update(found)

@@ -29,9 +29,9 @@ from sqlmodel import Session, col, select
 
 from ingest.pipeline import ingest_batch
 from ingest.sources.files import read_articles
-from timeline.models import Article, Event, EventSource
-from timeline.store import open_store
-from timeline.writes import actor_names
+from timeline.store.actors import actor_names
+from timeline.store.engine import open_store
+from timeline.store.models import Article, Event, EventSource
 
 NEWS = Path(__file__).resolve().parent.parent / "data" / "news"
 GOLD = tomllib.loads((NEWS / "expectations.toml").read_text(encoding="utf-8"))

@@ -44,7 +44,7 @@ import pytest
 
 from ingest.pipeline import ingest_batch
 from ingest.sources.files import read_articles
-from timeline.store import open_store
+from timeline.store.engine import open_store
 
 STORIES = Path(__file__).resolve().parent.parent / "data" / "stories"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from config.settings import Settings
-from timeline.store import make_engine, upgrade
+from timeline.store.engine import make_engine, upgrade
 
 DATA = Path(__file__).parent / "data"
 LAST_MODIFIED = "Mon, 21 Apr 2025 12:00:00 GMT"

@@ -14,8 +14,8 @@ from config.settings import get_settings
 from tests.feeds.conftest import FeedServer
 from tests.feeds.test_poll import serve_all
 from timeline.cli.main import app
-from timeline.models import Article, Feed
-from timeline.store import make_engine
+from timeline.store.engine import make_engine
+from timeline.store.models import Article, Feed
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from config.settings import Settings
 from tests.feeds.conftest import DATA, Clock, FeedServer, make_settings, send
 from tests.feeds.test_poll import add, articles, feed, poll, serve_all
-from timeline.models import Article
+from timeline.store.models import Article
 
 
 def huge_stream(h: BaseHTTPRequestHandler) -> None:

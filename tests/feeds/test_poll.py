@@ -13,7 +13,7 @@ from ingest.feeds_config import make_spec, upsert_feeds
 from ingest.fetch import make_client
 from ingest.scheduler import PollConfig, PollSummary, poll_due_feeds
 from tests.feeds.conftest import Clock, FeedServer
-from timeline.models import Article, EventSource, Feed, IngestRun
+from timeline.store.models import Article, EventSource, Feed, IngestRun
 
 
 def add(engine: Engine, *urls: str, every: str = "15m") -> None:

@@ -26,8 +26,8 @@ from ingest.feeds_config import make_spec, upsert_feeds
 from tests.conftest import ROOT
 from tests.feeds.conftest import Clock, FeedServer, Route, make_settings, send
 from tests.feeds.test_poll import articles, poll, serve_all
-from timeline.models import Event, EventSource, Feed
-from timeline.store import make_engine, upgrade
+from timeline.store.engine import make_engine, upgrade
+from timeline.store.models import Event, EventSource, Feed
 
 
 def start(url: str, *, tick: float = 0.3, lease: float = 3, log: Path) -> subprocess.Popen[bytes]:

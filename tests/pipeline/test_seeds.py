@@ -13,7 +13,7 @@ from ingest.article import ArticleInput, SourceProblem
 from ingest.pipeline import ingest_batch
 from ingest.sources.files import read_articles
 from tests.conftest import SEEDS
-from timeline.models import Article, Event, EventLink, EventSource, IngestRun
+from timeline.store.models import Article, Event, EventLink, EventSource, IngestRun
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
@@ -71,7 +71,7 @@ def test_same_text_under_another_name_is_skipped(engine: Engine, tmp_path: Path)
 
 
 def test_order_does_not_change_the_timeline(sqlite_url: str, tmp_path: Path) -> None:
-    from timeline.store import open_store
+    from timeline.store.engine import open_store
 
     forward = open_store(sqlite_url)
     backward = open_store(f"sqlite:///{tmp_path / 'backward.db'}")

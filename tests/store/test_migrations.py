@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from timeline.models import Article
-from timeline.store import current_revision, head_revision, session_scope, upgrade
+from timeline.store.engine import current_revision, head_revision, session_scope, upgrade
+from timeline.store.models import Article
 
 TABLES = {
     "article",

@@ -15,8 +15,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from timeline.models import Actor, ActorAlias, Article, Event, EventActor, EventLink, EventSource
-from timeline.store import make_engine, session_scope, upgrade
+from timeline.store.engine import make_engine, session_scope, upgrade
+from timeline.store.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    EventActor,
+    EventLink,
+    EventSource,
+)
 
 A000 = "seeds/000_cb83dc8ea2603296.txt"
 A001 = "seeds/001_5d60efc459c9e1f5.txt"

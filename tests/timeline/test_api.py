@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 
 from config.settings import Settings
 from timeline.api import create_app
-from timeline.query import get_event
 from timeline.serialize import event_to_dict
-from timeline.store import session_scope
+from timeline.store.engine import session_scope
+from timeline.store.query import get_event
 
 TOKEN = "s3cret-token"
 
@@ -167,7 +167,7 @@ def test_a_lost_database_is_a_503(client: TestClient, monkeypatch: pytest.Monkey
     def down(**_kw: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr("timeline.query.search_events", down)
+    monkeypatch.setattr("timeline.store.query.search_events", down)
     response = client.get("/events")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"

@@ -130,7 +130,7 @@ def test_a_closed_pipe_ends_quietly(sqlite_url: str, sqlite_engine) -> None:  # 
     from datetime import date
 
     from tests.timeline.conftest import make_event
-    from timeline.store import session_scope
+    from timeline.store.engine import session_scope
 
     with session_scope(sqlite_engine) as session:
         for n in range(600):

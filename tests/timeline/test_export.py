@@ -26,9 +26,9 @@ from timeline.export import (
     write_story_markdown,
     write_story_text,
 )
-from timeline.query import EventView, iter_events
 from timeline.serialize import date_label
-from timeline.store import session_scope
+from timeline.store.engine import session_scope
+from timeline.store.query import EventView, iter_events
 from timeline.story import build_story
 
 CONTRACT_KEYS = {

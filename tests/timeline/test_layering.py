@@ -8,7 +8,7 @@ import sys
 from tests.conftest import ROOT
 
 MODULES = (
-    "timeline.query",
+    "timeline.store.query",
     "timeline.story",
     "timeline.export",
     "timeline.serialize",

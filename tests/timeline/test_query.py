@@ -1,4 +1,4 @@
-"""timeline.query on real stores: SQLite always, Postgres when reachable (`engine` fixture)."""
+"""timeline.store.query on real stores: SQLite always, Postgres when reachable."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
 from tests.timeline.conftest import make_article, make_event
-from timeline.query import (
+from timeline.store.engine import session_scope
+from timeline.store.query import (
     EventFilter,
     QueryError,
     decode_cursor,
@@ -22,7 +23,6 @@ from timeline.query import (
     search_events,
     text_terms,
 )
-from timeline.store import session_scope
 
 D = date
 
@@ -251,7 +251,7 @@ def test_range_query_matches_a_brute_force_model(sqlite_engine: Engine) -> None:
 
 def test_pages_survive_rows_without_an_end(engine: Engine) -> None:
     """A dated event with end NULL (read as end = start) pages like any other, on each store."""
-    from timeline.models import Event
+    from timeline.store.models import Event
 
     with session_scope(engine) as session:
         for n in range(7):

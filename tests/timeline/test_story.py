@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
-from timeline.query import EventView, LinkView
-from timeline.store import session_scope
+from timeline.store.engine import session_scope
+from timeline.store.query import EventView, LinkView
 from timeline.story import build_story, chain
 
 

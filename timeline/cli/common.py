@@ -24,7 +24,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def engine_from_settings() -> Engine:
     """The migrated store named by EVENTLINE_DATABASE_URL (a new database upgrades itself)."""
-    from timeline.store import StoreError, open_store
+    from timeline.store.engine import StoreError, open_store
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr)

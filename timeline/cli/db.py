@@ -12,7 +12,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 @db_app.command("upgrade")
 def upgrade() -> None:
     """Migrate the database to the newest schema (new databases do this by themselves)."""
-    from timeline.store import current_revision
+    from timeline.store.engine import current_revision
 
     engine = engine_from_settings()
     typer.echo(f"database at revision {current_revision(engine)}")

@@ -1,4 +1,4 @@
-"""`eventline events`, `eventline log`, `eventline story`: thin commands over timeline.query,
+"""`eventline events`, `eventline log`, `eventline story`: thin commands over timeline.store.query,
 timeline.story and timeline.export."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from timeline.cli.common import engine_from_settings, err_console, fail, parse_day
-from timeline.query import MAX_LIMIT, EventFilter, EventView, QueryError, iter_events
 from timeline.serialize import date_label
+from timeline.store.query import MAX_LIMIT, EventFilter, EventView, QueryError, iter_events
 
 
 class EventFormat(StrEnum):
@@ -94,7 +94,7 @@ def events(
     """List events overlapping a date range, in date order (undated last)."""
     filters = _filter(date_from, date_to, actor, type_, query)
     from timeline.export import WRITERS, write_json, write_jsonl
-    from timeline.store import session_scope
+    from timeline.store.engine import session_scope
 
     with session_scope(engine_from_settings()) as session, _output():
         cap = limit or (TABLE_ROWS + 1 if fmt is EventFormat.table else None)
@@ -154,7 +154,7 @@ def log(
     """
     filters = _filter(date_from, date_to)
     from timeline.export import write_log_text, write_markdown
-    from timeline.store import session_scope
+    from timeline.store.engine import session_scope
 
     with session_scope(engine_from_settings()) as session, _output():
         views = iter_events(session=session, filters=filters)
@@ -173,7 +173,7 @@ def story(
     if not query.strip():
         fail("the story query is empty", 2)
     from timeline.export import story_to_dict, write_story_markdown, write_story_text
-    from timeline.store import session_scope
+    from timeline.store.engine import session_scope
     from timeline.story import build_story
 
     with session_scope(engine_from_settings()) as session:

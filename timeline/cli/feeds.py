@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from ingest.scheduler import FeedOutcome, PollConfig
-    from timeline.models import Feed
+    from timeline.store.models import Feed
 
 feeds_app = typer.Typer(
     help="Manage polled RSS/Atom feeds and poll them once.", no_args_is_help=True

@@ -16,7 +16,7 @@ def serve(
 
     from config.settings import get_settings
     from timeline.api import create_app
-    from timeline.store import StoreError, open_store
+    from timeline.store.engine import StoreError, open_store
 
     settings = get_settings()
     try:  # fail here, with a clear message, rather than inside uvicorn's startup

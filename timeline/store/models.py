@@ -1,6 +1,6 @@
 """SQLModel tables: what eventline stores.
 
-Every table is created by the Alembic migrations in `timeline/migrations`, never by
+Every table is created by the Alembic migrations in `timeline/store/migrations`, never by
 `create_all`, so SQLite and Postgres databases evolve the same way.
 """
 

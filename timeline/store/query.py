@@ -21,7 +21,15 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, or_, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from timeline.models import Actor, ActorAlias, Article, Event, EventActor, EventLink, EventSource
+from timeline.store.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    EventActor,
+    EventLink,
+    EventSource,
+)
 
 MAX_LIMIT = 1000
 IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's and Postgres' parameter limits
@@ -421,6 +429,17 @@ def get_events(
             session.execute(sa_select(*EVENT_COLUMNS).where(col(Event.id).in_(chunk))).all()
         )
     return {v.id: v for v in load_views(session=session, events=rows, with_links=with_links)}
+
+
+def link_pairs(*, session: Session, event_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(source, target) of every link touching one of these events: one hop of a story."""
+    ids = list(event_ids)
+    rows = session.exec(
+        select(EventLink.source_id, EventLink.target_id).where(
+            or_(col(EventLink.source_id).in_(ids), col(EventLink.target_id).in_(ids))
+        )
+    ).all()
+    return [(s, t) for s, t in rows]
 
 
 def facets(*, session: Session) -> dict[str, list[dict[str, Any]]]:

@@ -1,4 +1,4 @@
-"""Alembic environment: runs against the connection `timeline.store.upgrade` hands over."""
+"""Alembic environment: runs against the connection `timeline.store.engine.upgrade` hands over."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import timeline.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import timeline.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

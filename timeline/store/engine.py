@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -50,17 +49,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def alembic_config() -> Config:
     """Alembic configuration pointing at the migrations shipped inside the package."""
+    from alembic.config import Config  # Alembic is imported only when a schema is checked
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -68,6 +73,8 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (a no-op when it is already there)."""
     if current_revision(engine) == head_revision():
         return
+    from alembic import command
+
     cfg = alembic_config()
     try:
         with engine.begin() as conn:
@@ -97,3 +104,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def ping(session: Session) -> None:
+    """One round trip to the database: raises when it cannot be reached (health checks)."""
+    session.execute(text("SELECT 1"))
