@@ -1,36 +1,44 @@
-"""Query latency over a synthetic store: prints p50/p95 per query kind and memory; no asserts.
+"""Query latency over a synthetic store: p50/p95 per named query and export speed; no asserts.
 
-    .venv/bin/python bench/query.py [--events 50000] [--runs 60] [--url sqlite:///x.db]
+    .venv/bin/python bench/query.py [--backend sqlite|postgres] [--events 50000] [--runs 60]
+                                    [--url URL] [--json]
 
-The store (SQLite by default, in a temporary directory) gets N events spread over ten years
-with mixed precisions, ~1.5 sources and ~2.5 actors each, 300 actors with aliases and a link for
-every fifth event; then each query kind runs `--runs` times with random parameters, going
-through timeline.store.query exactly as the CLI and API do (first page of 100, details loaded).
+The store (SQLite in a temporary directory, or a throw-away schema on the local Postgres,
+`EVENTLINE_BENCH_POSTGRES_URL` or --url) gets N events spread over ten years with mixed
+precisions, ~1.3 sources and ~2.5 actors each, 300 actors with aliases, a link for every fifth
+event, and one event in 5,000 carrying a rare word; then each named query runs `--runs` times
+with random parameters through timeline.store.query exactly as the CLI and API do (first page
+of 100, details loaded). The store is built with bulk Core inserts (the store's triggers keep
+the span bounds and the text index in step, as for any writer).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
+import os
 import random
 import resource
 import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from timeline.export import write_jsonl
-from timeline.store.engine import open_store
+from timeline.store.engine import open_store, optimize
 from timeline.store.models import (
     Actor,
     ActorAlias,
@@ -43,6 +51,9 @@ from timeline.store.models import (
 from timeline.store.query import EventFilter, iter_events, search_events
 from timeline.story import build_story
 
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+CHUNK = 20_000  # events per bulk insert: flat memory at a million events
+RARE = [f"zq{chr(97 + i)}rare" for i in range(20)]  # one event in 5,000 carries one
 WORDS = (
     "truce ceasefire talks summit sanctions strike drone election protest court merger rates "
     "earthquake aid convoy border envoy treaty vote budget tariff pipeline harbour grain"
@@ -84,13 +95,20 @@ def build(engine: Engine, n_events: int, rng: random.Random) -> None:
             [{"alias": f"actor {i}", "actor_id": i + 1} for i in range(n_actors)]
             + [{"alias": f"alias-{i}", "actor_id": i + 1} for i in range(n_actors)],
         )
-        events, sources, actors, links = [], [], [], []
+        rows: dict[Any, list[dict[str, Any]]] = {
+            Event: [],
+            EventSource: [],
+            EventActor: [],
+            EventLink: [],
+        }
         for i in range(1, n_events + 1):
             precision = rng.choice(PRECISIONS)
             start = START + timedelta(days=rng.randrange(SPAN_DAYS))
             end = start + timedelta(days=rng.choice((0, 0, 0, 1, 2)))
             words = " ".join(rng.sample(WORDS, 3))
-            events.append(
+            if rng.randrange(5000) == 0:
+                words += " " + rng.choice(RARE)
+            rows[Event].append(
                 {
                     "id": i,
                     "start": start,
@@ -104,7 +122,7 @@ def build(engine: Engine, n_events: int, rng: random.Random) -> None:
                 }
             )
             for s in range(rng.choice((1, 1, 2))):
-                sources.append(
+                rows[EventSource].append(
                     {
                         "event_id": i,
                         "article_id": rng.randrange(n_articles) + 1,
@@ -114,139 +132,164 @@ def build(engine: Engine, n_events: int, rng: random.Random) -> None:
                     }
                 )
             for actor_id in rng.sample(range(1, n_actors + 1), rng.choice((1, 2, 3, 4))):
-                actors.append({"event_id": i, "actor_id": actor_id, "role": "participant"})
+                rows[EventActor].append(
+                    {"event_id": i, "actor_id": actor_id, "role": "participant"}
+                )
             if i % 5 == 0 and i > 10:
-                links.append(
+                rows[EventLink].append(
                     {"source_id": i, "target_id": i - rng.randrange(1, 10), "kind": "follows"}
                 )
-        conn.execute(insert(Event), events)
-        conn.execute(insert(EventSource), sources)
-        conn.execute(insert(EventActor), actors)
-        conn.execute(insert(EventLink), links)
-    with engine.begin() as conn:  # planner statistics, as after any bulk load
-        conn.exec_driver_sql("ANALYZE")
+            if i % CHUNK == 0 or i == n_events:
+                for model, batch in rows.items():
+                    if batch:
+                        conn.execute(insert(model), batch)
+                    batch.clear()
+    optimize(engine, full=True)  # planner statistics, as after any bulk load
 
 
-def measure(label: str, runs: int, fn: Callable[[], int]) -> None:
+def measure(runs: int, fn: Callable[[], int]) -> dict[str, float]:
+    """p50/p95 wall time of `fn` over `runs` calls, and the mean rows it returned."""
     times, sizes = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
         sizes.append(fn())
         times.append((time.perf_counter() - t0) * 1000)
     times.sort()
-    p50 = statistics.median(times)
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    print(
-        f"{label:<28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   "
-        f"rows/query {statistics.mean(sizes):6.1f}"
-    )
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(p95, 2),
+        "rows": round(statistics.mean(sizes), 1),
+    }
+
+
+@contextmanager
+def store_url(backend: str, url: str | None) -> Iterator[str]:
+    """A URL to an empty store: the given one, a temporary SQLite file, or a Postgres schema
+    created for this run and dropped after it."""
+    if url:
+        yield url
+        return
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{Path(tmp) / 'bench.db'}"
+        return
+    base = os.environ.get("EVENTLINE_BENCH_POSTGRES_URL", DEFAULT_PG)
+    schema = f"el_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        sep = "&" if "?" in base else "?"
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run_queries(session: Session, rng: random.Random, runs: int) -> dict[str, dict[str, float]]:
+    """Every named query, timed."""
+
+    def first_page(**kw: Any) -> int:
+        return len(
+            search_events(session=session, filters=EventFilter.build(**kw), limit=100).events
+        )
+
+    def random_day() -> date:
+        return START + timedelta(days=rng.randrange(SPAN_DAYS))
+
+    def days(n: int, **kw: Any) -> Callable[[], int]:
+        def run() -> int:
+            d = random_day()
+            return first_page(start=d, end=d + timedelta(days=n - 1), **kw)
+
+        return run
+
+    cursor_page = search_events(session=session, limit=100)
+    deep_cursor = None
+    for _ in range(200):  # walk to page ~200 to time a deep keyset page
+        if cursor_page.next_cursor is None:
+            break
+        deep_cursor = cursor_page.next_cursor
+        cursor_page = search_events(session=session, limit=100, cursor=deep_cursor)
+
+    queries: dict[str, tuple[int, Callable[[], int]]] = {
+        "range_7d": (runs, days(7)),
+        "range_31d": (runs, days(31)),
+        "actor": (runs, lambda: first_page(actor=f"alias-{rng.randrange(300)}")),
+        "type_31d": (runs, lambda: days(31, type=rng.choice(TYPES))()),
+        "text_one": (runs, lambda: first_page(text=rng.choice(WORDS))),
+        "text_two": (runs, lambda: first_page(text=" ".join(rng.sample(WORDS, 2)))),
+        "text_rare": (runs, lambda: first_page(text=rng.choice(RARE))),
+        "text_absent": (runs, lambda: first_page(text="zzqqnotthere")),
+        "text_actor_range": (
+            runs,
+            lambda: first_page(
+                text=rng.choice(WORDS),
+                actor=f"actor {rng.randrange(300)}",
+                start=(d := random_day()),
+                end=d + timedelta(days=365),
+            ),
+        ),
+        "page": (
+            runs,
+            lambda: len(search_events(session=session, limit=100, cursor=deep_cursor).events),
+        ),
+        "story": (
+            max(runs // 4, 5),
+            lambda: len(build_story(session=session, query=rng.choice(WORDS)).steps),
+        ),
+    }
+    return {name: measure(n, fn) for name, (n, fn) in queries.items()}
+
+
+def export_rate(session: Session, n_events: int) -> float:
+    """Events per second of `events --format jsonl` over the whole store."""
+    t0 = time.perf_counter()
+    for view in iter_events(session=session):
+        write_jsonl([view], io.StringIO())
+    return n_events / (time.perf_counter() - t0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=60)
-    parser.add_argument("--url", help="store URL (default: a SQLite file in a temp directory)")
+    parser.add_argument("--url", help="an empty store to fill (default: a throw-away one)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+    with store_url(args.backend, args.url) as url:
         engine = open_store(url)
         t0 = time.perf_counter()
         build(engine, args.events, rng)
-        print(
-            f"store: {engine.dialect.name}, {args.events} events, built in "
-            f"{time.perf_counter() - t0:.1f} s"
-        )
-
+        build_s = time.perf_counter() - t0
         with Session(engine) as session:
-
-            def first_page(**kw: object) -> int:
-                page = search_events(session=session, filters=EventFilter.build(**kw), limit=100)  # type: ignore[arg-type]
-                return len(page.events)
-
-            def random_day() -> date:
-                return START + timedelta(days=rng.randrange(SPAN_DAYS))
-
-            def week() -> int:
-                d = random_day()
-                return first_page(start=d, end=d + timedelta(days=6))
-
-            def month() -> int:
-                d = random_day()
-                return first_page(start=d, end=d + timedelta(days=30))
-
-            measure("date range (7 days)", args.runs, week)
-            measure("date range (31 days)", args.runs, month)
-            measure(
-                "actor (alias)", args.runs, lambda: first_page(actor=f"alias-{rng.randrange(300)}")
-            )
-            measure(
-                "type + 31 days",
-                args.runs,
-                lambda: first_page(
-                    type=rng.choice(TYPES), start=(d := random_day()), end=d + timedelta(days=30)
-                ),
-            )
-            measure("text (one word)", args.runs, lambda: first_page(text=rng.choice(WORDS)))
-            measure(
-                "text (two words)",
-                args.runs,
-                lambda: first_page(text=" ".join(rng.sample(WORDS, 2))),
-            )
-            measure(
-                "text + actor + range",
-                args.runs,
-                lambda: first_page(
-                    text=rng.choice(WORDS),
-                    actor=f"actor {rng.randrange(300)}",
-                    start=(d := random_day()),
-                    end=d + timedelta(days=365),
-                ),
-            )
-
-            cursor_page = search_events(session=session, limit=100)
-            for _ in range(200):  # walk to page ~200 to time a deep keyset page
-                if cursor_page.next_cursor is None:
-                    break
-                deep_cursor = cursor_page.next_cursor
-                cursor_page = search_events(session=session, limit=100, cursor=deep_cursor)
-            measure(
-                "keyset page ~200",
-                args.runs,
-                lambda: len(search_events(session=session, limit=100, cursor=deep_cursor).events),
-            )
-            measure(
-                "story (one word, 2 hops)",
-                max(args.runs // 4, 5),
-                lambda: len(build_story(session=session, query=rng.choice(WORDS)).steps),
-            )
-
-            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            t0 = time.perf_counter()
-            written = 0
-            for view in iter_events(session=session):  # what `events --format jsonl` does
-                sink = io.StringIO()
-                write_jsonl([view], sink)
-                written += sink.tell()
-            elapsed = time.perf_counter() - t0
-            rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(
-                f"{'export all as JSONL':<28} {elapsed:7.2f} s   {written / 1e6:.1f} MB, "
-                f"{args.events / elapsed:,.0f} events/s; max RSS {rss_before:.0f} -> "
-                f"{rss_after:.0f} MB"
-            )
-            tracemalloc.start()
-            for _ in iter_events(session=session, filters=EventFilter.build(text="truce")):
-                pass
-            _, peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            print(f"{'peak heap, streaming a query':<28} {peak / 1e6:7.1f} MB (tracemalloc)")
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"max RSS of this process: {rss:.0f} MB")
+            queries = run_queries(session, rng, args.runs)
+            export = export_rate(session, args.events)
         engine.dispose()
+    result = {
+        "backend": args.backend,
+        "events": args.events,
+        "build_s": round(build_s, 1),
+        "queries": queries,
+        "export_events_per_s": round(export),
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"store: {args.backend}, {args.events} events, built in {build_s:.1f} s")
+    for name, q in queries.items():
+        print(
+            f"{name:<18} p50 {q['p50_ms']:8.1f} ms   p95 {q['p95_ms']:8.1f} ms   "
+            f"rows/query {q['rows']:6.1f}"
+        )
+    print(f"{'export (jsonl)':<18} {export:,.0f} events/s; max RSS {result['max_rss_mb']} MB")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from ingest.events import Candidate
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summarise
 from timeline.store import actors, articles, events, runs
-from timeline.store.engine import session_scope
+from timeline.store.engine import optimize, session_scope
 from timeline.store.models import Article, Event, EventSource, IngestRun
 
 log = logging.getLogger(__name__)
@@ -67,9 +67,9 @@ def ingest_batch(
 
 
 def finish_run(engine: Engine, run_id: int, results: list[ItemResult]) -> IngestRun:
-    """Store the run's counts and per-item reasons."""
+    """Store the run's counts and per-item reasons; refresh planner statistics."""
     with session_scope(engine) as session:
-        return runs.finish_run(
+        run = runs.finish_run(
             session=session,
             run_id=run_id,
             seen=len(results),
@@ -82,6 +82,8 @@ def finish_run(engine: Engine, run_id: int, results: list[ItemResult]) -> Ingest
                 {"location": r.location, "status": r.status, "reason": r.reason} for r in results
             ],
         )
+    optimize(engine)
+    return run
 
 
 def ingest_article(

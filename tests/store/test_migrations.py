@@ -22,6 +22,7 @@ TABLES = {
     "eventlink",
     "feed",
     "ingestrun",
+    "eventspan",
     "alembic_version",
 }
 
@@ -50,3 +51,18 @@ def test_article_location_and_hash_are_unique(engine: Engine) -> None:
                 session.rollback()
             else:
                 raise AssertionError(f"duplicate {location}/{digest} was accepted")
+
+
+def test_span_and_text_indexes_downgrade_and_upgrade_again(engine: Engine) -> None:
+    from alembic import command
+
+    from timeline.store.engine import alembic_config
+
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    assert "eventspan" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    assert "eventspan" in inspect(engine).get_table_names()

@@ -109,3 +109,21 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 def ping(session: Session) -> None:
     """One round trip to the database: raises when it cannot be reached (health checks)."""
     session.execute(text("SELECT 1"))
+
+
+def optimize(engine: Engine, *, full: bool = False) -> None:
+    """Keep planner statistics fresh: after an ingest batch, and `full` after a bulk load.
+
+    SQLite has no autovacuum daemon: `PRAGMA optimize` re-analyses the tables whose
+    statistics this connection found stale (cheap, bounded by `analysis_limit`); `full` runs
+    ANALYZE on everything. Postgres' autovacuum analyses on its own; `full` does it now.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            if full:
+                conn.exec_driver_sql("ANALYZE")
+            else:
+                conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+                conn.exec_driver_sql("PRAGMA optimize")
+        elif full:
+            conn.exec_driver_sql("ANALYZE")

@@ -7,12 +7,13 @@ article), so a failure rolls back that article alone.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import and_, text
 from sqlmodel import Session, col, select
 
 from timeline.store.models import Event, EventLink, EventSource
+from timeline.store.spans import longest_spans
 
 MERGE_LOCK = 727002  # Postgres advisory lock id: one merging transaction at a time
 
@@ -35,12 +36,20 @@ def events_overlapping(
     types: Collection[str] | None = None,
 ) -> Sequence[Event]:
     """Events whose span overlaps [start, end] (undated events when start is None), of the
-    given types when `types` is set: the merger's candidates, narrowed in SQL."""
+    given types when `types` is set: the merger's candidates, narrowed in SQL.
+
+    The range on `start` is closed on both sides by the longest stored span, so the
+    lookup reads the events near [start, end], not every event before `end`.
+    """
     query = select(Event)
     if start is None or end is None:
         query = query.where(col(Event.start).is_(None))
     else:
-        query = query.where(and_(col(Event.start) <= end, col(Event.end) >= start))
+        widest = max(longest_spans(session=session).values(), default=0)
+        earliest = start - timedelta(days=widest) if start.toordinal() > widest else date.min
+        query = query.where(
+            and_(col(Event.start) <= end, col(Event.start) >= earliest, col(Event.end) >= start)
+        )
     if types is not None:
         query = query.where(col(Event.type).in_(list(types)))
     return session.exec(query).all()

@@ -162,3 +162,15 @@ class IngestRun(SQLModel, table=True):
     events_new: int = 0
     events_merged: int = 0
     items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class EventSpan(SQLModel, table=True):
+    """The longest span (end - start, in days) of any event of one precision.
+
+    What bounds date-overlap queries on both sides: an event overlapping [lo, hi] starts no
+    earlier than lo minus this. Kept in step by database triggers (timeline.store.spans), so
+    every writer keeps it right; it only grows, and `spans.recompute` shrinks it again.
+    """
+
+    precision: str = Field(primary_key=True, max_length=16)
+    days: int = 0

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, or_, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from timeline.store import textsearch
 from timeline.store.models import (
     Actor,
     ActorAlias,
@@ -30,6 +31,7 @@ from timeline.store.models import (
     EventLink,
     EventSource,
 )
+from timeline.store.spans import longest_spans
 
 MAX_LIMIT = 1000
 IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's and Postgres' parameter limits
@@ -189,23 +191,44 @@ def granule(day: date, precision: str) -> tuple[date, date]:
 WIDE_PRECISIONS = ("week", "month", "year")
 
 
-def _overlap(lo: date | None, hi: date | None) -> ColumnElement[bool]:
-    """Events whose (precision-widened) span overlaps [lo, hi]; either bound may be open."""
+def _overlap(lo: date | None, hi: date | None, spans: dict[str, int]) -> ColumnElement[bool]:
+    """Events whose (precision-widened) span overlaps [lo, hi]; either bound may be open.
+
+    With both bounds, one index range per precision present (`spans`: precision -> longest
+    span in days): precision = p AND start BETWEEN floor_p(lo) - span_p AND ceil_p(hi), so the
+    cost follows the number of matches, not the number of events before `hi`.
+    """
     start, end = col(Event.start), func.coalesce(col(Event.end), col(Event.start))
 
-    def bounds(precision: str) -> ColumnElement[bool]:
+    def bounds(precision: str, span: int | None) -> ColumnElement[bool]:
         parts: list[ColumnElement[bool]] = [start.is_not(None)]
         if hi is not None:
             parts.append(start <= granule(hi, precision)[1])
         if lo is not None:
-            parts.append(end >= granule(lo, precision)[0])
+            floor = granule(lo, precision)[0]
+            parts.append(end >= floor)
+            if span is not None:
+                parts.append(start >= _minus_days(floor, span))
         return and_(*parts)
 
-    wide = [and_(col(Event.precision) == p, bounds(p)) for p in WIDE_PRECISIONS]
-    narrow = and_(col(Event.precision).not_in(WIDE_PRECISIONS), bounds("day"))
+    if lo is not None and hi is not None:
+        if not spans:
+            return false()  # no dated event at all
+        terms = [
+            and_(col(Event.precision) == p, bounds(p if p in WIDE_PRECISIONS else "day", days))
+            for p, days in sorted(spans.items())
+        ]
+        return or_(*terms)
+    widest = max(spans.values(), default=0)
+    wide = [and_(col(Event.precision) == p, bounds(p, None)) for p in WIDE_PRECISIONS]
+    narrow = and_(col(Event.precision).not_in(WIDE_PRECISIONS), bounds("day", None))
     # The widest granule first: a necessary condition on the indexed (start, end) columns
     # alone, so most rows are rejected from the index without reading the table.
-    return and_(bounds("year"), or_(narrow, *wide))
+    return and_(bounds("year", widest), or_(narrow, *wide))
+
+
+def _minus_days(day: date, days: int) -> date:
+    return day - timedelta(days=days) if day.toordinal() > days else date.min
 
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
@@ -228,14 +251,21 @@ def _like(term: str) -> list[str]:
     return [f"%{v}%" for v in sorted(variants)]
 
 
-def _text_match(text: str) -> ColumnElement[bool]:
-    """Every term occurs in the title or in some quote of the event."""
-    clauses = []
+def _text_match(text: str, *, dialect: str) -> ColumnElement[bool]:
+    """Every term occurs in the title or in some quote of the event: through the text index
+    (timeline.store.textsearch) where it can answer, else by scanning with ILIKE."""
+    clauses: list[ColumnElement[bool]] = []
     for term in text_terms(text):
-        in_title = [col(Event.title).ilike(p, escape="\\") for p in _like(term)]
+        patterns = _like(term)
+        spellings = sorted({term, term.replace("'", "\u2019"), term.replace("\u2019", "'")})
+        ids = textsearch.event_ids_matching(spellings, dialect=dialect, like=patterns)
+        if ids is not None:
+            clauses.append(col(Event.id).in_(ids))
+            continue
+        in_title = [col(Event.title).ilike(p, escape="\\") for p in patterns]
         in_quote = exists().where(
             col(EventSource.event_id) == col(Event.id),
-            or_(*[col(EventSource.quote).ilike(p, escape="\\") for p in _like(term)]),
+            or_(*[col(EventSource.quote).ilike(p, escape="\\") for p in patterns]),
         )
         clauses.append(or_(*in_title, in_quote))
     return and_(true(), *clauses)
@@ -263,7 +293,7 @@ def actor_ids(*, session: Session, name: str) -> list[int]:
 def _conditions(*, session: Session, filters: EventFilter) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if filters.start is not None or filters.end is not None:
-        conds.append(_overlap(filters.start, filters.end))
+        conds.append(_overlap(filters.start, filters.end, longest_spans(session=session)))
     if filters.types:
         conds.append(col(Event.type).in_(filters.types))
     if filters.actor:
@@ -277,7 +307,7 @@ def _conditions(*, session: Session, filters: EventFilter) -> list[ColumnElement
                 )
             )
     if filters.text:
-        conds.append(_text_match(filters.text))
+        conds.append(_text_match(filters.text, dialect=session.get_bind().dialect.name))
     return conds
 
 

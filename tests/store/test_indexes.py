@@ -1,0 +1,102 @@
+"""The store's derived structures stay in step with its rows, whoever writes them.
+
+- `eventspan` (longest span per precision, what bounds date-overlap queries) follows inserts
+  and updates of events, and `recompute` shrinks it back to the exact maximum.
+- The text index (FTS5 trigram on SQLite, pg_trgm on Postgres) answers substring searches
+  exactly as ILIKE did: any case, inside words, typographic apostrophes, titles and quotes,
+  after titles change and sources are added; terms under three characters still work.
+Run on SQLite and Postgres (`engine` fixture).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+
+from tests.timeline.conftest import Src, make_article, make_event
+from timeline.store import spans
+from timeline.store.engine import session_scope
+from timeline.store.models import Event, EventSource
+from timeline.store.query import EventFilter, search_events
+
+D = date
+
+
+def span_table(engine: Engine) -> dict[str, int]:
+    with session_scope(engine) as session:
+        return spans.longest_spans(session=session)
+
+
+def test_span_bounds_follow_inserts_and_updates(engine: Engine) -> None:
+    assert span_table(engine) == {}
+    with session_scope(engine) as session:
+        make_event(session, "one day", D(2025, 4, 1))
+        long = make_event(session, "ten days", D(2025, 4, 1), D(2025, 4, 11), precision="month")
+        make_event(session, "undated", None)
+    assert span_table(engine) == {"day": 0, "month": 10}
+    with engine.begin() as conn:
+        conn.execute(update(Event).where(Event.id == long.id).values(end=D(2025, 6, 30)))
+    assert span_table(engine)["month"] == 90
+    with engine.begin() as conn:  # shortened again: the bound stays (safe) until recomputed
+        conn.execute(update(Event).where(Event.id == long.id).values(end=D(2025, 4, 2)))
+        assert span_table(engine)["month"] == 90
+        spans.recompute(conn)
+    assert span_table(engine) == {"day": 0, "month": 1}
+
+
+def test_a_long_event_is_found_from_the_middle_of_its_span(engine: Engine) -> None:
+    """The bounded range must not lose an event that started long before the window."""
+    with session_scope(engine) as session:
+        make_event(session, "the siege", D(2024, 1, 1), D(2025, 6, 30))
+        make_event(session, "a day in March", D(2025, 3, 10))
+        make_event(session, "a month", D(2025, 3, 1), precision="month")
+    with session_scope(engine) as session:
+        page = search_events(session=session, filters=EventFilter(D(2025, 3, 20), D(2025, 3, 21)))
+    assert [e.title for e in page.events] == ["the siege", "a month"]
+
+
+def titles(engine: Engine, text: str) -> list[str]:
+    with session_scope(engine) as session:
+        page = search_events(session=session, filters=EventFilter(text=text))
+        return [e.title for e in page.events]
+
+
+def test_text_index_has_substring_semantics_in_titles_and_quotes(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        art = make_article(session, "a.txt", D(2025, 4, 1))
+        make_event(
+            session, "Ceasefire agreed", D(2025, 4, 1), sources=[Src(art, "Guns fell silent.")]
+        )
+        make_event(session, "Talks", D(2025, 4, 2), sources=[Src(art, "Kyiv\u2019s envoy spoke.")])
+        make_event(session, "Élection à Paris", D(2025, 4, 3), sources=[Src(art, "Le vote.")])
+    assert titles(engine, "CEASEFI") == ["Ceasefire agreed"]  # inside a word, any case
+    assert titles(engine, "fell sil") == ["Ceasefire agreed"]  # in a quote, across a space
+    assert titles(engine, "kyiv's") == ["Talks"]  # straight apostrophe finds the curly one
+    assert titles(engine, "ceasefire silent") == ["Ceasefire agreed"]  # title AND quote
+    assert titles(engine, "ceasefire envoy") == []
+    assert titles(engine, "paris") == ["Élection à Paris"]
+    assert titles(engine, "PA") == ["Élection à Paris"]  # two letters: no trigram, still found
+    assert titles(engine, '"100%"') == []
+
+
+def test_text_index_follows_new_sources_and_changed_titles(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        art = make_article(session, "a.txt", D(2025, 4, 1))
+        event = make_event(session, "Old title", D(2025, 4, 1))
+        event_id = event.id
+        assert event_id is not None
+        session.add(
+            EventSource(
+                event_id=event_id, article_id=art.id or 0, sentence_index=3, quote="A drone."
+            )
+        )
+    assert titles(engine, "drone") == ["Old title"]
+    with engine.begin() as conn:
+        conn.execute(update(Event).where(Event.id == event_id).values(title="New heading"))
+    assert titles(engine, "old title") == []
+    assert titles(engine, "heading") == ["New heading"]
+    with engine.begin() as conn:
+        conn.execute(EventSource.__table__.delete())  # type: ignore[attr-defined]
+    assert titles(engine, "drone") == []
