@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from ingest.temporal import tense as _tense
 from ingest.temporal.lexicon import MONTHS, ORDINALS, WEEKDAY_ABBR, WEEKDAYS
 from ingest.temporal.numbers import spoken_year
+from ingest.temporal.reference import ReferenceTime
 
 # How far back (characters) a mentioned quarter stays the topic of "a year earlier".
 QUARTER_TOPIC_WINDOW = 2500
@@ -43,11 +44,23 @@ class Context:
     # Where the text last named a multi-month reporting period ("for the nine months"): after
     # it, "a year earlier" compares that period, not the quarter named before it.
     last_period_at: int = -(10**9)
-    # The last day / month the text mentioned: "the following month", "the previous day" and
-    # "the previous Friday" count from it (news narrates from a date it has just given).
-    last_day: date | None = None
-    last_month: tuple[int, int] | None = None
+    # The narrative reference time: "the following month", "the previous day", "the previous
+    # Friday" and a bare clock time count from the day / month the text last named.
+    reference: ReferenceTime = field(init=False)
     _tense_cache: dict[tuple[int, int, bool], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.reference = ReferenceTime(self.dct)
+
+    @property
+    def last_day(self) -> date | None:
+        """The day the text last named (None before any, or after a month)."""
+        return self.reference.named_day
+
+    @property
+    def last_month(self) -> tuple[int, int] | None:
+        """(year, month) of the day or month the text last named."""
+        return self.reference.named_month
 
     def tense(self, m: re.Match[str], plans: bool = False) -> int:
         """tense.PAST / FUTURE / UNKNOWN around a match (cached); `plans`: see tense_at."""
@@ -95,27 +108,23 @@ class Context:
             return self.last_quarter
         return None
 
-    def note_value(self, value: str) -> None:
-        """Remember the day / month of a resolved DATE or TIME value as the reference point of
-        later anaphora ("the following month"); coarser or unresolved values are skipped."""
-        m = _DAY_OR_MONTH.match(value)
-        if m is None:
-            return
-        year, month = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            return
-        self.last_month = (year, month)
-        if m[3]:
-            try:
-                self.last_day = date(year, month, int(m[3]))
-            except ValueError:
-                return
-        else:
-            self.last_day = None
+    def note_value(self, begin: int, type_: str, value: str) -> None:
+        """A resolved DATE / TIME at `begin` may move the narrative (see reference.py)."""
+        self.reference.observe(begin, type_, value)
 
     def reference_day(self) -> date | None:
         """The last day the text named, else the DCT."""
-        return self.last_day or self.dct
+        return self.reference.day()
+
+    def narrative_day(self, m: re.Match[str]) -> date | None:
+        """The day a bare clock time or "the morning" falls on: the day being narrated, unless
+        the clause looks forward from a narrated day already past (then the DCT)."""
+        day = self.reference.named_day
+        if day is None or self.dct is None:
+            return self.dct
+        if day < self.dct and self.tense(m) == _tense.FUTURE:
+            return self.dct
+        return day
 
     def reference_month(self) -> tuple[int, int] | None:
         """The last month the text named (or the month of the last day), else the DCT's."""
@@ -126,7 +135,6 @@ class Context:
 
 # With no tense cue, a day right after these is a deadline still ahead.
 _DEADLINE = frozenset({"by", "before", "until", "till"})
-_DAY_OR_MONTH = re.compile(r"(\d{4})-(\d\d)(?:-(\d\d))?(?:T|$)")
 _PREV_WORD = re.compile(r"([\w$%'’]+)[^\w]*\Z")
 _WORDS = re.compile(r"[\w'’]+")
 

@@ -148,6 +148,12 @@ PATTERNS: list[Pattern] = [
       rf"last|tomorrow)\s+(?P<pod>{POD})\b|{_B}(?P<mod2>mid|early|late)[-\s](?P<pod2>{POD})\s+"
       r"(?P<day2>yesterday|today|tomorrow)\b",
       relative.relative_part_of_day, ("pod", "relday")),
+    # "that night", "the next morning", "later that afternoon": a part of the day being
+    # narrated (reference.py), not of the DCT.
+    P("time", "narrative_pod",
+      rf"{_B}(?:(?P<mod>early|late|later|earlier)\s+)?(?P<rel>that|the\s+same|the\s+next|"
+      rf"the\s+following|the\s+previous)\s+(?P<pod>{POD})\b(?!s)",
+      relative.narrative_part_of_day, ("pod",)),
     P("time", "pod_words",
       rf"{_B}(?:(?P<pre>later|earlier)\s+)?(?P<word>tonight|overnight|(?:mid[-\s]?|late\s+|early\s+)"
       rf"(?:afternoon|morning|evening)|the\s+(?:morning|afternoon|evening))\b",

@@ -370,6 +370,9 @@ def _day_of(m: Match, ctx: Context) -> str:
         return month_day_value(month, day, ctx, ctx.tense(m, plans=True)) or "XXXX-XX-XX"
     if ctx.dct is None:
         return "XXXX-XX-XX"
+    if not m["rel_day"]:
+        day = ctx.narrative_day(m)  # a bare "10 p.m." is on the day being narrated
+        return day.isoformat() if day else "XXXX-XX-XX"
     offset = {"yesterday": -1, "tomorrow": 1}.get(_norm(m["rel_day"]), 0)
     return (ctx.dct + timedelta(days=offset)).isoformat()
 
@@ -413,11 +416,29 @@ def relative_part_of_day(m: Match, ctx: Context) -> Resolved | None:
     return Resolved("TIME", f"{(ctx.dct + timedelta(days=offset)).isoformat()}T{code}", mod)
 
 
+_NARRATIVE_SHIFT = {"that": 0, "the same": 0, "the next": 1, "the following": 1, "the previous": -1}
+
+
+def narrative_part_of_day(m: Match, ctx: Context) -> Resolved | None:
+    """'that night', 'the next morning', 'the previous evening': counted from the day the
+    text last named (the DCT before any)."""
+    day = ctx.reference.day()
+    code = _pod(m["pod"])
+    mod = period_mod(m["mod"]) if m["mod"] else None
+    if day is None:
+        return Resolved("TIME", f"XXXX-XX-XXT{code}", mod)
+    day += timedelta(days=_NARRATIVE_SHIFT[_norm(m["rel"])])
+    return Resolved("TIME", f"{day.isoformat()}T{code}", mod)
+
+
 def part_of_day_word(m: Match, ctx: Context) -> Resolved | None:
     """'tonight', 'overnight' (the night before the DCT), 'mid-afternoon', 'the morning'."""
     word = _norm(m["word"])
     code = _pod(word)
     offset = -1 if word == "overnight" else 0
-    if ctx.dct is None:
+    # "tonight" is deictic (the DCT's night); "the morning", "overnight", "mid-afternoon" fall
+    # on the day being narrated.
+    day = ctx.dct if word == "tonight" else ctx.narrative_day(m)
+    if day is None:
         return Resolved("TIME", f"XXXX-XX-XXT{code}")
-    return Resolved("TIME", f"{(ctx.dct + timedelta(days=offset)).isoformat()}T{code}")
+    return Resolved("TIME", f"{(day + timedelta(days=offset)).isoformat()}T{code}")

@@ -46,7 +46,7 @@ def _candidates(text: str, ctx: Context) -> list[Candidate]:
         if result is not None:
             resolved.append((begin, end, priority, result))
             if result.type in ("DATE", "TIME"):
-                ctx.note_value(result.value)
+                ctx.note_value(begin, result.type, result.value)
     return resolved
 
 
