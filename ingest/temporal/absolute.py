@@ -184,8 +184,8 @@ def holiday(m: Match, ctx: Context) -> Resolved | None:
         if name in EASTER_HOLIDAYS:
             church, offset = EASTER_HOLIDAYS[name]
             return cal.easter_date(year, church == "orthodox") + timedelta(days=offset)
-        mo, wd, n = NTH_WEEKDAY_HOLIDAYS[name]
-        return cal.nth_weekday(year, mo, wd, n)
+        mo, wd, n, offset = NTH_WEEKDAY_HOLIDAYS[name]
+        return cal.nth_weekday(year, mo, wd, n) + timedelta(days=offset)
 
     if not any(name in table for table in (FIXED_HOLIDAYS, EASTER_HOLIDAYS, NTH_WEEKDAY_HOLIDAYS)):
         return None

@@ -107,6 +107,9 @@ FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {
     "international women's day": (3, 8), "women's day": (3, 8), "may day": (5, 1),
     "bastille day": (7, 14), "victory day": (5, 9), "epiphany": (1, 6),
     "all saints' day": (11, 1), "orthodox christmas": (1, 7), "d-day": (6, 6),
+    "earth day": (4, 22), "world aids day": (12, 1), "juneteenth": (6, 19),
+    "canada day": (7, 1), "australia day": (1, 26), "anzac day": (4, 25),
+    "groundhog day": (2, 2),
 }  # fmt: skip
 # Holidays relative to (Western or Orthodox) Easter: name -> (calendar, day offset).
 EASTER_HOLIDAYS: dict[str, tuple[str, int]] = {
@@ -131,13 +134,16 @@ for _names, _row in (
 ):
     for _name in _names:
         LUNAR_HOLIDAYS[_name] = _row
-# Holidays on the n-th weekday of a month: name -> (month, weekday 1-7, n; -1 = last).
-NTH_WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int]] = {
-    "thanksgiving": (11, 4, 4), "thanksgiving day": (11, 4, 4),
-    "memorial day": (5, 1, -1), "labor day": (9, 1, 1), "labour day": (9, 1, 1),
-    "martin luther king day": (1, 1, 3), "martin luther king jr. day": (1, 1, 3),
-    "presidents day": (2, 1, 3), "presidents' day": (2, 1, 3), "mother's day": (5, 7, 2),
-    "father's day": (6, 7, 3), "columbus day": (10, 1, 2),
+# Holidays on the n-th weekday of a month, plus a day offset: name -> (month, weekday 1-7,
+# n; -1 = last, offset in days). US Election Day is the Tuesday after the first Monday of
+# November; Black Friday the day after Thanksgiving.
+NTH_WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int, int]] = {
+    "thanksgiving": (11, 4, 4, 0), "thanksgiving day": (11, 4, 4, 0),
+    "memorial day": (5, 1, -1, 0), "labor day": (9, 1, 1, 0), "labour day": (9, 1, 1, 0),
+    "martin luther king day": (1, 1, 3, 0), "martin luther king jr. day": (1, 1, 3, 0),
+    "presidents day": (2, 1, 3, 0), "presidents' day": (2, 1, 3, 0),
+    "mother's day": (5, 7, 2, 0), "father's day": (6, 7, 3, 0), "columbus day": (10, 1, 2, 0),
+    "election day": (11, 1, 1, 1), "black friday": (11, 4, 4, 1),
 }  # fmt: skip
 
 # Past-tense verbs that do not end in -ed; used by tense.py. Forms that are also present or

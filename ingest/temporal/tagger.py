@@ -3,6 +3,7 @@
 1. one scan finds anchor words; the patterns their classes can start (one compiled
    alternation per class) are tried there and at the modifier words just before them;
 2. candidates are resolved in text order, so anaphora ("a year earlier") sees what came first;
+   candidates inside a name or title ("60 Minutes") are dropped (names.py);
 3. overlapping candidates are settled longest first, then by family/pattern order;
 4. each survivor becomes a `Timex` with the calendar span of its value.
 """
@@ -16,9 +17,12 @@ from ingest.temporal.anchors import anchor_starts
 from ingest.temporal.calendar import value_span
 from ingest.temporal.context import Context, Resolved
 from ingest.temporal.model import Timex
+from ingest.temporal.names import in_name
 from ingest.temporal.patterns import TRIGGERS
 
 Candidate = tuple[int, int, int, Resolved]
+# Patterns whose matches are names that denote times ("Election Day", "New Year's Eve").
+_NAMES_ARE_TIMES = frozenset({"holiday"})
 
 
 def _candidates(text: str, ctx: Context) -> list[Candidate]:
@@ -39,6 +43,8 @@ def _candidates(text: str, ctx: Context) -> list[Candidate]:
                     found[key] = (pos, own.end(), priority, pattern, own)
     resolved = []
     for begin, end, priority, pattern, own in sorted(found.values(), key=lambda c: c[:3]):
+        if pattern.name not in _NAMES_ARE_TIMES and in_name(text, begin, end):
+            continue  # "60 Minutes", "High Noon", "the March for Our Lives"
         try:
             result = pattern.resolver(own, ctx)
         except (ValueError, OverflowError):
