@@ -40,7 +40,8 @@ _ONE_DAY_ADVERB_AFTER = frozenset(
 )
 _ADVERBS = {
     "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
-    "yearly": "P1Y", "hourly": "PT1H", "semiannually": "P6M",
+    "yearly": "P1Y", "hourly": "PT1H", "semiannually": "P6M", "annually": "P1Y",
+    "quarterly": "P3M", "fortnightly": "P2W",
 }  # fmt: skip
 
 
@@ -91,8 +92,8 @@ def duration(m: Match, ctx: Context) -> Resolved | None:
     unit = m["unit"]
     num_text = groups.get("num")
     text = m.group(0).lower()
-    if num_text is None or num_text.lower() in ("several", "multi"):
-        count = None
+    if num_text is None or num_text.lower() in ("several", "multi") or groups.get("num2"):
+        count = None  # "weeks", "several years", a range "12 to 18 months": no one count
     else:
         count = parse_number(num_text)
         vague = re.sub(r"\s+", " ", num_text.lower()) in VAGUE_QUANTITIES
@@ -158,6 +159,8 @@ def set_adverb(m: Match, ctx: Context) -> Resolved | None:
     following = ctx.next_words(m.end(), 1)
     if nxt[:1].isalpha() and following and following[0] not in _ADVERB_FOLLOWERS:
         return None
+    if _is_rate(ctx, m.start()):
+        return None  # "to rise 8.5% annually", "10,000 units annually": a rate, as "a year"
     return Resolved("SET", _ADVERBS[word.lower()])
 
 

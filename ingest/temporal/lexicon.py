@@ -206,7 +206,8 @@ def _anchor_table() -> dict[str, tuple[str, ...]]:
     add("season", SEASONS)
     add(
         "setword",
-        "daily weekly monthly annually yearly hourly nightly biweekly semiannually".split(),
+        "daily weekly monthly annually yearly hourly nightly biweekly semiannually quarterly "
+        "fortnightly".split(),
     )
     add(
         "spoken",

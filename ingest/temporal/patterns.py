@@ -298,6 +298,11 @@ PATTERNS: list[Pattern] = [
     P("duration", "ahead",
       r"\bthe\s+(?:coming\s+)?(?P<unit>days|weeks|months|years)\s+ahead\b",
       durations.duration, ("unit",)),
+    # "over the years", "through the decades": an unspecified stretch up to now (PXY).
+    P("duration", "the_years",
+      r"(?:(?<=\bover\s)|(?<=\bthrough\s)|(?<=\bacross\s)|(?<=\bdown\s))the\s+"
+      r"(?P<unit>years|decades|centuries|months|weeks)\b(?!\s+(?:of|to|since|before|after)\b)",
+      durations.duration, ("unit",)),
     P("duration", "bare_units",
       r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s)|(?<=\bafter\s))(?P<unit>years|months|weeks|days|decades|"
       r"centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|to)\b)",
@@ -310,7 +315,8 @@ PATTERNS: list[Pattern] = [
       rf"{_B}(?:every|each)\s+(?:(?P<wd>{WEEKDAY})|(?P<month>{MONTH})|(?P<season>{SEASON}))",
       durations.set_every_named, ("weekday", "monthname", "season")),
     P("set", "adverb",
-      r"\b(?P<word>daily|weekly|monthly|yearly|hourly|nightly|biweekly|semiannually)\b",
+      r"\b(?P<word>daily|weekly|monthly|yearly|hourly|nightly|biweekly|semiannually|annually|"
+      r"quarterly|fortnightly)\b",
       durations.set_adverb, ("setword",)),
     P("set", "rate",
       rf"{_B}(?:(?P<times>once|twice|{NUM}\s+times)\s+)?(?P<art>a|an|per)\s+"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from fractions import Fraction
 
 from ingest.temporal import calendar as cal
 from ingest.temporal.absolute import month_day_value, period_mod
@@ -215,6 +216,8 @@ def relative_period(m: Match, ctx: Context) -> Resolved | None:
     mod_word = m.groupdict().get("mod")
     mod = period_mod(mod_word)
     n = _PERIOD_SHIFT[rel]
+    if _stretch_to_now(rel, unit, mod_word, m, ctx):
+        return Resolved("DURATION", duration_value(Fraction(1), unit))
     if unit == "day":
         if rel not in ("the", "that", "the same", "the previous", "the following", "the next"):
             return None
@@ -255,6 +258,24 @@ def relative_period(m: Match, ctx: Context) -> Resolved | None:
     return Resolved("DATE", shift(ctx.dct, letter, n), mod)
 
 
+_STRETCH_BACK = frozenset({"the past", "the last"})
+_STRETCH_AHEAD = frozenset({"the next", "the coming"})
+
+
+def _stretch_to_now(rel: str, unit: str, mod_word: str | None, m: Match, ctx: Context) -> bool:
+    """'(over) the past decade', 'the last week', 'the coming year': the stretch of time that
+    ends (or starts) at the DCT is a DURATION in TimeML (TIDES 2005: "the past year" is P1Y
+    anchored on the DCT), unlike 'last week' / 'next year', the calendar unit before / after
+    the DCT's. 'the last week of March' is a part of something else, and in past-tense
+    narrative 'the next year' is the year after the one being told ("He won in 1990 and
+    retired the next year"), so both stay dates."""
+    if mod_word or unit == "day" or ctx.next_words(m.end(), 1) == ["of"]:
+        return False
+    if rel in _STRETCH_BACK:
+        return True
+    return rel in _STRETCH_AHEAD and ctx.tense(m) != PAST
+
+
 # Anaphoric shifts counted from the day or month the text last named, not from the DCT:
 # "the following month", "the previous day", "the next day", "that day", "the same week".
 _REFERENCE_SHIFT = {"the following": 1, "following": 1, "the previous": -1, "previous": -1,
@@ -282,9 +303,10 @@ def _from_reference(rel: str, letter: str, mod: str | None, ctx: Context) -> Res
 
 
 def year_end(m: Match, ctx: Context) -> Resolved | None:
-    """'year-end': the coming December 31, or the last one after 'since' / in the past tense."""
+    """'year-end': the end of the coming year, or of the last one after 'since' / in the past
+    tense. TimeML values it as "the end of the year" (TIDES 2005): the year, mod END."""
     if ctx.dct is None:
-        return Resolved("DATE", "XXXX-12-31")
+        return Resolved("DATE", "XXXX", "END")
     rel = _norm(m["rel"])
     year = ctx.dct.year
     if rel == "last" or (
@@ -295,7 +317,7 @@ def year_end(m: Match, ctx: Context) -> Resolved | None:
         year -= 1
     elif rel == "next":
         year += 1
-    return Resolved("DATE", f"{year}-12-31")
+    return Resolved("DATE", str(year), "END")
 
 
 def year_ago_adjective(m: Match, ctx: Context) -> Resolved | None:
@@ -319,6 +341,8 @@ def reference(m: Match, ctx: Context) -> Resolved | None:
     as_soon_as = ctx.previous_word(m.start()) == "as" or ctx.next_words(m.end(), 1) == ["as"]
     if word == "soon" and as_soon_as:
         return None  # the conjunction "as soon as"
+    if word == "soon" and ctx.next_words(m.end(), 1) in (["after"], ["before"], ["afterward"]):
+        return None  # "killed soon after being captured": placed by an event, not by now
     if word == "current" and ctx.previous_word(m.start()) == "then":
         return Resolved("DATE", "PAST_REF")
     if word in ("now", "current") and ctx.next_words(m.end(), 1) in (["-"], ["defunct"]):

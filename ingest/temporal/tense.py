@@ -35,7 +35,19 @@ _STRONG_FUTURE = frozenset(
 )
 _SUBORDINATORS = frozenset({"following", "after", "since", "during", "despite", "amid"})
 _BE = frozenset({"be", "been", "being", "is", "are", "am", "'s", "get", "gets"})
-_PAST_BE = frozenset({"was", "were", "had", "has", "have"})
+_PAST_BE = frozenset({"was", "were", "had"})
+# "has" / "have" look back only as the perfect's auxiliary ("has announced", "have already
+# been"); as a main verb they are present: "the company has no estimate of fourth-quarter
+# results" says nothing of a past quarter.
+_PERFECT_AUX = frozenset({"has", "have", "'ve"})
+_PARTICIPLES = frozenset(
+    """been gone taken given seen done known shown written begun broken chosen spoken fallen
+    risen driven eaten forgotten frozen hidden ridden stolen sworn thrown worn woken grown
+    drawn flown blown withdrawn undertaken overtaken mistaken forbidden forgiven shaken
+    struck put cut set hit let quit cost hurt shut spread come become run overcome read
+    beaten bitten bidden hung lain sung sunk slain spun sprung stunk sworn torn""".split()
+)
+_ADVERBS_IN_PERFECT = frozenset("already also just not never since yet recently now long".split())
 # After these a plan verb is an infinitive or a noun, not a present tense: "to meet", "the
 # start", "a visit", "did return", "has begun" (those cues are read on their own).
 _NOT_PRESENT_BEFORE = frozenset(
@@ -75,9 +87,24 @@ def _cue(words: list[str], i: int, plans: bool = False) -> int:
         return PAST
     if w in _PAST_BE:
         return PAST
+    if w in _PERFECT_AUX:
+        following = [x.lower() for x in words[i + 1 : i + 4]]
+        while following and following[0] in _ADVERBS_IN_PERFECT:
+            following.pop(0)
+        if following and _is_participle(following[0]):
+            return PAST
+        return UNKNOWN
     if w in ("ago", "last", "yesterday", "earlier"):
         return PAST
     return UNKNOWN
+
+
+def _is_participle(w: str) -> bool:
+    return (
+        w in _PARTICIPLES
+        or w in IRREGULAR_PAST
+        or (len(w) > 4 and w.endswith("ed") and w not in NOT_PAST_ED)
+    )
 
 
 def tense_at(text: str, begin: int, end: int, plans: bool = False) -> int:
