@@ -278,6 +278,29 @@ def quarter(m: Match, ctx: Context) -> Resolved | None:
     return Resolved("DATE", f"{year}-Q{q}")
 
 
+def quarter_code(m: Match, ctx: Context) -> Resolved | None:
+    """'Q3 2024' -> 2024-Q3, 'H1 2025' -> 2025-H1, "3Q24", "Q4'23", 'Q1' (the year as for
+    'the first quarter'). A bare "Q3"-like code must be upper case; two-digit years are 19xx
+    above 50, else 20xx."""
+    kind = m["kind"] or m["kind2"]
+    n = int(m["n"] or m["n2"])
+    if kind == "H" and n > 2:
+        return None
+    raw = m["y1"] or m["y2"] or m["y2d"] or m["y3"]
+    year: int | None = None
+    if raw:
+        year = int(raw) if len(raw) == 4 else (1900 if int(raw) > 50 else 2000) + int(raw)
+    elif kind == "Q":
+        year = _quarter_year(n, m, ctx)
+    elif ctx.dct is not None:
+        year = ctx.dct.year if n == 1 or ctx.dct.month > 6 else ctx.dct.year - 1
+    if year is None:
+        return Resolved("DATE", f"XXXX-{kind}{n}")
+    if kind == "Q":
+        ctx.note_quarter(year, n, m.start(), reported=ctx.tense(m) == PAST)
+    return Resolved("DATE", f"{year}-{kind}{n}")
+
+
 def half(m: Match, ctx: Context) -> Resolved | None:
     """'the first half (of 1998)' -> 1998-H1; 'the last half of 1989' -> 1989-H2 (only with
     its year: "the last half" alone is as often a game's or a film's)."""

@@ -40,7 +40,8 @@ _ANCHOR = re.compile(
     r"|(?<![\d$#.,])(?P<year>1\d{3}|20\d\d)(?!\d|,\d)"
     r"|(?<![\d$.])(?P<clock>\d{1,2})(?=[:.][0-5]\d\s*(?:[ap]\.?m\b|[A-Z])|\s*[ap]\.?m\b|"
     r"\s+o['’]clock|:[0-5]\d\b)"
-    r"|(?<=['’])(?P<decade>\d0)(?=s\b)",
+    r"|(?<=['’])(?P<decade>\d0)(?=s\b)"
+    r"|(?<![\w$#.-])(?P<qcode>(?-i:[QH][1-4]|[1-4][QH]))(?![a-zA-Z])",
     re.IGNORECASE,
 )
 # The token right before a position, if only spaces, hyphens or slashes separate them.
@@ -56,6 +57,8 @@ def anchor_starts(text: str) -> dict[int, set[str]]:
             classes: tuple[str, ...] = ANCHORS[m.group().lower()]
         elif kind == "clock":
             classes = ("clock",)
+        elif kind == "qcode":
+            classes = ("qcode",)
         else:
             classes = ("year",)
         pos = m.start()

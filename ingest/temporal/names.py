@@ -30,7 +30,7 @@ _LOWER_TIME_WORDS = frozenset(
 # Small words a title leaves in lower case ("The Day After Tomorrow", "March for Our Lives").
 _TITLE_SMALL = frozenset("a an the of and or for in on at to by with from after before".split())
 _HEAD_NAMES = frozenset([*MONTHS, *WEEKDAYS, *SEASONS])
-_QUOTES = "\"“”"
+_QUOTES = '"“”'
 _WORD = re.compile(r"[A-Za-z][\w'’-]*|\d[\d,.:]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”(\[]|``|'')\s*$")
 _OF_NAME = re.compile(r"\s+(?:for|against|of)\s+(?:the\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})\b")
@@ -45,7 +45,7 @@ def _line(text: str, begin: int, end: int) -> tuple[int, int]:
 
 def _title_case(words: list[str]) -> bool:
     """Every word capitalised except small function words (and the first is capitalised)."""
-    if not words or not words[0][:1].isupper() and not words[0][:1].isdigit():
+    if not words or (not words[0][:1].isupper() and not words[0][:1].isdigit()):
         return False
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _TITLE_SMALL for w in words)
 

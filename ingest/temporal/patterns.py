@@ -3,7 +3,8 @@
 Each family's patterns are joined into one compiled alternation, so the text is scanned once
 per family; the matching pattern is found by group name and re-matched on its own to hand the
 resolver its named groups. To support a new expression, add a row here (regex built from the
-fragments below) and, if no existing resolver fits, a function in `resolve.py`.
+fragments below) with at least one example, and, if no existing resolver fits, a function in
+the resolver module of its family (absolute.py, relative.py, durations.py).
 Order matters inside a family (first alternative wins at a position); across families the
 longest match wins (see `tagger.py`).
 """
@@ -120,6 +121,9 @@ class Pattern:
     regex: str
     resolver: Resolver
     triggers: tuple[str, ...]  # anchor classes (see lexicon.ANCHORS) that start a try
+    # (text with the expected [extent] bracketed, DCT, "TYPE value"): what the row is for.
+    # tests/temporal/test_temporal_pattern_examples.py runs every one through `tag`.
+    examples: tuple[tuple[str, str, str], ...] = ()
 
 
 P = Pattern
@@ -132,56 +136,98 @@ PATTERNS: list[Pattern] = [
       rf"(?:,?\s+(?:on\s+)?(?:(?P<wd>{WEEKDAY})(?:,?\s+(?P<wd_month>{MONTH})\s+(?P<wd_day>{DAY}))?"
       rf"|(?P<month>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?"
       rf"|(?P<rel_day>today|tomorrow|yesterday)))?",
-      relative.clock_time, ("clock",)),
+      relative.clock_time, ("clock",),
+      examples=(
+          ("Polls close at [6 p.m. Moscow time].", "2018-04-07", "TIME 2018-04-07T18:00"),
+          ("The blast came at [10 p.m. Wednesday].", "2018-04-07", "TIME 2018-04-04T22:00"),
+      )),
     # "Tuesday at 5 p.m.", "March 3 at noon", "tomorrow at 10 a.m. ET": one TIME, as TimeML
     # marks "10 p.m. Wednesday" (above) - the clock takes the day it follows.
     P("time", "date_at_clock",
       rf"{_B}(?:(?P<wd>{WEEKDAY})|(?P<month>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?"
       rf"|(?P<rel_day>today|tomorrow|yesterday))(?:\s+{POD})?,?\s+at\s+"
       rf"(?:(?P<approx>about|around|approximately)\s+)?(?P<clock>{CLOCK})(?:\s+(?P<tz>{TZ}))?",
-      relative.clock_time, ("weekday", "relday", "monthname")),
+      relative.clock_time, ("weekday", "relday", "monthname"),
+      examples=(
+          ("The vote was held [Tuesday at 5 p.m.]", "2018-04-07", "TIME 2018-04-03T17:00"),
+      )),
     P("time", "weekday_pod",
       rf"{_B}(?:(?P<mod>early|late|mid)[-\s]+)?(?P<wd>{WEEKDAY})\s+(?P<pod>{POD})s?\b",
-      relative.weekday_part_of_day, ("weekday",)),
+      relative.weekday_part_of_day, ("weekday",),
+      examples=(
+          ("The attack came [Wednesday night].", "2018-04-07", "TIME 2018-04-04TNI"),
+          ("Talks are held on [Tuesday nights].", "2018-04-07", "SET XXXX-WXX-2TNI"),
+      )),
     P("time", "relday_pod",
       rf"{_B}(?:(?P<mod>early|late|later|earlier)\s+)?(?P<day>yesterday|tomorrow|today|this|"
       rf"last|tomorrow)\s+(?P<pod>{POD})\b|{_B}(?P<mod2>mid|early|late)[-\s](?P<pod2>{POD})\s+"
       r"(?P<day2>yesterday|today|tomorrow)\b",
-      relative.relative_part_of_day, ("pod", "relday")),
+      relative.relative_part_of_day, ("pod", "relday"),
+      examples=(
+          ("Rebels fired [yesterday afternoon].", "2018-04-07", "TIME 2018-04-06TAF"),
+      )),
     # "that night", "the next morning", "later that afternoon": a part of the day being
     # narrated (reference.py), not of the DCT.
     P("time", "narrative_pod",
       rf"{_B}(?:(?P<mod>early|late|later|earlier)\s+)?(?P<rel>that|the\s+same|the\s+next|"
       rf"the\s+following|the\s+previous)\s+(?P<pod>{POD})\b(?!s)",
-      relative.narrative_part_of_day, ("pod",)),
+      relative.narrative_part_of_day, ("pod",),
+      examples=(
+          ("On March 3 the army attacked. [The next morning] it left.", "2018-04-07",
+           "TIME 2018-03-04TMO"),
+      )),
     P("time", "pod_words",
       rf"{_B}(?:(?P<pre>later|earlier)\s+)?(?P<word>tonight|overnight|(?:mid[-\s]?|late\s+|early\s+)"
       rf"(?:afternoon|morning|evening)|the\s+(?:morning|afternoon|evening))\b",
-      relative.part_of_day_word, ("pod",)),
+      relative.part_of_day_word, ("pod",),
+      examples=(
+          ("The vote is [tonight].", "2018-04-07", "TIME 2018-04-07TNI"),
+      )),
     # --- calendar dates -----------------------------------------------------------------------
     P("date", "iso_date", r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)(?![\d-])",
-      absolute.numeric_date, ("year",)),
+      absolute.numeric_date, ("year",),
+      examples=(
+          ("The law took effect on [2018-03-01].", "2018-04-07", "DATE 2018-03-01"),
+      )),
     P("date", "us_date",
       r"(?<![\d/])(?P<month>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12]\d|3[01])/(?P<year>\d{4}|\d\d)"
       r"(?![\d/])",
-      absolute.numeric_date, ("year",)),
+      absolute.numeric_date, ("year",),
+      examples=(
+          ("Filed on [3/1/2018].", "2018-04-07", "DATE 2018-03-01"),
+      )),
     P("date", "month_day",
       rf"{_B}(?:(?P<coming>this\s+coming|this|next|last|coming)\s+)?(?:(?P<wd>{WEEKDAY}),?\s+)?"
       rf"(?:(?P<month>{MONTH})\s+(?:the\s+)?(?P<day>{DAY}|{ORDINAL_WORD})"
       rf"|(?:the\s+)?(?P<day2>{DAY}|{ORDINAL_WORD})\s+(?:of\s+)?(?P<month2>{MONTH}))\b"
       rf"(?:,?\s+(?P<year>{YEAR}|{SPOKEN_YEAR})\b|\s+(?P<rely>last|this|next)\s+year\b)?",
-      absolute.month_day, ("monthname", "weekday")),
+      absolute.month_day, ("monthname", "weekday"),
+      examples=(
+          ("The truce began on [March 3].", "2018-04-07", "DATE 2018-03-03"),
+          ("It ends on [Saturday, April 21, 2018].", "2018-04-07", "DATE 2018-04-21"),
+      )),
     P("date", "month_year",
       rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+)?(?P<month>{MONTH}),?\s+(?:of\s+)?"
       rf"(?:(?P<year>{YEAR}|{YEAR_2D}|{SPOKEN_YEAR})\b|(?P<rel>this|last|next)\s+year\b)",
-      absolute.month_year, ("monthname",)),
+      absolute.month_year, ("monthname",),
+      examples=(
+          ("Prices fell in [February 2022].", "2018-04-07", "DATE 2022-02"),
+      )),
     P("date", "month",
       rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+)?(?:(?P<rel>{REL})\s+)?(?P<month>{MONTH})(?!['’]s?\s+\d)",
-      absolute.month_only, ("monthname",)),
+      absolute.month_only, ("monthname",),
+      examples=(
+          ("The bill passed in [March].", "2018-04-07", "DATE 2018-03"),
+          ("The summit is set for [June].", "2018-04-07", "DATE 2018-06"),
+      )),
     P("date", "holiday",
       rf"{_B}(?:(?P<rel>this|last|next|this\s+year['’]s|last\s+year['’]s|next\s+year['’]s)\s+)?"
       rf"(?P<name>{HOLIDAY})\b(?:,?\s+(?P<year>{YEAR}))?",
-      absolute.holiday, ("holiday",)),
+      absolute.holiday, ("holiday",),
+      examples=(
+          ("Fighting paused on [Easter].", "2018-04-07", "DATE 2018-04-01"),
+          ("Voters will go to the polls on [Election Day].", "2018-04-07", "DATE 2018-11-06"),
+      )),
     P("date", "quarter_of_year",
       # "the" belongs to a noun ("the third quarter") but not to an adjective ("the
       # third-quarter loss", TimeBank's extent is "third-quarter").
@@ -191,87 +237,158 @@ PATTERNS: list[Pattern] = [
       rf"(?:(?P<fisc>fiscal)[-\s]+)?(?P<q>{QUARTER_ORD})[-\s]+(?:fiscal[-\s]+)?(?:quarter|qtr\.?)"
       rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR})|\s+(?P<y3>{YEAR})\b|(?P<relafter>\s+(?:this|last|"
       r"next)\s+year))?\b(?!-)",
-      absolute.quarter, ("unit",)),
+      absolute.quarter, ("unit",),
+      examples=(
+          ("Profit rose in [the third quarter].", "1989-11-02", "DATE 1989-Q3"),
+      )),
+    # Business shorthand: "Q3 2024", "Q1", "3Q24", "Q4'23", "2024 Q2", "H1 2025", "1H".
+    P("date", "quarter_code",
+      rf"(?<![\w$#.-])(?:(?P<y1>{YEAR})\s+)?(?-i:(?:(?P<kind>Q|H)(?P<n>[1-4])|(?P<n2>[1-4])"
+      r"(?P<kind2>Q|H)))(?:(?:\s+|\s*['’/-]\s*)(?:(?P<y2>(?:19|20)\d\d)|(?P<y2d>\d\d))|"
+      rf"(?P<y3>(?:19|20)\d\d|\d\d))?(?![\w%-])",
+      absolute.quarter_code, ("qcode", "year"),
+      examples=(
+          ("Revenue in [Q3 2024] rose.", "2018-04-07", "DATE 2024-Q3"),
+      )),
     P("date", "half_of_year",
       rf"{_B}(?:the\s+)?(?:(?P<y1>{YEAR})\s+)?(?P<h>first|second|1st|2nd|last)[-\s]+half"
       rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{YEAR}))?\b",
-      absolute.half, ("unit",)),
+      absolute.half, ("unit",),
+      examples=(
+          ("Sales rose in [the first half of 1998].", "2018-04-07", "DATE 1998-H1"),
+      )),
     P("date", "anaphoric_quarter",
       rf"{_B}(?:(?P<rely>last|this|next)\s+year['’]s\s+quarter|(?:the\s+)?"
       r"(?:(?:comparable|corresponding|same)\s+)?(?P<which>latest|current|year-ago|year-earlier|"
       rf"year\s+ago|same|previous|prior|comparable|corresponding|(?P<y>{YEAR}))?\s*"
       r"(?:fiscal\s+)?(?P<kind>quarter|period)\b(?!-)(?:\s+(?P<lastyear>last\s+year|"
       r"a\s+year\s+(?:earlier|ago)))?)",
-      absolute.anaphoric_quarter, ("unit",)),
+      absolute.anaphoric_quarter, ("unit",),
+      examples=(
+          ("Profit rose in the third quarter. In [the year-ago quarter], it fell.", "1989-11-02",
+           "DATE 1988-Q3"),
+      )),
     P("date", "this_quarter",
       rf"{_B}(?P<rel>this|last|next|the\s+current|the\s+previous|the\s+next|the\s+coming)\s+quarter\b",
-      absolute.relative_quarter, ("unit",)),
+      absolute.relative_quarter, ("unit",),
+      examples=(
+          ("Sales will rise [next quarter].", "1989-11-02", "DATE 1990-Q1"),
+      )),
     P("date", "season",
       rf"{_B}(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the|early|late|mid)[-\s]+)?"
       rf"(?P<season>{SEASON})\b(?:\s+(?:of\s+)?(?P<year>{YEAR}|{SPOKEN_YEAR}))?",
-      absolute.season, ("season",)),
+      absolute.season, ("season",),
+      examples=(
+          ("Talks resume [this summer].", "2018-04-07", "DATE 2018-SU"),
+      )),
     P("date", "decade",
       rf"{_B}(?:the\s+)?(?:(?P<mod>early|mid|late)[-\s]+)?(?:(?P<dec>1[0-9]\d0|20\d0)['’]?s"
       r"|['’](?P<dec2>\d0)['’]?s|(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|"
       r"eighties|nineties))\b",
-      absolute.decade, ("year", "spoken")),
+      absolute.decade, ("year", "spoken"),
+      examples=(
+          ("Prices soared in [the 1990s].", "2018-04-07", "DATE 199"),
+      )),
     P("date", "century",
       rf"{_B}(?:the\s+)?(?:(?P<mod>early|mid|late)[-\s]+)?(?P<n>\d{{1,2}}(?:st|nd|rd|th)|"
       rf"{ORDINAL_WORD})[-\s]+century\b",
-      absolute.century, ("unit",)),
+      absolute.century, ("unit",),
+      examples=(
+          ("It was built in [the 20th century].", "2018-04-07", "DATE 19"),
+      )),
     P("date", "year",
       rf"(?:{_B}(?P<mod>{PERIOD_MOD})[-\s]+(?:of\s+)?)?(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?"
       rf"(?:the\s+year\s+)?(?P<year>{YEAR})(?!\s*(?:-|–)\s*\d)(?!['’]s\b)(?![-\w])",
-      absolute.year, ("year",)),
+      absolute.year, ("year",),
+      examples=(
+          ("He was born in [1990].", "2018-04-07", "DATE 1990"),
+      )),
     P("date", "spoken_year",
       rf"{_B}(?:(?P<mod>{PERIOD_MOD})[-\s]+(?:of\s+)?)?(?:the\s+year\s+)?(?P<year>{SPOKEN_YEAR})\b",
-      absolute.spoken_year_date, ("spoken",)),
+      absolute.spoken_year_date, ("spoken",),
+      examples=(
+          ("It began in [nineteen ninety-six].", "2018-04-07", "DATE 1996"),
+      )),
     # --- expressions relative to the DCT ------------------------------------------------------
     P("relative", "ago",
       rf"{_B}(?:(?P<approx>{APPROX})\s+)?(?P<num>{NUM}|{VAGUE})\s+(?:more\s+)?(?P<unit>{UNIT})"
       rf"(?:\s+or\s+(?:so|more|two|three))?\s+(?P<dir>ago|earlier|before\s+now|from\s+now|hence|"
       r"back)\b",
-      relative.offset_from_dct, ("unit",)),
+      relative.offset_from_dct, ("unit",),
+      examples=(
+          ("He left [two days ago].", "2018-04-07", "DATE 2018-04-05"),
+          ("[Eight years from now] we will know.", "2018-04-07", "DATE 2026"),
+      )),
     P("relative", "in_n_units",
       rf"(?<=\bin\s)(?:(?P<approx>about|another|just|only)\s+)?(?P<num>{NUM})\s+(?P<unit>{UNIT})"
       r"(?:['’]?\s+time)?(?!\s+(?:of|ago|earlier|later|before|after)\b)",
-      relative.in_n_units, ("unit",)),
+      relative.in_n_units, ("unit",),
+      examples=(
+          ("The mission will end in [three weeks].", "2018-04-07", "DATE 2018-W17"),
+      )),
     P("relative", "relday",
       rf"{_B}(?:(?P<mod>early|late|earlier|later)\s+)?(?P<word>the\s+day\s+before\s+yesterday|"
       r"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow)\b(?!['’]s)|"
       rf"{_B}(?P<word2>today|yesterday|tomorrow)(?=['’]s)",
-      relative.relative_day, ("relday", "unit")),
+      relative.relative_day, ("relday", "unit"),
+      examples=(
+          ("Putin spoke [yesterday].", "2018-04-07", "DATE 2018-04-06"),
+      )),
     # "Today is the eighth day of the operation", "It's the second day of an offensive": in the
     # present tense the n-th day of something is the day of writing.
     P("relative", "nth_day_now",
       rf"(?:(?<=\bis\s)|(?<=['’]s\s)|(?<=\bmarks\s))(?:the\s+)?(?P<ord>{ORDINAL_WORD}|\d{{1,3}}"
       r"(?:st|nd|rd|th))\s+(?:straight\s+|consecutive\s+|full\s+)?day\b",
-      relative.nth_day_now, ("unit",)),
+      relative.nth_day_now, ("unit",),
+      examples=(
+          ("Today is [the eighth day] of the strike.", "2018-04-07", "DATE 2018-04-07"),
+      )),
     P("relative", "weekday",
       rf"{_B}(?:(?P<rel>this\s+coming|this\s+past|this|last|next|coming|past|the\s+previous|"
       rf"the\s+following|early|late|earlier|later)\s+)?(?P<wd>{WEEKDAY})",
-      relative.weekday, ("weekday",)),
+      relative.weekday, ("weekday",),
+      examples=(
+          ("Police said the man was arrested [Friday].", "2018-04-07", "DATE 2018-04-06"),
+          ("He will travel to London on [Wednesday].", "2018-04-07", "DATE 2018-04-11"),
+      )),
     P("relative", "weekend",
       rf"{_B}(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|the)\s+)"
       r"weekend\b",
-      relative.weekend, ("unit",)),
+      relative.weekend, ("unit",),
+      examples=(
+          ("A truce was declared over [the weekend].", "2018-04-09", "DATE 2018-W14-WE"),
+      )),
     P("relative", "modified_period",
       rf"{_B}(?P<mod>early|late|mid|earlier|later|the\s+(?:beginning|start|end|middle|close)\s+of"
       rf"|end\s+of)[-\s]+(?P<rel>this|last|next|the)\s+(?P<unit>week|month|year|quarter|decade|century)\b",
-      relative.relative_period, ("unit",)),
+      relative.relative_period, ("unit",),
+      examples=(
+          ("Talks begin [early next month].", "2018-04-07", "DATE 2018-05"),
+      )),
     P("relative", "period",
       rf"{_B}(?P<rel>this\s+past|this\s+coming|this|last|next|coming|past|previous|following|"
       r"current|the\s+(?:past|last|next|coming|previous|following|current|latest|same|whole|"
       r"entire|full)|that|the)\s+(?:(?P<fiscal>fiscal|calendar)\s+)?"
       r"(?P<unit>week|month|year|decade|century|day)\b(?![-–]\w)",
-      relative.relative_period, ("unit",)),
+      relative.relative_period, ("unit",),
+      examples=(
+          ("He said [last week] that he would go.", "2018-04-07", "DATE 2018-W13"),
+          ("Sales rose over [the past decade].", "2018-04-07", "DURATION P10Y"),
+      )),
     P("relative", "year_end",
       rf"{_B}(?:the\s+)?(?P<rel>this\s+|last\s+|next\s+)?year(?:[-\s]|['’]s\s+)end\b",
-      relative.year_end, ("unit",)),
+      relative.year_end, ("unit",),
+      examples=(
+          ("The deal closes by [year-end].", "1989-11-02", "DATE 1989"),
+      )),
     P("relative", "year_ago_adj",
       r"\b(?:the\s+)?(?P<which>year-ago|year-earlier)\s+(?P<n>nine|six|three|\d+)\s+months\b"
       r"|\b(?P<which2>year-ago|year-earlier)(?=\s)",
-      relative.year_ago_adjective, ("unit",)),
+      relative.year_ago_adjective, ("unit",),
+      examples=(
+          ("Profit rose in the third quarter from [year-ago] levels.", "1989-11-02",
+           "DATE 1988-Q3"),
+      )),
     P("relative", "refs",
       r"\b(?P<word>right\s+now|just\s+now|now|nowadays|these\s+days|at\s+present|currently|"
       r"current(?!(?:ly)?\s*-?\s*(?:account|accounts|assets|liabilities|dollars?|prices?\s+of"
@@ -281,7 +398,11 @@ PATTERNS: list[Pattern] = [
       r"(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|a\s+later\s+date|"
       r"recent(?:\s+(?P<unit>years|months|"
       r"weeks|days|quarters))?)\b",
-      relative.reference, ("ref", "unit")),
+      relative.reference, ("ref", "unit"),
+      examples=(
+          ("Prices are [now] higher.", "2018-04-07", "DATE PRESENT_REF"),
+          ("Sales rose in [recent months].", "2018-04-07", "DURATION PXM"),
+      )),
     # --- durations ----------------------------------------------------------------------------
     P("duration", "span_n_units",
       rf"{_B}(?:(?P<approx>{APPROX})\s+(?!the\b|each\b))?(?:(?:the|each\s+of\s+the)\s+)?"
@@ -290,38 +411,67 @@ PATTERNS: list[Pattern] = [
       rf"(?P<num>{NUM}|{VAGUE})(?:\s+(?:to|or)\s+(?P<num2>{NUM}))?\s+(?:(?:more|additional|"
       rf"consecutive|straight|full|trading|business|long)\s+)?(?P<unit>{UNIT})"
       r"(?:\s+or\s+so)?(?:\s+and\s+a\s+half)?",
-      durations.duration, ("unit",)),
+      durations.duration, ("unit",),
+      examples=(
+          ("Talks lasted [ten years].", "2018-04-07", "DURATION P10Y"),
+          ("Sales rose in [the past three months].", "2018-04-07", "DURATION P3M"),
+      )),
     P("duration", "hyphen_units",
       rf"(?<![\w$#-])(?P<num>{DIGITS}|{WORD_NUMBER}|several|multi|a)-(?P<unit>{UNIT_SG})"
       r"(?P<old>-old|-long)?\b(?!-)",
-      durations.duration, ("unit",)),
+      durations.duration, ("unit",),
+      examples=(
+          ("A [30-day] truce began.", "2018-04-07", "DURATION P30D"),
+      )),
     P("duration", "ahead",
       r"\bthe\s+(?:coming\s+)?(?P<unit>days|weeks|months|years)\s+ahead\b",
-      durations.duration, ("unit",)),
+      durations.duration, ("unit",),
+      examples=(
+          ("Talks go on in [the weeks ahead].", "2018-04-07", "DURATION PXW"),
+      )),
     # "over the years", "through the decades": an unspecified stretch up to now (PXY).
     P("duration", "the_years",
       r"(?:(?<=\bover\s)|(?<=\bthrough\s)|(?<=\bacross\s)|(?<=\bdown\s))the\s+"
       r"(?P<unit>years|decades|centuries|months|weeks)\b(?!\s+(?:of|to|since|before|after)\b)",
-      durations.duration, ("unit",)),
+      durations.duration, ("unit",),
+      examples=(
+          ("Prices rose over [the years].", "2018-04-07", "DURATION PXY"),
+      )),
     P("duration", "bare_units",
       r"(?:(?<=\bfor\s)|(?<=\bwithin\s)|(?<=\bover\s)|(?<=\bin\s)|(?<=\bafter\s))(?P<unit>years|months|weeks|days|decades|"
       r"centuries|hours|minutes)\b(?!\s+(?:of|ago|earlier|later|to)\b)",
-      durations.duration, ("unit",)),
+      durations.duration, ("unit",),
+      examples=(
+          ("The strike lasted for [weeks].", "2018-04-07", "DURATION PXW"),
+      )),
     # --- sets -----------------------------------------------------------------------------------
     P("set", "every_unit",
       rf"{_B}(?:every|each|per)\s+(?P<other>other\s+)?(?:(?P<num>{NUM})\s+)?(?P<unit>{UNIT})",
-      durations.set_every, ("unit",)),
+      durations.set_every, ("unit",),
+      examples=(
+          ("Inspectors come [every week].", "2018-04-07", "SET P1W"),
+      )),
     P("set", "every_weekday",
       rf"{_B}(?:every|each)\s+(?:(?P<wd>{WEEKDAY})|(?P<month>{MONTH})|(?P<season>{SEASON}))",
-      durations.set_every_named, ("weekday", "monthname", "season")),
+      durations.set_every_named, ("weekday", "monthname", "season"),
+      examples=(
+          ("He runs [every Monday].", "2018-04-07", "SET XXXX-WXX-1"),
+      )),
     P("set", "adverb",
       r"\b(?P<word>daily|weekly|monthly|yearly|hourly|nightly|biweekly|semiannually|annually|"
       r"quarterly|fortnightly)\b",
-      durations.set_adverb, ("setword",)),
+      durations.set_adverb, ("setword",),
+      examples=(
+          ("The paper is published [daily].", "2018-04-07", "SET P1D"),
+          ("The fee is paid [annually].", "2018-04-07", "SET P1Y"),
+      )),
     P("set", "rate",
       rf"{_B}(?:(?P<times>once|twice|{NUM}\s+times)\s+)?(?P<art>a|an|per)\s+"
       r"(?P<unit>year|month|week|day|hour|night)\b(?!\s+(?:ago|earlier|later|before|after|or)\b)",
-      durations.set_rate, ("unit",)),
+      durations.set_rate, ("unit",),
+      examples=(
+          ("They meet [twice a week].", "2018-04-07", "SET P1W"),
+      )),
 ]  # fmt: skip
 
 FAMILY_ORDER = ("time", "date", "relative", "set", "duration")

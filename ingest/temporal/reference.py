@@ -91,7 +91,7 @@ def anchor_of(begin: int, type_: str, value: str) -> Anchor | None:
 class ReferenceTime:
     """The moving reference time of one article (see the module docstring)."""
 
-    __slots__ = ("dct", "_anchors", "_begins")
+    __slots__ = ("_anchors", "_begins", "dct")
 
     def __init__(self, dct: date | None) -> None:
         self.dct = dct

@@ -395,8 +395,8 @@ def _day_of(m: Match, ctx: Context) -> str:
     if ctx.dct is None:
         return "XXXX-XX-XX"
     if not m["rel_day"]:
-        day = ctx.narrative_day(m)  # a bare "10 p.m." is on the day being narrated
-        return day.isoformat() if day else "XXXX-XX-XX"
+        narrated = ctx.narrative_day(m)  # a bare "10 p.m." is on the day being narrated
+        return narrated.isoformat() if narrated else "XXXX-XX-XX"
     offset = {"yesterday": -1, "tomorrow": 1}.get(_norm(m["rel_day"]), 0)
     return (ctx.dct + timedelta(days=offset)).isoformat()
 
