@@ -12,6 +12,11 @@ It then breaks eventline's scores down by source (the document-name prefix: ABC,
 wsj...) and over a 2-fold split (documents at odd / even positions in name order), so that a
 rule can be checked to help both halves and more than one news source, not one document.
 `--dump PRED.jsonl` keeps eventline's predictions for `timex_score.py score ... --errors N`.
+
+Whole processes, start-up included: `eventline timex --jsonl IN OUT` on the TimeBank export
+against a process that imports dateparser and tags the same file (this script with
+`--dateparser-jsonl IN OUT`); wall and CPU seconds of each (CPU is the fairer figure on a
+shared machine) and their ratios. `--skip-process` leaves this out.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import importlib.util
 import json
 import re
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -136,13 +143,66 @@ def breakdown(scorer: ModuleType, timebank: Path, preds: list[dict[str, Any]], d
         )
 
 
+def dateparser_jsonl(in_path: Path, out_path: Path) -> None:
+    """The dateparser baseline as a process: scorer export in, prediction lines out."""
+    records = [json.loads(line) for line in in_path.read_text(encoding="utf-8").splitlines()]
+    docs = [(r["doc"], parse_dct(r.get("dct")), r["text"]) for r in records if r]
+    preds = dateparser_predictions(docs)
+    out_path.write_text("".join(json.dumps(p) + "\n" for p in preds), encoding="utf-8")
+
+
+def run_timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one child process run to completion."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def process_comparison(docs: list[Doc]) -> None:
+    """`eventline timex --jsonl` vs a dateparser process on the same export, start-up in."""
+    eventline = shutil.which("eventline", path=str(Path(sys.executable).parent)) or shutil.which(
+        "eventline"
+    )
+    if eventline is None:
+        print("\nwhole process: no `eventline` command found; skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        src.write_text(
+            "".join(
+                json.dumps({"doc": d, "dct": dct.isoformat() if dct else None, "text": t}) + "\n"
+                for d, dct, t in docs
+            ),
+            encoding="utf-8",
+        )
+        ev_wall, ev_cpu = run_timed([eventline, "timex", "--jsonl", str(src), str(out)])
+        dp_wall, dp_cpu = run_timed(
+            [sys.executable, __file__, "--dateparser-jsonl", str(src), str(out)]
+        )
+    print(f"\n{'process':<28} {'wall s':>7} {'CPU s':>7}")
+    print(f"{'eventline timex --jsonl':<28} {ev_wall:>7.2f} {ev_cpu:>7.2f}")
+    print(f"{'dateparser (same file)':<28} {dp_wall:>7.2f} {dp_cpu:>7.2f}")
+    print(
+        f"whole-process ratio dateparser / eventline: {dp_wall / ev_wall:.1f}x wall, "
+        f"{dp_cpu / max(ev_cpu, 1e-9):.1f}x CPU"
+    )
+
+
 def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--dateparser-jsonl":
+        dateparser_jsonl(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
     ap.add_argument("--timebank", type=Path, default=DEFAULT_TIMEBANK)
     ap.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
     ap.add_argument("--skip-dateparser", action="store_true", help="eventline figures only")
     ap.add_argument("--dump", type=Path, default=None, help="write eventline's predictions here")
+    ap.add_argument("--skip-process", action="store_true", help="no whole-process timing")
     args = ap.parse_args()
 
     scorer = load_scorer(args.scorer)
@@ -179,6 +239,8 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process max RSS (both taggers loaded): {rss:.0f} MiB")
     breakdown(scorer, args.timebank, ev_preds, docs)
+    if not (args.skip_process or args.skip_dateparser):
+        process_comparison(docs)
     if args.dump:
         args.dump.write_text("".join(json.dumps(p) + "\n" for p in ev_preds), encoding="utf-8")
 

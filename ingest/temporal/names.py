@@ -50,8 +50,13 @@ def _title_case(words: list[str]) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _TITLE_SMALL for w in words)
 
 
+_HEADLINE_MAX = 160  # characters: a longer line is prose
+
+
 def _headline(text: str, begin: int, end: int) -> bool:
     start, stop = _line(text, begin, end)
+    if stop - start > _HEADLINE_MAX:
+        return False
     words = _WORD.findall(text, start, stop)
     return len(words) >= 3 and _title_case(words)
 
@@ -94,6 +99,8 @@ def _head_of_name(text: str, begin: int, end: int) -> bool:
 
 def in_name(text: str, begin: int, end: int) -> bool:
     """Is text[begin:end] a time word inside a name or a title (see the module docstring)?"""
+    if not any(c.isupper() for c in text[begin:end]):
+        return False  # every shape above needs a capital inside the expression
     if _headline(text, begin, end):
         return False
     return (

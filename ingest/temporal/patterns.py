@@ -1,12 +1,11 @@
 """The table of named patterns: family, name, regex, resolver.
 
-Each family's patterns are joined into one compiled alternation, so the text is scanned once
-per family; the matching pattern is found by group name and re-matched on its own to hand the
-resolver its named groups. To support a new expression, add a row here (regex built from the
-fragments below) with at least one example, and, if no existing resolver fits, a function in
-the resolver module of its family (absolute.py, relative.py, durations.py).
-Order matters inside a family (first alternative wins at a position); across families the
-longest match wins (see `tagger.py`).
+Each pattern is compiled once; `anchors.py` finds the words a time expression can start at
+and only the patterns of those words' anchor classes are tried there. To support a new
+expression, add a row here (regex built from the fragments below) with at least one example,
+and, if no existing resolver fits, a function in the resolver module of its family
+(absolute.py, relative.py, durations.py). Overlapping matches: the longest wins; on equal
+extents the earlier family (FAMILY_ORDER) and row (see `tagger.py`).
 """
 
 from __future__ import annotations
@@ -479,19 +478,16 @@ FAMILY_ORDER = ("time", "date", "relative", "set", "duration")
 
 @dataclass(frozen=True, slots=True)
 class TriggerClass:
-    """The alternation of every pattern an anchor class can start, in table order."""
+    """Every pattern an anchor class can start, compiled, in table order."""
 
     name: str
-    matcher: re.Pattern[str]
     members: dict[str, tuple[re.Pattern[str], Pattern, int]]
 
 
-_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>")
-
-
 def compile_triggers(patterns: list[Pattern]) -> dict[str, TriggerClass]:
-    """One combined regex per anchor class; inner named groups become non-capturing and each
-    pattern is also compiled alone, to hand its resolver the named groups."""
+    """Each pattern compiled once (its named groups go to its resolver), grouped by the anchor
+    classes that start it. (A combined alternation per class as a pre-filter cost more to
+    compile at start-up than it saved: anchors already put the tries where a match can be.)"""
     ordered = sorted(patterns, key=lambda p: FAMILY_ORDER.index(p.family))
     priority = {p.name: i for i, p in enumerate(ordered)}
     compiled = {p.name: re.compile(p.regex, FLAGS) for p in ordered}
@@ -499,9 +495,8 @@ def compile_triggers(patterns: list[Pattern]) -> dict[str, TriggerClass]:
     out = {}
     for cls in classes:
         rows = [p for p in ordered if cls in p.triggers]
-        parts = [f"(?P<p_{p.name}>{_NAMED_GROUP.sub('(?:', p.regex)})" for p in rows]
-        members = {f"p_{p.name}": (compiled[p.name], p, priority[p.name]) for p in rows}
-        out[cls] = TriggerClass(cls, re.compile("|".join(parts), FLAGS), members)
+        members = {p.name: (compiled[p.name], p, priority[p.name]) for p in rows}
+        out[cls] = TriggerClass(cls, members)
     return out
 
 

@@ -29,12 +29,9 @@ def _candidates(text: str, ctx: Context) -> list[Candidate]:
     found = {}
     for pos, classes in anchor_starts(text).items():
         for cls in classes:
-            trigger = TRIGGERS[cls]
-            # The combined alternation is a cheap filter; when it hits, every member is tried
-            # so that the longest reading at this position is not hidden by an earlier row.
-            if trigger.matcher.match(text, pos) is None:
-                continue
-            for regex, pattern, priority in trigger.members.values():
+            # Every member is tried, so that the longest reading at this position is not
+            # hidden by an earlier row.
+            for regex, pattern, priority in TRIGGERS[cls].members.values():
                 own = regex.match(text, pos)
                 if own is None or own.end() == pos:
                     continue
