@@ -38,6 +38,10 @@ _ADVERB_FOLLOWERS = frozenset(
 _ONE_DAY_ADVERB_AFTER = frozenset(
     "will would could might may can shall should must he she they we i you it".split()
 )
+# After these "last" is the verb ("will last", "to last"), not the adjective.
+_VERB_LAST_AFTER = frozenset(
+    "will would could can may might should must to not n't 'll did does do".split()
+)
 _ADVERBS = {
     "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
     "yearly": "P1Y", "hourly": "PT1H", "semiannually": "P6M", "annually": "P1Y",
@@ -117,6 +121,8 @@ def duration(m: Match, ctx: Context) -> Resolved | None:
     if text == "one day" and ctx.previous_word(m.start()) in _ONE_DAY_ADVERB_AFTER:
         return Resolved("DATE", "FUTURE_REF")  # "Islam will one day be ...": some future day
     rel = (groups.get("rel") or "").lower()
+    if rel == "last" and ctx.previous_word(m.start()) in _VERB_LAST_AFTER:
+        return None  # "talks will last two years": the verb; "two years" is tagged alone
     if count is None and rel in ("past", "last", "previous") and "the" in text.split()[:2]:
         return Resolved("DATE", "PAST_REF")  # "the past several quarters": TimeBank's reading
     mod = APPROX_MODS.get(re.sub(r"\s+", " ", (groups.get("approx") or "").lower()))
@@ -133,7 +139,11 @@ def _reporting_period(count: Fraction | None, unit: str, text: str) -> bool:
 
 
 def set_every(m: Match, ctx: Context) -> Resolved | None:
-    """'every week' -> P1W, 'every other day' -> P2D, 'each year' -> P1Y."""
+    """'every week' -> P1W, 'every other day' -> P2D, 'each year' -> P1Y. A speed or rate
+    ('15 million instructions per second', '60 miles per hour') is a measure, not a set: TimeML
+    (after TIDES 2005) leaves expressions of speed untagged."""
+    if m.group(0)[:3].lower() == "per" and _is_rate(ctx, m.start()):
+        return None
     count = parse_number(m["num"]) if m["num"] else Fraction(1)
     if count is None:
         return None

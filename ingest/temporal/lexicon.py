@@ -182,6 +182,16 @@ PRESENT_PLAN_VERBS = frozenset(
 )
 
 
+# The distinctive words of holiday names ("easter", "thanksgiving", "ramadan"): anchors, and
+# words that date a following year ("Christmas 1990") rather than name something.
+HOLIDAY_WORDS = frozenset(
+    w
+    for name in [*FIXED_HOLIDAYS, *EASTER_HOLIDAYS, *NTH_WEEKDAY_HOLIDAYS, *LUNAR_HOLIDAYS]
+    for w in name.replace("'s", " ").replace("'", " ").replace(".", " ").split()
+    if w not in ("the", "of", "day", "s", "al", "ul", "id") and not w.startswith(("al-", "ul-"))
+)
+
+
 def _anchor_table() -> dict[str, tuple[str, ...]]:
     """Word -> anchor classes. Every time expression contains at least one anchor word (or a
     year / clock number); patterns are only tried where an anchor is (see anchors.py)."""
@@ -224,13 +234,7 @@ def _anchor_table() -> dict[str, tuple[str, ...]]:
             "nineties",
         ],
     )
-    holiday_words = {
-        w
-        for name in [*FIXED_HOLIDAYS, *EASTER_HOLIDAYS, *NTH_WEEKDAY_HOLIDAYS, *LUNAR_HOLIDAYS]
-        for w in name.replace("'s", " ").replace("'", " ").replace(".", " ").split()
-        if w not in ("the", "of", "day", "s", "al", "ul", "id") and not w.startswith(("al-", "ul-"))
-    }
-    add("holiday", holiday_words)
+    add("holiday", HOLIDAY_WORDS)
     return {w: tuple(sorted(c)) for w, c in table.items()}
 
 

@@ -9,7 +9,9 @@ parser; each has an example in `tests/temporal/test_temporal_names.py`:
 2. a word that is lower-case in ordinary prose ("noon", "minutes", "morning") written with a
    capital inside a sentence: "appeared on 60 Minutes", "Good Morning America";
 3. a month, weekday or season named as the head of "X for / against / of Y" with a capitalised
-   Y: "the March for Our Lives", "the Summer of Love".
+   Y: "the March for Our Lives", "the Summer of Love";
+4. a year right after a capitalised name inside a sentence: "Orion 1980", "Expo 2020",
+   "Windows 2000" (HeidelTime's negative rule date_r8 is the same idea).
 
 Holidays ("Election Day", "New Year's Eve") are names that *are* times, and are not checked.
 A line written all in Title Case (a headline) says nothing about names and is not checked.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.temporal.lexicon import MONTHS, SEASONS, WEEKDAYS
+from ingest.temporal.lexicon import HOLIDAY_WORDS, MONTHS, SEASONS, WEEKDAYS
 
 # Words that prose writes in lower case; capitalised mid-sentence they belong to a name.
 _LOWER_TIME_WORDS = frozenset(
@@ -97,8 +99,25 @@ def _head_of_name(text: str, begin: int, end: int) -> bool:
     return follow.match(text, end) is not None
 
 
+_BEFORE_YEAR = re.compile(r"([A-Z][a-z]+|[A-Z]{2,})\s+\Z")
+# Capitalised words that date a year rather than name something: "Christmas 1990",
+# "Fiscal 1989", "Spring 1998", "Sept 1990".
+_DATING_WORDS = frozenset(
+    [*MONTHS, *WEEKDAYS, *SEASONS, *HOLIDAY_WORDS, "fiscal", "fy", "year", "since", "copyright"]
+)
+
+
+def _named_year(text: str, begin: int) -> bool:
+    m = _BEFORE_YEAR.search(text, max(0, begin - 30), begin)
+    if m is None or m.group(1).lower() in _DATING_WORDS:
+        return False
+    return not _SENTENCE_END.search(text, max(0, m.start() - 4), m.start())
+
+
 def in_name(text: str, begin: int, end: int) -> bool:
     """Is text[begin:end] a time word inside a name or a title (see the module docstring)?"""
+    if text[begin:end].isdigit():
+        return _named_year(text, begin)
     if not any(c.isupper() for c in text[begin:end]):
         return False  # every shape above needs a capital inside the expression
     if _headline(text, begin, end):

@@ -215,6 +215,8 @@ def relative_period(m: Match, ctx: Context) -> Resolved | None:
         return None  # a title: ABC's "This Week"
     mod_word = m.groupdict().get("mod")
     mod = period_mod(mod_word)
+    if rel == "the next" and ctx.tense(m) == PAST:
+        rel = "the following"  # "won in 1990 and retired the next year": the year after 1990
     n = _PERIOD_SHIFT[rel]
     if _stretch_to_now(rel, unit, mod_word, m, ctx):
         return Resolved("DURATION", duration_value(Fraction(1), unit))
@@ -343,6 +345,8 @@ def reference(m: Match, ctx: Context) -> Resolved | None:
         return None  # the conjunction "as soon as"
     if word == "soon" and ctx.next_words(m.end(), 1) in (["after"], ["before"], ["afterward"]):
         return None  # "killed soon after being captured": placed by an event, not by now
+    if word == "the future" and ctx.next_words(m.end(), 1) == ["of"]:
+        return None  # "the future of our peoples": their prospects, not a time
     if word == "current" and ctx.previous_word(m.start()) == "then":
         return Resolved("DATE", "PAST_REF")
     if word in ("now", "current") and ctx.next_words(m.end(), 1) in (["-"], ["defunct"]):

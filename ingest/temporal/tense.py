@@ -99,6 +99,22 @@ def _cue(words: list[str], i: int, plans: bool = False) -> int:
     return UNKNOWN
 
 
+_REFUSED = frozenset(
+    "say comment confirm deny discuss elaborate disclose reveal speculate identify name".split()
+)
+
+
+def _refusal(words: list[str], i: int) -> bool:
+    """'would not say', "wouldn't comment": news reports a refusal in the past this way."""
+    nxt = [w.lower() for w in words[i + 1 : i + 3]]
+    return (
+        words[i].lower() == "would"
+        and len(nxt) == 2
+        and nxt[0] in ("not", "n't")
+        and (nxt[1] in _REFUSED)
+    )
+
+
 def _is_participle(w: str) -> bool:
     return (
         w in _PARTICIPLES
@@ -133,11 +149,18 @@ def tense_at(text: str, begin: int, end: int, plans: bool = False) -> int:
     nearest = UNKNOWN
     nearest_at = -1
     for i in range(len(before) - 1, -1, -1):
-        if before[i].lower() in _STRONG_FUTURE:
+        w = before[i].lower()
+        if w in _STRONG_FUTURE:
+            if _refusal(before, i):
+                return PAST  # "officials would not say Friday whether ...": a past refusal
             return FUTURE
         if nearest == UNKNOWN:
             nearest = _cue(before, i, plans)
             nearest_at = i
+            if nearest == PAST and (w in IRREGULAR_PAST or w in _PAST_BE):
+                # A finite past verb nearer the expression governs it: in "the company,
+                # which will report next week, said Friday" Friday is when it said so.
+                return PAST
     if nearest == FUTURE and "had" in (w.lower() for w in before[max(0, nearest_at - 3) :]):
         return PAST  # past perfect: "had been scheduled to expire Friday"
     if nearest != UNKNOWN:
