@@ -10,8 +10,9 @@ parser; each has an example in `tests/temporal/test_temporal_names.py`:
    capital inside a sentence: "appeared on 60 Minutes", "Good Morning America";
 3. a month, weekday or season named as the head of "X for / against / of Y" with a capitalised
    Y: "the March for Our Lives", "the Summer of Love";
-4. a year right after a capitalised name inside a sentence: "Orion 1980", "Expo 2020",
-   "Windows 2000" (HeidelTime's negative rule date_r8 is the same idea).
+4. a year right after a name that the text introduces as one ("a venture called Orion 1980",
+   "a model named Vision 2030") or after an acronym ("ABC 2000"; HeidelTime's negative rule
+   date_r8). A place before a year is not enough: "the quake in Nepal 2015" dates it.
 
 Holidays ("Election Day", "New Year's Eve") are names that *are* times, and are not checked.
 A line written all in Title Case (a headline) says nothing about names and is not checked.
@@ -99,7 +100,10 @@ def _head_of_name(text: str, begin: int, end: int) -> bool:
     return follow.match(text, end) is not None
 
 
-_BEFORE_YEAR = re.compile(r"([A-Z][a-z]+|[A-Z]{2,})\s+\Z")
+_BEFORE_YEAR = re.compile(
+    r"(?:\b(?:called|named|dubbed|titled|known\s+as)\s+(?P<named>[A-Z][\w-]*)|\b(?P<acronym>[A-Z]{3,}))"
+    r"\s+\Z"
+)
 # Capitalised words that date a year rather than name something: "Christmas 1990",
 # "Fiscal 1989", "Spring 1998", "Sept 1990".
 _DATING_WORDS = frozenset(
@@ -108,10 +112,10 @@ _DATING_WORDS = frozenset(
 
 
 def _named_year(text: str, begin: int) -> bool:
-    m = _BEFORE_YEAR.search(text, max(0, begin - 30), begin)
-    if m is None or m.group(1).lower() in _DATING_WORDS:
+    m = _BEFORE_YEAR.search(text, max(0, begin - 40), begin)
+    if m is None:
         return False
-    return not _SENTENCE_END.search(text, max(0, m.start() - 4), m.start())
+    return (m["named"] or m["acronym"]).lower() not in _DATING_WORDS
 
 
 def in_name(text: str, begin: int, end: int) -> bool:
