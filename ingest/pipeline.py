@@ -26,6 +26,7 @@ from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summa
 from timeline.store import actors, articles, events, runs
 from timeline.store.engine import optimize, session_scope
 from timeline.store.models import Article, Event, EventSource, IngestRun
+from timeline.stories.update import update_stories
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ def store_analysed(
             events.add_link(
                 session=session, source_id=event_ids[index], target_id=event_ids[target], kind=kind
             )
+    update_stories(session=session, event_ids=event_ids)
     return ItemResult(art.location, "new", None, new, merged, article_id)
 
 

@@ -60,6 +60,9 @@ class LinkOut(BaseModel):
     direction: Literal["in", "out"] = Field(description="out: this event is the source.")
     other_id: int
     other_title: str
+    origin: Literal["text", "story"] = Field(
+        "text", description="text: a connective said so; story: inferred by the story model."
+    )
 
 
 class EventOut(BaseModel):

@@ -311,7 +311,19 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         item["seed"] = step.seed
         item["via"] = link_to_dict(step.via) if step.via else None
         events.append(item)
-    return {"query": story.query, "events": events}
+    stories = [
+        {
+            "id": i.id,
+            "title": i.title,
+            "start": i.start.isoformat(),
+            "end": i.end.isoformat(),
+            "events": i.events,
+            "articles": i.articles,
+            "matches": i.matches,
+        }
+        for i in story.stories
+    ]
+    return {"query": story.query, "events": events, "stories": stories}
 
 
 def write_story_text(story: Story, out: TextIO) -> None:
@@ -325,6 +337,11 @@ def write_story_text(story: Story, out: TextIO) -> None:
             out.write(f"    ↳ {via_text(step.via, step_of)}\n")
         for src in v.sources:
             out.write(f"    - {_source_line(src)}\n")
+    for info in story.stories[:3]:
+        out.write(
+            f"\nin story #{info.id} “{info.title}” ({info.events} events, {info.articles} "
+            f"articles): eventline story '#{info.id}'\n"
+        )
 
 
 def write_story_markdown(story: Story, out: TextIO) -> None:

@@ -40,6 +40,7 @@ def link_to_dict(link: LinkView) -> dict[str, Any]:
         "direction": link.direction,
         "other_id": link.other_id,
         "other_title": link.other_title,
+        "origin": link.origin,
     }
 
 

@@ -23,6 +23,8 @@ TABLES = {
     "feed",
     "ingestrun",
     "eventspan",
+    "story",
+    "storyevent",
     "alembic_version",
 }
 

@@ -165,19 +165,27 @@ def log(
 
 
 def story(
-    query: str = typer.Argument(..., help='The topic, e.g. "Easter truce".'),
+    query: str = typer.Argument(..., help='The topic, e.g. "Easter truce", or a story id: #12.'),
     hops: int = typer.Option(2, "--hops", min=0, max=6, help="Links followed from the matches."),
     fmt: StoryFormat = typer.Option(StoryFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
-    """Reconstruct the chain of events around a topic, following the links between them."""
+    """Reconstruct the chain of events around a topic, following the links between them
+    (connectives and the links the story model inferred); `#12` prints stored story 12."""
     if not query.strip():
         fail("the story query is empty", 2)
     from timeline.export import story_to_dict, write_story_markdown, write_story_text
     from timeline.store.engine import session_scope
-    from timeline.story import build_story
+    from timeline.story import build_story, stored_story, story_id_of
 
     with session_scope(engine_from_settings()) as session:
-        result = build_story(session=session, query=query, hops=hops)
+        ident = story_id_of(query)
+        if ident is not None:
+            found = stored_story(session=session, story_id=ident)
+            if found is None:
+                fail(f"no story #{ident} (see `eventline stories`)")
+            result = found
+        else:
+            result = build_story(session=session, query=query, hops=hops)
     with _output():
         if fmt is StoryFormat.json:
             json.dump(story_to_dict(result), sys.stdout, ensure_ascii=False, indent=1)

@@ -10,6 +10,7 @@ from timeline.cli import feeds as cmd_feeds
 from timeline.cli import ingest as cmd_ingest
 from timeline.cli import schedule as cmd_schedule
 from timeline.cli import serve as cmd_serve
+from timeline.cli import stories as cmd_stories
 from timeline.cli import timex as cmd_timex
 
 app = typer.Typer(
@@ -21,7 +22,16 @@ app = typer.Typer(
 )
 
 # Each module adds its commands through `register(app)`; this is the CLI's table of contents.
-for _module in (cmd_ingest, cmd_events, cmd_timex, cmd_feeds, cmd_schedule, cmd_serve, cmd_db):
+for _module in (
+    cmd_ingest,
+    cmd_events,
+    cmd_stories,
+    cmd_timex,
+    cmd_feeds,
+    cmd_schedule,
+    cmd_serve,
+    cmd_db,
+):
     _module.register(app)
 
 

@@ -9,6 +9,7 @@
 - `articles`   stored articles (duplicate checks, inserts)
 - `feeds`      polled feeds: the list, claims, outcomes
 - `runs`       ingest runs
+- `stories`    stories and their members, the facts the story model reads, inferred links
 
 Nothing here imports `ingest`; nothing outside this package builds SQL.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -117,6 +117,39 @@ class EventLink(SQLModel, table=True):
     source_id: int = Field(foreign_key="event.id", index=True)
     target_id: int = Field(foreign_key="event.id", index=True)
     kind: str = Field(max_length=16)
+    # "text": a connective in an article said so ("following the truce"); "story": the story
+    # model inferred it from order, types and participants (rebuilt with the story).
+    origin: str = Field(default="text", max_length=8)
+
+
+class Story(SQLModel, table=True):
+    """Events that belong together across days and outlets (timeline.stories.model).
+
+    `title`, the span and the counts are derived from the members whenever they change.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=1024)
+    start: date = Field(index=True)
+    end: date = Field(index=True)
+    events: int = 0
+    articles: int = 0
+    updated_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class StoryEvent(SQLModel, table=True):
+    """Membership: every dated event is in exactly one story (most are alone in theirs)."""
+
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    )
+    story_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("story.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
 
 
 class Feed(SQLModel, table=True):

@@ -73,6 +73,7 @@ class LinkView:
     target_id: int
     other_id: int
     other_title: str
+    origin: str = "text"  # "text": a connective said so; "story": the story model inferred it
 
     @property
     def direction(self) -> str:
@@ -642,6 +643,7 @@ def _load_links(session: Session, chunk: Sequence[int], out: dict[int, list[Link
                     link.target_id,
                     link.target_id,
                     titles.get(link.target_id, ""),
+                    link.origin,
                 )
             )
         if link.target_id in wanted:
@@ -652,5 +654,6 @@ def _load_links(session: Session, chunk: Sequence[int], out: dict[int, list[Link
                     link.target_id,
                     link.source_id,
                     titles.get(link.source_id, ""),
+                    link.origin,
                 )
             )

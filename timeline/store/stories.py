@@ -1,0 +1,273 @@
+"""The stories' SQL: read the facts the model needs, write stories, members and inferred links.
+
+Every read is by event id (IN lists in chunks) or by a date window bounded on both sides of
+the (start, end) index; nothing here scans the whole event table except `all_dated_ids`,
+which only `rebuild` uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import delete, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from timeline.store.models import (
+    Actor,
+    Event,
+    EventActor,
+    EventLink,
+    EventSource,
+    Story,
+    StoryEvent,
+    utcnow,
+)
+from timeline.stories.model import Facts, topic_words
+
+IN_CHUNK = 500
+MAX_SPAN = timedelta(days=366)  # the widest stored event span (year precision)
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for i in range(0, len(ids), IN_CHUNK):
+        yield ids[i : i + IN_CHUNK]
+
+
+def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts]:
+    """Facts of the dated events among `event_ids`, keyed by id, in a few queries per chunk."""
+    ids = sorted(set(event_ids))
+    out: dict[int, Facts] = {}
+    for chunk in _chunks(ids):
+        events = session.execute(
+            sa_select(
+                col(Event.id), col(Event.start), col(Event.end), col(Event.type), col(Event.title)
+            ).where(col(Event.id).in_(chunk), col(Event.start).is_not(None))
+        ).all()
+        agents: dict[int, set[str]] = {}
+        actors: dict[int, set[str]] = {}
+        for event_id, role, name in session.execute(
+            sa_select(col(EventActor.event_id), col(EventActor.role), col(Actor.name))
+            .join(Actor, col(Actor.id) == col(EventActor.actor_id))
+            .where(col(EventActor.event_id).in_(chunk))
+        ):
+            actors.setdefault(event_id, set()).add(name)
+            if role == "agent":
+                agents.setdefault(event_id, set()).add(name)
+        quotes: dict[int, list[str]] = {}
+        articles: dict[int, set[int]] = {}
+        for event_id, article_id, quote in session.execute(
+            sa_select(
+                col(EventSource.event_id), col(EventSource.article_id), col(EventSource.quote)
+            ).where(col(EventSource.event_id).in_(chunk))
+        ):
+            quotes.setdefault(event_id, []).append(quote)
+            articles.setdefault(event_id, set()).add(article_id)
+        linked: dict[int, set[int]] = {}
+        for source, target in session.execute(
+            sa_select(col(EventLink.source_id), col(EventLink.target_id)).where(
+                col(EventLink.origin) != "story",
+                or_(col(EventLink.source_id).in_(chunk), col(EventLink.target_id).in_(chunk)),
+            )
+        ):
+            linked.setdefault(source, set()).add(target)
+            linked.setdefault(target, set()).add(source)
+        for ident, start, end, type_, title in events:
+            names = actors.get(ident, set())
+            out[ident] = Facts(
+                id=ident,
+                start=start,
+                end=end or start,
+                type=type_,
+                title=title,
+                agents=frozenset(agents.get(ident, set())),
+                actors=frozenset(names),
+                words=topic_words([title, *sorted(quotes.get(ident, []))], names=names),
+                articles=len(articles.get(ident, set())) or 1,
+                linked=frozenset(linked.get(ident, set())),
+            )
+    return out
+
+
+def ids_near(*, session: Session, start: date, end: date) -> list[int]:
+    """Ids of events overlapping [start, end]; bounded on both sides of the date index."""
+    rows = session.execute(
+        sa_select(col(Event.id)).where(
+            col(Event.start).between(start - MAX_SPAN, end),
+            func.coalesce(col(Event.end), col(Event.start)) >= start,
+        )
+    ).all()
+    return [r[0] for r in rows]
+
+
+def story_of(*, session: Session, event_ids: Iterable[int]) -> dict[int, int]:
+    """event id -> story id for the events that have one."""
+    ids = sorted(set(event_ids))
+    out: dict[int, int] = {}
+    for chunk in _chunks(ids):
+        for event_id, story_id in session.execute(
+            sa_select(col(StoryEvent.event_id), col(StoryEvent.story_id)).where(
+                col(StoryEvent.event_id).in_(chunk)
+            )
+        ):
+            out[event_id] = story_id
+    return out
+
+
+def members(*, session: Session, story_ids: Iterable[int]) -> dict[int, list[int]]:
+    """story id -> its event ids."""
+    ids = sorted(set(story_ids))
+    out: dict[int, list[int]] = {i: [] for i in ids}
+    for chunk in _chunks(ids):
+        for event_id, story_id in session.execute(
+            sa_select(col(StoryEvent.event_id), col(StoryEvent.story_id)).where(
+                col(StoryEvent.story_id).in_(chunk)
+            )
+        ):
+            out[story_id].append(event_id)
+    return out
+
+
+def all_dated_ids(*, session: Session) -> list[int]:
+    """Every dated event (rebuilds only)."""
+    stmt = sa_select(col(Event.id)).where(col(Event.start).is_not(None))
+    return [r[0] for r in session.execute(stmt)]
+
+
+def clear_all(*, session: Session) -> None:
+    """Forget every story and inferred link (before a rebuild)."""
+    session.execute(delete(EventLink).where(col(EventLink.origin) == "story"))
+    session.execute(delete(StoryEvent))
+    session.execute(delete(Story))
+
+
+def save_story(
+    *, session: Session, story_id: int | None, story: Sequence[Facts], title: str, articles: int
+) -> int:
+    """Create or update one story row with its derived fields; returns its id."""
+    row = session.get(Story, story_id) if story_id is not None else None
+    if row is None:
+        row = Story(title=title, start=story[0].start, end=story[0].end)
+    row.title = title
+    row.start = min(f.start for f in story)
+    row.end = max(f.end for f in story)
+    row.events = len(story)
+    row.articles = articles
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def articles_of(*, session: Session, event_ids: Iterable[int]) -> int:
+    """Distinct articles reporting any of the events."""
+    ids = sorted(set(event_ids))
+    seen: set[int] = set()
+    for chunk in _chunks(ids):
+        seen.update(
+            r[0]
+            for r in session.execute(
+                sa_select(col(EventSource.article_id))
+                .where(col(EventSource.event_id).in_(chunk))
+                .distinct()
+            )
+        )
+    return len(seen)
+
+
+def set_members(*, session: Session, story_id: int, event_ids: Iterable[int]) -> None:
+    """Make these events members of the story (moving them from any other story)."""
+    ids = sorted(set(event_ids))
+    for chunk in _chunks(ids):
+        session.execute(delete(StoryEvent).where(col(StoryEvent.event_id).in_(chunk)))
+    session.add_all(StoryEvent(event_id=i, story_id=story_id) for i in ids)
+    session.flush()
+
+
+def delete_stories(*, session: Session, story_ids: Iterable[int]) -> None:
+    ids = sorted(set(story_ids))
+    for chunk in _chunks(ids):
+        session.execute(delete(StoryEvent).where(col(StoryEvent.story_id).in_(chunk)))
+        session.execute(delete(Story).where(col(Story.id).in_(chunk)))
+
+
+def replace_inferred_links(
+    *, session: Session, event_ids: Iterable[int], links: Iterable[tuple[int, int, str]]
+) -> None:
+    """Drop the inferred links touching these events, then add `links` (source, target,
+    kind) unless a connective already links the pair with that kind."""
+    ids = sorted(set(event_ids))
+    for chunk in _chunks(ids):
+        session.execute(
+            delete(EventLink).where(
+                col(EventLink.origin) == "story",
+                or_(col(EventLink.source_id).in_(chunk), col(EventLink.target_id).in_(chunk)),
+            )
+        )
+    session.flush()
+    for source, target, kind in links:
+        exists = session.exec(
+            select(EventLink.id).where(
+                col(EventLink.source_id) == source,
+                col(EventLink.target_id) == target,
+                col(EventLink.kind) == kind,
+            )
+        ).first()
+        if exists is None:
+            session.add(EventLink(source_id=source, target_id=target, kind=kind, origin="story"))
+    session.flush()
+
+
+def list_rows(
+    *,
+    session: Session,
+    start: date | None = None,
+    end: date | None = None,
+    story_ids: Iterable[int] | None = None,
+    min_events: int = 2,
+    limit: int = 100,
+) -> list[Story]:
+    """Stories overlapping [start, end] with at least `min_events` events, latest first."""
+    stmt = select(Story).where(col(Story.events) >= min_events)
+    if start is not None:
+        stmt = stmt.where(col(Story.end) >= start)
+    if end is not None:
+        stmt = stmt.where(col(Story.start) <= end)
+    if story_ids is not None:
+        ids = sorted(set(story_ids))
+        if not ids:
+            return []
+        stmt = stmt.where(col(Story.id).in_(ids[:IN_CHUNK]))
+    stmt = stmt.order_by(col(Story.end).desc(), col(Story.events).desc(), col(Story.id))
+    return list(session.exec(stmt.limit(limit)).all())
+
+
+def story_row(*, session: Session, story_id: int) -> Story | None:
+    return session.get(Story, story_id)
+
+
+def event_ids_of_actors(*, session: Session, actor_ids: Sequence[int], limit: int) -> list[int]:
+    """Events one of these actors takes part in (at most `limit`)."""
+    if not actor_ids:
+        return []
+    rows_ = session.execute(
+        sa_select(col(EventActor.event_id))
+        .where(col(EventActor.actor_id).in_(list(actor_ids)[:IN_CHUNK]))
+        .order_by(col(EventActor.event_id))
+        .limit(limit)
+    ).all()
+    return [r[0] for r in rows_]
+
+
+def articles_by_story(*, session: Session, story_ids: Iterable[int]) -> dict[int, int]:
+    """story id -> how many distinct articles report its events."""
+    ids = sorted(set(story_ids))
+    out: dict[int, int] = {}
+    for chunk in _chunks(ids):
+        for ident, articles in session.execute(
+            sa_select(col(Story.id), col(Story.articles)).where(col(Story.id).in_(chunk))
+        ):
+            out[ident] = articles
+    return out

@@ -1,0 +1,89 @@
+"""Keep the stored stories equal to the components of the affinity graph, one article at a time.
+
+Invariant: the stored stories are the connected components of the graph over all stored dated
+events (`timeline.stories.model`). When an article adds or changes events T, only edges at T
+change, so the new components are found among U = T, the events joined to T, and every member
+of the stories any of those were in: an event outside U has all its edges inside its own
+untouched story. Recomputing the components of U alone therefore gives exactly what a rebuild
+of everything would, whatever the order articles came in.
+
+Story ids are kept where a story survives: a component takes the id of the old story that
+gives it the most members (ties: the lowest id); old stories left without members are deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from timeline.store import stories as rows
+from timeline.stories.model import Facts, components, infer_links, neighbours, rules, story_title
+
+
+def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
+    """Re-group the stories around the events `event_ids` (new or changed); returns the ids of
+    the stories written. Runs inside the caller's transaction."""
+    touched = rows.load_facts(session=session, event_ids=event_ids)
+    if not touched:
+        return []
+    gap = timedelta(days=rules().max_gap_days)
+    lo = min(f.start for f in touched.values()) - gap
+    hi = max(f.end for f in touched.values()) + gap
+    near = rows.load_facts(
+        session=session,
+        event_ids=set(rows.ids_near(session=session, start=lo, end=hi))
+        | {i for f in touched.values() for i in f.linked},
+    )
+    pool = list(near.values())
+    joined = set(touched)
+    for fact in touched.values():
+        joined.update(n.id for n in neighbours(fact, pool))
+    old = rows.story_of(session=session, event_ids=joined)
+    universe = set(joined)
+    for ids in rows.members(session=session, story_ids=set(old.values())).values():
+        universe.update(ids)
+    facts = {**near, **rows.load_facts(session=session, event_ids=universe - set(near))}
+    group = [facts[i] for i in sorted(universe) if i in facts]
+    old_all = rows.story_of(session=session, event_ids=universe)
+    return _write(session, components(group), old_all)
+
+
+def rebuild_stories(*, session: Session) -> int:
+    """Recompute every story from scratch (databases from before stories, or after a rules
+    change); returns the number of stories."""
+    rows.clear_all(session=session)
+    ids = rows.all_dated_ids(session=session)
+    facts = rows.load_facts(session=session, event_ids=ids)
+    return len(_write(session, components(list(facts.values())), {}))
+
+
+def _write(session: Session, groups: list[list[Facts]], old: dict[int, int]) -> list[int]:
+    """Store the components: reuse surviving story ids, write members, titles, spans and the
+    inferred links, and delete the old stories nobody took over."""
+    used: set[int] = set()
+    written: list[int] = []
+    # the biggest components choose first, so a story that absorbed a small one keeps its id
+    for group in sorted(groups, key=lambda g: (-len(g), g[0].key)):
+        counts: dict[int, int] = {}
+        for fact in group:
+            if fact.id in old:
+                counts[old[fact.id]] = counts.get(old[fact.id], 0) + 1
+        choices = sorted((-n, sid) for sid, n in counts.items() if sid not in used)
+        story_id = choices[0][1] if choices else None
+        ids = [f.id for f in group]
+        new_id = rows.save_story(
+            session=session,
+            story_id=story_id,
+            story=group,
+            title=story_title(group),
+            articles=rows.articles_of(session=session, event_ids=ids),
+        )
+        used.add(new_id)
+        rows.set_members(session=session, story_id=new_id, event_ids=ids)
+        links = [(link.source, link.target, link.kind) for link in infer_links(group)]
+        rows.replace_inferred_links(session=session, event_ids=ids, links=links)
+        written.append(new_id)
+    rows.delete_stories(session=session, story_ids=set(old.values()) - used)
+    return written
