@@ -24,10 +24,10 @@ from timeline.store.models import (
     StoryEvent,
     utcnow,
 )
+from timeline.store.spans import longest_spans
 from timeline.stories.model import Facts, topic_words
 
 IN_CHUNK = 500
-MAX_SPAN = timedelta(days=366)  # the widest stored event span (year precision)
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -91,10 +91,13 @@ def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts
 
 
 def ids_near(*, session: Session, start: date, end: date) -> list[int]:
-    """Ids of events overlapping [start, end]; bounded on both sides of the date index."""
+    """Ids of events overlapping [start, end]; the range on `start` is closed on both sides by
+    the longest stored span, so only the events near [start, end] are read."""
+    widest = max(longest_spans(session=session).values(), default=0)
+    earliest = start - timedelta(days=widest) if start.toordinal() > widest else date.min
     rows = session.execute(
         sa_select(col(Event.id)).where(
-            col(Event.start).between(start - MAX_SPAN, end),
+            col(Event.start).between(earliest, end),
             func.coalesce(col(Event.end), col(Event.start)) >= start,
         )
     ).all()
