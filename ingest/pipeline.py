@@ -9,7 +9,10 @@ Every batch records an IngestRun: what was seen, stored, skipped and why.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,6 +28,7 @@ from ingest.lexicon import Lexicon, load_lexicon
 from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summarise
 from timeline.store import actors, articles, events, runs
 from timeline.store.engine import optimize, session_scope
+from timeline.store.events import StoredSource
 from timeline.store.models import Article, Event, EventSource, IngestRun
 from timeline.stories.update import update_stories
 
@@ -50,21 +54,75 @@ def ingest_batch(
     source: str = "cli",
     on_item: Callable[[ItemResult], None] | None = None,
     use_spacy: bool = True,
+    jobs: int = 1,
 ) -> IngestRun:
-    """Ingest every item, one transaction each; one bad item never stops the batch."""
+    """Ingest every item, one transaction each; one bad item never stops the batch.
+
+    With `jobs` > 1 the analysis (pure, most of the CPU) runs in that many worker processes
+    while this process writes, in input order, one article per transaction as before.
+    """
     with session_scope(engine) as session:
         run = runs.start_run(session=session, source=source)
     assert run.id is not None
     results: list[ItemResult] = []
-    for item in items:
-        if isinstance(item, SourceProblem):
-            result = ItemResult(item.location, "failed", item.reason)
+    for prepared in _prepared(items, engine=engine, use_spacy=use_spacy, jobs=jobs):
+        if isinstance(prepared, ItemResult):
+            result = prepared
         else:
-            result = ingest_article(item, engine=engine, run_id=run.id, use_spacy=use_spacy)
+            result = store_article(prepared, engine=engine, run_id=run.id)
         results.append(result)
         if on_item is not None:
             on_item(result)
     return finish_run(engine, run.id, results)
+
+
+Prepared = AnalysedArticle | ItemResult  # analysed, or already decided (failed, skipped)
+
+
+def _prepared(
+    items: Iterable[ArticleInput | SourceProblem], *, engine: Engine, use_spacy: bool, jobs: int
+) -> Iterator[Prepared]:
+    """Each item analysed (or its outcome when it needs no analysis), in input order."""
+    screened = (_screen(item, engine=engine) for item in items)
+    if jobs <= 1:
+        for item in screened:
+            yield item if isinstance(item, ItemResult) else analyse_item(item, use_spacy)
+        return
+    # A bounded window of submitted analyses: results stream in order, memory stays flat.
+    window: deque[Prepared | Future[Prepared]] = deque()
+    spawn = multiprocessing.get_context("spawn")  # no fork of a process holding connections
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
+        for item in screened:
+            if isinstance(item, ItemResult):
+                window.append(item)
+            else:
+                window.append(pool.submit(analyse_item, item, use_spacy))
+            while len(window) > 4 * jobs:
+                yield _done(window.popleft())
+        while window:
+            yield _done(window.popleft())
+
+
+def _done(entry: Prepared | Future[Prepared]) -> Prepared:
+    return entry.result() if isinstance(entry, Future) else entry
+
+
+def _screen(item: ArticleInput | SourceProblem, *, engine: Engine) -> ArticleInput | ItemResult:
+    """Failed sources and articles already stored are decided before any analysis, so
+    re-ingesting costs one query per article (store_article checks again, atomically)."""
+    if isinstance(item, SourceProblem):
+        return ItemResult(item.location, "failed", item.reason)
+    with session_scope(engine) as session:
+        return already_stored(item, session=session) or item
+
+
+def analyse_item(article: ArticleInput, use_spacy: bool) -> Prepared:
+    """analyse(), with a failure turned into the article's result (runs in workers too)."""
+    try:
+        return analyse(article, use_spacy=use_spacy)
+    except Exception as exc:  # a bug or odd input in one article must not stop the batch
+        log.exception("analysis failed for %s", article.location)
+        return ItemResult(article.location, "failed", f"analysis: {type(exc).__name__}: {exc}")
 
 
 def finish_run(engine: Engine, run_id: int, results: list[ItemResult]) -> IngestRun:
@@ -91,31 +149,44 @@ def ingest_article(
     article: ArticleInput, *, engine: Engine, run_id: int | None = None, use_spacy: bool = True
 ) -> ItemResult:
     """Store one article and merge its events; idempotent by location and content hash."""
-    try:
-        analysed = analyse(article, use_spacy=use_spacy)
-    except Exception as exc:  # a bug or odd input in one article must not stop the batch
-        log.exception("analysis failed for %s", article.location)
-        return ItemResult(article.location, "failed", f"analysis: {type(exc).__name__}: {exc}")
+    prepared = _screen(article, engine=engine)
+    if isinstance(prepared, ItemResult):
+        return prepared
+    analysed = analyse_item(prepared, use_spacy)
+    if isinstance(analysed, ItemResult):
+        return analysed
+    return store_article(analysed, engine=engine, run_id=run_id)
+
+
+def already_stored(article: ArticleInput, *, session: Session) -> ItemResult | None:
+    """The "skipped" result when this article (location, URL or text) is already stored."""
+    known = articles.find_article(
+        session=session,
+        location=article.location,
+        content_hash=article.content_hash,
+        url=article.url,
+    )
+    if known is None:
+        return None
+    why = (
+        "same location"
+        if known.location == article.location
+        else "same URL"
+        if article.url and known.url == article.url
+        else "same text"
+    )
+    return ItemResult(article.location, "skipped", f"already ingested ({why} as #{known.id})")
+
+
+def store_article(analysed: AnalysedArticle, *, engine: Engine, run_id: int | None) -> ItemResult:
+    """One transaction: check for a duplicate, store the article, merge its events."""
+    article = analysed.article
     try:
         with session_scope(engine) as session:
             events.lock_for_merge(session=session)
-            known = articles.find_article(
-                session=session,
-                location=article.location,
-                content_hash=article.content_hash,
-                url=article.url,
-            )
-            if known is not None:
-                why = (
-                    "same location"
-                    if known.location == article.location
-                    else "same URL"
-                    if article.url and known.url == article.url
-                    else "same text"
-                )
-                return ItemResult(
-                    article.location, "skipped", f"already ingested ({why} as #{known.id})"
-                )
+            skipped = already_stored(article, session=session)
+            if skipped is not None:
+                return skipped
             return store_analysed(analysed, session=session, run_id=run_id)
     except IntegrityError:
         # Another worker stored the same article between our check and our insert.
@@ -228,7 +299,9 @@ def merge_candidate(
     return event.id, created
 
 
-def refresh_event(event: Event, sources: list[EventSource], *, session: Session) -> None:
+def refresh_event(
+    event: Event, sources: list[StoredSource | EventSource], *, session: Session
+) -> None:
     """Derive the event's fields and actors from all its sources (order-independent)."""
     facts = [
         SourceFacts(

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from tests.timeline.conftest import Src, make_article, make_event
-from timeline.store import spans
+from timeline.store import spans, textsearch
 from timeline.store.engine import session_scope
 from timeline.store.models import Event, EventSource
 from timeline.store.query import EventFilter, search_events
@@ -63,7 +64,18 @@ def titles(engine: Engine, text: str) -> list[str]:
         return [e.title for e in page.events]
 
 
-def test_text_index_has_substring_semantics_in_titles_and_quotes(engine: Engine) -> None:
+@pytest.fixture(params=["rare", "common"])
+def common_at(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both plans for a term: through the index's matches, or tested row by row (every term
+    counts as common when COMMON is 1)."""
+    if request.param == "common":
+        monkeypatch.setattr(textsearch, "COMMON", 1)
+    return str(request.param)
+
+
+def test_text_index_has_substring_semantics_in_titles_and_quotes(
+    engine: Engine, common_at: str
+) -> None:
     with session_scope(engine) as session:
         art = make_article(session, "a.txt", D(2025, 4, 1))
         make_event(
@@ -81,7 +93,7 @@ def test_text_index_has_substring_semantics_in_titles_and_quotes(engine: Engine)
     assert titles(engine, '"100%"') == []
 
 
-def test_text_index_follows_new_sources_and_changed_titles(engine: Engine) -> None:
+def test_text_index_follows_new_sources_and_changed_titles(engine: Engine, common_at: str) -> None:
     with session_scope(engine) as session:
         art = make_article(session, "a.txt", D(2025, 4, 1))
         event = make_event(session, "Old title", D(2025, 4, 1))

@@ -22,6 +22,9 @@ console = Console(stderr=True)
 def ingest(
     sources: list[str] = typer.Argument(..., help="Files, folders (.txt/.json/.jsonl) or URLs."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=1, max=64, help="Processes analysing articles (writes stay in one)."
+    ),
 ) -> None:
     """Ingest articles now. Exit status 0 only when nothing failed (duplicates are fine)."""
     from ingest.article import SourceProblem
@@ -63,7 +66,12 @@ def ingest(
 
         try:
             run = ingest_batch(
-                items, engine=engine, source="cli", on_item=on_item, use_spacy=settings.use_spacy
+                items,
+                engine=engine,
+                source="cli",
+                on_item=on_item,
+                use_spacy=settings.use_spacy,
+                jobs=jobs,
             )
         except (OperationalError, InterfaceError) as exc:
             fail(f"database unavailable: {str(exc).splitlines()[0]}")

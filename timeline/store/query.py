@@ -252,15 +252,23 @@ def _like(term: str) -> list[str]:
     return [f"%{v}%" for v in sorted(variants)]
 
 
-def _text_match(text: str, *, dialect: str) -> ColumnElement[bool]:
-    """Every term occurs in the title or in some quote of the event: through the text index
-    (timeline.store.textsearch) where it can answer, else by scanning with ILIKE."""
+def _text_match(session: Session, text: str) -> ColumnElement[bool]:
+    """Every term occurs in the title or in some quote of the event.
+
+    A term the text index can answer (timeline.store.textsearch) and that is not common
+    becomes "id IN (the index's matches)"; a common or very short term is tested row by row
+    with ILIKE while the database walks the date order, which fills a page after a few
+    hundred rows. Both give the same rows; only the cost differs.
+    """
+    dialect = session.get_bind().dialect.name
     clauses: list[ColumnElement[bool]] = []
     for term in text_terms(text):
         patterns = _like(term)
         spellings = sorted({term, term.replace("'", "\u2019"), term.replace("\u2019", "'")})
         ids = textsearch.event_ids_matching(spellings, dialect=dialect, like=patterns)
-        if ids is not None:
+        if ids is not None and not textsearch.matches_at_least(
+            session, spellings, dialect=dialect, like=patterns
+        ):
             clauses.append(col(Event.id).in_(ids))
             continue
         in_title = [col(Event.title).ilike(p, escape="\\") for p in patterns]
@@ -308,7 +316,7 @@ def _conditions(*, session: Session, filters: EventFilter) -> list[ColumnElement
                 )
             )
     if filters.text:
-        conds.append(_text_match(filters.text, dialect=session.get_bind().dialect.name))
+        conds.append(_text_match(session, filters.text))
     return conds
 
 
