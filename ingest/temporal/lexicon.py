@@ -170,6 +170,16 @@ FUTURE_CUES = frozenset(
     tomorrow hopes hope aims aim payable effective until ahead""".split()
 )
 
+# Past verbs of intention or planning: the infinitive after them lies ahead of them ("agreed
+# to meet on Friday"), unlike a purpose infinitive ("gathered to demand ... on Friday"),
+# which shares its verb's (past) time. Used by tense.py.
+INTENTION_VERBS = frozenset(
+    """agreed planned decided promised pledged vowed threatened scheduled expected hoped
+    intended aimed prepared wanted invited proposed offered asked urged sought arranged
+    committed undertook chose voted set supposed slated poised told ordered instructed
+    required allowed permitted authorized authorised""".split()
+)
+
 # Present-tense verbs of scheduled events: news reports plans in the present ("Arafat meets
 # Albright Monday", "the offer expires Friday", "talks resume in March"), so the nearest such
 # verb points forward, as HeidelTime's present/future tense reading does. Forms that are

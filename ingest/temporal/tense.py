@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import re
 
-from ingest.temporal.lexicon import FUTURE_CUES, IRREGULAR_PAST, NOT_PAST_ED, PRESENT_PLAN_VERBS
+from ingest.temporal.lexicon import (
+    FUTURE_CUES,
+    INTENTION_VERBS,
+    IRREGULAR_PAST,
+    NOT_PAST_ED,
+    PRESENT_PLAN_VERBS,
+)
 
 PAST = -1
 UNKNOWN = 0
@@ -76,6 +82,11 @@ def _cue(words: list[str], i: int, plans: bool = False) -> int:
     raw_next = words[i + 1] if i + 1 < len(words) else ""
     verb_like = raw_next[:1].islower() and (not nxt.endswith(("ing", "s")) or nxt.endswith("ss"))
     if w == "to" and verb_like and nxt not in _NOT_VERB_AFTER_TO:
+        ahead = prev in INTENTION_VERBS or prev in _FUTURE_BEFORE_TO
+        if not ahead and _is_past_form(words[i - 1] if i > 0 else ""):
+            # A purpose infinitive shares its past verb's time: "protesters gathered to
+            # demand his release on Friday" is last Friday; "agreed to meet on Friday" is not.
+            return PAST
         return FUTURE
     is_past_form = w in IRREGULAR_PAST or (
         len(w) > 4 and w.endswith("ed") and w not in NOT_PAST_ED and word[0].islower()
@@ -112,6 +123,13 @@ def _refusal(words: list[str], i: int) -> bool:
         and len(nxt) == 2
         and nxt[0] in ("not", "n't")
         and (nxt[1] in _REFUSED)
+    )
+
+
+def _is_past_form(word: str) -> bool:
+    w = word.lower()
+    return w in IRREGULAR_PAST or (
+        len(w) > 4 and w.endswith("ed") and w not in NOT_PAST_ED and word[:1].islower()
     )
 
 

@@ -50,6 +50,10 @@ CASES = [
      ("DATE", "1989-Q4")),
     ("He will travel to London, accompanied by aides, on Wednesday.", SAT, "Wednesday",
      ("DATE", "2018-04-11")),
+    ("Protesters gathered to demand his release on Friday.", SAT, "Friday",
+     ("DATE", "2018-04-06")),  # a purpose infinitive shares its past verb's time
+    ("The two sides agreed to meet on Wednesday.", SAT, "Wednesday", ("DATE", "2018-04-11")),
+    ("The talks are supposed to conclude by May.", SAT, "May", ("DATE", "2018-05")),
 ]  # fmt: skip
 
 
