@@ -35,13 +35,16 @@ def _trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
+# The `(?=...)` guards make the scan fail fast: most positions are neither a word start nor a
+# digit, and the lookbehinds behind them are then never tried.
 _ANCHOR = re.compile(
-    rf"\b(?P<word>{_trie_regex(sorted(ANCHORS))})\b"
-    r"|(?<![\d$#.,])(?P<year>1\d{3}|20\d\d)(?!\d|,\d)"
+    rf"\b(?=[a-zA-Z])(?P<word>{_trie_regex(sorted(ANCHORS))})\b"
+    r"|(?=[\dQH])(?:"
+    r"(?<![\d$#.,])(?P<year>1\d{3}|20\d\d)(?!\d|,\d)"
     r"|(?<![\d$.])(?P<clock>\d{1,2})(?=[:.][0-5]\d\s*(?:[ap]\.?m\b|[A-Z])|\s*[ap]\.?m\b|"
     r"\s+o['’]clock|:[0-5]\d\b)"
     r"|(?<=['’])(?P<decade>\d0)(?=s\b)"
-    r"|(?<![\w$#.-])(?P<qcode>(?-i:[QH][1-4]|[1-4][QH]))(?![a-zA-Z])",
+    r"|(?<![\w$#.-])(?P<qcode>(?-i:[QH][1-4]|[1-4][QH]))(?![a-zA-Z]))",
     re.IGNORECASE,
 )
 # The token right before a position, if only spaces, hyphens or slashes separate them.
