@@ -372,6 +372,8 @@ def season(m: Match, ctx: Context) -> Resolved | None:
     """'this summer', 'last fall', 'the winter of 1994'; 'fall' needs a determiner or year."""
     code = SEASONS[m["season"].lower()]
     rel = (m["rel"] or "").lower().replace("-", " ").strip()
+    if code == "FA" and not m["year"] and ctx.next_words(m.end(), 1) == ["of"]:
+        return None  # "the fall of Saigon": a collapse, not autumn (HeidelTime: date_r2d2)
     if m["year"]:
         year = year_number(m["year"])
         mod = period_mod(rel) if rel in ("early", "late", "mid") else None

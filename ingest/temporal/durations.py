@@ -161,6 +161,13 @@ def set_every_named(m: Match, ctx: Context) -> Resolved | None:
     return Resolved("SET", f"XXXX-{SEASONS[m['season'].lower()]}")
 
 
+def set_plural_day(m: Match, ctx: Context) -> Resolved | None:
+    """'Sundays' -> XXXX-WXX-7, 'weekends' -> XXXX-WXX-WE."""
+    if m["we"]:
+        return Resolved("SET", "XXXX-WXX-WE")
+    return Resolved("SET", f"XXXX-WXX-{weekday_number(m['wd'])}")
+
+
 def set_adverb(m: Match, ctx: Context) -> Resolved | None:
     """'daily', 'weekly' as adverbs ("published daily"); as adjectives ("daily flights",
     "the Daily Telegraph") they qualify a noun and are not tagged."""

@@ -212,7 +212,7 @@ def _anchor_table() -> dict[str, tuple[str, ...]]:
             table.setdefault(str(w), set()).add(cls)
 
     add("monthname", MONTHS)
-    add("weekday", [*WEEKDAYS, *WEEKDAY_ABBR])
+    add("weekday", [*WEEKDAYS, *WEEKDAY_ABBR, *(w + "s" for w in WEEKDAYS)])
     add("unit", [*UNITS, *(u + "s" for u in UNITS), *UNIT_PLURALS])
     add("unit", ["centurys", "weekend", "weekends", "period", "half", "qtr", "days"])
     add("relday", ["today", "yesterday", "tomorrow"])

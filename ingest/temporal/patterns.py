@@ -456,6 +456,14 @@ PATTERNS: list[Pattern] = [
       examples=(
           ("He runs [every Monday].", "2018-04-07", "SET XXXX-WXX-1"),
       )),
+    # A plural weekday or "weekends" names every one of them (TimeML SET): "closed on Sundays".
+    P("set", "plural_weekday",
+      rf"{_B}(?:(?P<wd>{alt(WEEKDAYS)})s|(?P<we>weekends))\b",
+      durations.set_plural_day, ("weekday", "unit"),
+      examples=(
+          ("Shops are closed on [Sundays].", "2018-04-07", "SET XXXX-WXX-7"),
+          ("He works [weekends].", "2018-04-07", "SET XXXX-WXX-WE"),
+      )),
     P("set", "adverb",
       r"\b(?P<word>daily|weekly|monthly|yearly|hourly|nightly|biweekly|semiannually|annually|"
       r"quarterly|fortnightly)\b",

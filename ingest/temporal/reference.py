@@ -17,26 +17,31 @@ expression of its own:
 
     ref = ReferenceTime.from_timexes(tag(text, dct), dct)
     anchor = ref.at(mention_offset)           # None only without a DCT and before any date
+    ref.at(offset, past_only=True, precisions=("day", "week"))  # where a *happening* stands:
+                                              # plans ("will meet on Friday") and months skipped
 
 What moves the anchor: a DATE or TIME whose value names a day ("March 3", "Friday",
-"yesterday", "10 p.m. Wednesday") or a month ("in March": the day is then unknown). What does
-not: years, quarters, seasons, durations, sets, PRESENT_REF & co., and unresolved values - a
-year says too little to put a bare "10 p.m." on a day, so the DCT serves again.
+"yesterday", "10 p.m. Wednesday"), a week or weekend ("last week") or a month ("in March"):
+the day is then unknown. What does not: years, quarters, seasons, durations, sets,
+PRESENT_REF & co., and unresolved values - a year says too little to put a bare "10 p.m." on
+a day, so the DCT serves again.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from ingest.temporal.calendar import last_day_of_month
 
 _DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)(?:T|$)")
 _MONTH = re.compile(r"^(\d{4})-(\d\d)$")
+_WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?$")
+PRECISIONS = ("day", "week", "month")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +54,7 @@ class Anchor:
 
     start: date
     end: date
-    precision: str  # "day" | "month"
+    precision: str  # "day" | "week" | "month" (a weekend is a "week" anchor of two days)
     begin: int
     value: str
 
@@ -80,6 +85,13 @@ def anchor_of(begin: int, type_: str, value: str) -> Anchor | None:
         except ValueError:
             return None
         return Anchor(d, d, "day", begin, value)
+    if m := _WEEK.match(value):
+        try:
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            return None
+        first = monday + timedelta(days=5) if m[3] else monday
+        return Anchor(first, monday + timedelta(days=6), "week", begin, value)
     if m := _MONTH.match(value):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
@@ -127,24 +139,48 @@ class ReferenceTime:
         """The latest anchor (the DCT before any), None without a DCT or an anchor."""
         return self._anchors[-1] if self._anchors else self._dct_anchor()
 
-    def at(self, offset: int) -> Anchor | None:
+    def at(
+        self,
+        offset: int,
+        *,
+        past_only: bool = False,
+        precisions: Collection[str] = PRECISIONS,
+    ) -> Anchor | None:
         """The anchor in force at `offset`: set by the last expression that begins before it,
-        else the DCT (check `from_dct`); None without either."""
+        else the DCT (check `from_dct`); None without either.
+
+        `past_only` skips anchors that start after the DCT ("will meet on Friday" is a plan,
+        not where the narrative of happenings stands); `precisions` skips coarser ones (event
+        dating may want only "day" and "week")."""
         i = bisect.bisect_left(self._begins, offset)
-        return self._anchors[i - 1] if i else self._dct_anchor()
+        for anchor in reversed(self._anchors[:i]):
+            if anchor.precision not in precisions:
+                continue
+            if past_only and self.dct is not None and anchor.start > self.dct:
+                continue
+            return anchor
+        return self._dct_anchor()
+
+    def _latest_day_or_month(self) -> Anchor | None:
+        # A week ("last week") does not say which of its days later expressions count from,
+        # so it leaves the day or month named before it in force for them.
+        for anchor in reversed(self._anchors):
+            if anchor.precision != "week":
+                return anchor
+        return None
 
     @property
     def named_day(self) -> date | None:
-        """The day the text last named, if its latest anchor is a day (not a month)."""
-        return self._anchors[-1].day if self._anchors else None
+        """The day the text last named, unless a month was named after it."""
+        anchor = self._latest_day_or_month()
+        return anchor.day if anchor else None
 
     @property
     def named_month(self) -> tuple[int, int] | None:
-        """(year, month) of the latest anchor the text named, None before any."""
-        if not self._anchors:
-            return None
-        start = self._anchors[-1].start
-        return start.year, start.month
+        """(year, month) of the latest day or month the text named (weeks skipped), None
+        before any: "the following month" counts from it."""
+        anchor = self._latest_day_or_month()
+        return (anchor.start.year, anchor.start.month) if anchor else None
 
     def day(self) -> date | None:
         """The day the narrative is on: the last named day, else the DCT."""

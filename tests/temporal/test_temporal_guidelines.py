@@ -40,6 +40,9 @@ CASES = [
     ("It is important to the future of our peoples.", SAT, "the future", None),
     ("He was killed soon after being captured.", SAT, "soon", None),
     ("A venture called Orion 1980 makes parts.", SAT, "1980", None),
+    ("It recalled the fall of Saigon.", SAT, "fall", None),
+    ("Prices fell in the fall of 1998.", SAT, "the fall of 1998", ("DATE", "1998-FA")),
+    ("Shops are closed on Sundays.", SAT, "Sundays", ("SET", "XXXX-WXX-7")),
     ("Prices will rise soon.", SAT, "soon", ("DATE", "FUTURE_REF")),
     # the governing verb's tense decides the direction
     ("The company, which will report next week, said Friday it won.", SAT, "Friday",

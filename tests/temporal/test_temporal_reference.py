@@ -76,3 +76,23 @@ def test_observations_out_of_text_order_are_refused() -> None:
     ref.observe(50, "DATE", "2018-03-03")
     with pytest.raises(ValueError, match="text order"):
         ref.observe(10, "DATE", "2018-03-04")
+
+
+def test_event_dating_view_skips_plans_and_coarse_anchors() -> None:
+    text = "Rebels attacked on Thursday. Talks will resume on Monday. In May, more came."
+    ref = ReferenceTime.from_timexes(tag(text, SAT), SAT)
+    end = len(text)
+    latest = ref.at(end)
+    assert latest is not None and latest.precision == "month"  # "In May" (2018-05)
+    happening = ref.at(end, past_only=True, precisions=("day", "week"))
+    assert happening is not None and happening.day == datetime.date(2018, 4, 5)  # Thursday
+
+
+def test_a_week_anchors_as_a_week_and_leaves_the_named_day_for_anaphora() -> None:
+    ref = ReferenceTime(SAT)
+    ref.observe(0, "DATE", "2018-03-03")
+    ref.observe(10, "DATE", "2018-W13-WE")
+    week = ref.at(20)
+    assert week is not None and week.precision == "week"
+    assert (week.start, week.end) == (datetime.date(2018, 3, 31), datetime.date(2018, 4, 1))
+    assert ref.named_day == datetime.date(2018, 3, 3)
