@@ -7,18 +7,30 @@ API startup, scheduler); library code takes what it needs as arguments so tests 
 
 from __future__ import annotations
 
+import logging
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "EVENTLINE_"
+# The stores eventline is built and tested on (SQLAlchemy dialect names).
+BACKENDS = ("sqlite", "postgresql")
+
+
+class SettingsError(Exception):
+    """A setting from the environment or `.env` has a value eventline cannot use."""
 
 
 class Settings(BaseSettings):
     """Every setting has a default and a description (a test checks the README lists them)."""
 
     model_config = SettingsConfigDict(
-        env_prefix="EVENTLINE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
     database_url: str = Field(
@@ -26,7 +38,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store; SQLite file by default, "
         "postgresql+psycopg://... in production.",
     )
-    log_level: str = Field("WARNING", description="Python logging level for eventline's logs.")
+    log_level: str = Field(
+        "WARNING", description="Python logging level: DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
     api_token: SecretStr | None = Field(
         None, description="Bearer token required by the HTTP API's write endpoints (unset: off)."
     )
@@ -62,14 +76,80 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _psycopg_driver(cls, value: str) -> str:
-        """`postgres://` and bare `postgresql://` URLs use psycopg 3, the driver we install."""
+        """`postgres://` and bare `postgresql://` URLs use psycopg 3, the driver we install;
+        other databases are refused here rather than by a missing driver deep in SQLAlchemy."""
         for prefix in ("postgres://", "postgresql://"):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
+        backend = value.partition(":")[0].partition("+")[0]
+        if backend not in BACKENDS:
+            raise ValueError(
+                f"{backend or value!r} is not supported; use sqlite:///PATH "
+                "or postgresql+psycopg://user@host/db"
+            )
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        """A level name Python's logging knows, upper-cased (`info` works too)."""
+        level = value.strip().upper()
+        if level not in _LEVELS:
+            raise ValueError(f"unknown log level; use one of {', '.join(_LEVELS)}")
+        return level
+
+
+_LEVELS = tuple(logging.getLevelName(n) for n in (10, 20, 30, 40, 50))
+Source = Literal["environment", ".env", "default"]
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a setting: `fetch_timeout` -> `EVENTLINE_FETCH_TIMEOUT`."""
+    return ENV_PREFIX + field.upper()
+
+
+def setting_sources(settings: Settings) -> dict[str, Source]:
+    """Where each effective value came from (environment, `.env` file, or the default)."""
+    environ = {k.upper() for k in os.environ}
+    return {
+        name: "environment"
+        if env_name(name) in environ
+        else ".env"
+        if name in settings.model_fields_set
+        else "default"
+        for name in Settings.model_fields
+    }
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced by `***` (safe to print or log)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _one_line(exc: ValidationError) -> str:
+    """`EVENTLINE_FETCH_TIMEOUT='abc': Input should be a valid number, ...` for each error."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        name = env_name(str(error["loc"][0])) if error["loc"] else ENV_PREFIX + "*"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        value = error.get("input")
+        if isinstance(value, str) and "://" in value:
+            value = redact_url(value)
+        parts.append(f"{name}={value!r}: {message}")
+    return "; ".join(parts)
 
 
 @lru_cache
 def get_settings() -> Settings:
-    """The process-wide settings, read once; tests build their own `Settings(...)` instead."""
-    return Settings()
+    """The process-wide settings, read once; tests build their own `Settings(...)` instead.
+
+    Raises SettingsError (one line naming the variable) when a value is unusable.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc)) from None

@@ -105,3 +105,16 @@ def load_lexicon(path: Path = DATA / "event_types.toml") -> Lexicon:
         lex.phrases.setdefault(tuple(phrase.lower().split()), Trigger(OCCUR, "phrase", phrase))
     lex.max_phrase = max((len(p) for p in lex.phrases), default=1)
     return lex
+
+
+def event_types(path: Path = DATA / "event_types.toml") -> list[str]:
+    """Every type an event can have (the lexicon's types, the statement and fallback types),
+    read without compiling the lexicon: what `events --type` accepts."""
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    names = {
+        data.get("statement", {}).get("type", "STATEMENT"),
+        data.get("fallback", {}).get("type", "OTHER"),
+        *data.get("types", {}),
+    }
+    return sorted(names)

@@ -140,3 +140,34 @@ def test_ingest_url_uses_the_page_fetcher(
     assert art.published_source == "html_meta" and "shadow fleet" in art.text
     missing = cli.invoke(app, ["ingest", "--quiet", server.url("/nope.html")])
     assert missing.exit_code == 1 and "fetch: HTTP 404 Not Found" in missing.output
+
+
+def test_list_fits_80_columns(
+    cli: CliRunner, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Status, times and the last error are all on screen at 80 columns, none of them cut."""
+    long_url = "https://news.example.test/world/europe/rss/very/long/path/to/the/feed.xml"
+    assert cli.invoke(app, ["feeds", "add", long_url, "--name", "Example World"]).exit_code == 0
+    assert (
+        cli.invoke(app, ["feeds", "add", "https://b.example.test/rss", "--every", "2h"]).exit_code
+        == 0
+    )
+    error = "fetch: HTTP 503 from https://b.example.test/rss after 3 tries (Service Unavailable)"
+    with Session(make_engine(sqlite_url)) as s:
+        feed = s.exec(select(Feed).where(Feed.url == "https://b.example.test/rss")).one()
+        feed.error_count, feed.last_error = 3, error
+        s.add(feed)
+        s.commit()
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli.invoke(app, ["feeds", "list"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    flat = " ".join(line.strip() for line in lines)
+    assert "failing (3)" in flat and "due now" in flat and "never" in flat
+    # Folded, not cut: the whole URL and the whole error are there.
+    feed_column = "".join(line[5:40] for line in lines).replace(" ", "")
+    assert long_url in feed_column and error.replace(" ", "") in feed_column
+    assert "every 2h" in flat
+    wide = cli.invoke(app, ["feeds", "list", "--wide"]).output
+    assert "every 2h" in wide and error in wide

@@ -52,9 +52,15 @@ def test_seeds_give_dated_events_with_sources(engine: Engine) -> None:
         assert session.exec(select(func.count()).select_from(EventLink)).one() > 0
 
 
-def test_reingesting_is_a_no_op(engine: Engine) -> None:
+def test_reingesting_is_a_no_op(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     ingest_batch(seed_articles(), engine=engine)
     before = (count(engine, Event), count(engine, EventSource), count(engine, Article))
+
+    def no_analysis(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a stored article must be skipped before it is analysed")
+
+    # A skip costs a hash and a look-up: the analysis (spaCy included) never runs.
+    monkeypatch.setattr("ingest.pipeline.analyse", no_analysis)
     run = ingest_batch(seed_articles(), engine=engine)
     assert (run.new, run.skipped, run.failed) == (0, 2, 0)
     assert all("already ingested" in (i["reason"] or "") for i in run.items)

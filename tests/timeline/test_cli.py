@@ -154,3 +154,30 @@ def test_a_closed_pipe_ends_quietly(sqlite_url: str, sqlite_engine) -> None:  # 
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_events_table_fits_80_columns(
+    run, monkeypatch: pytest.MonkeyPatch, easter_sqlite: dict[str, int]
+) -> None:  # type: ignore[no-untyped-def]
+    """One line per event on an 80-column terminal; ids, dates and types are never cut."""
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("events")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0].split() == ["id", "date", "type", "title", "src"]
+    assert len(lines) == 1 + 11 + 1  # header, one line per event, the count
+    truce = next(line for line in lines if line.split()[0] == str(easter_sqlite["truce"]))
+    assert truce.split()[1:3] == ["2025-04-19..20", "CEASEFIRE"]
+    wide = run("events", "--wide").stdout.splitlines()
+    assert wide[0].split() == ["id", "date", "type", "title", "actors", "src"]
+    assert len(wide) > len(lines)  # whole titles wrap instead of being cut
+    monkeypatch.setenv("COLUMNS", "140")  # a wide terminal has room for the actors
+    assert run("events").stdout.splitlines()[0].split() == [
+        "id",
+        "date",
+        "type",
+        "title",
+        "actors",
+        "src",
+    ]

@@ -9,14 +9,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from timeline.cli.common import engine_from_settings, err_console, fail, parse_day
-from timeline.serialize import date_label
-from timeline.store.query import MAX_LIMIT, EventFilter, EventView, QueryError, iter_events
+
+if TYPE_CHECKING:
+    from timeline.store.query import EventFilter, EventView
 
 
 class EventFormat(StrEnum):
@@ -40,6 +40,7 @@ class StoryFormat(StrEnum):
     md = "md"
 
 
+WIDE_COLUMNS = 120  # from this terminal width on, the table has room for the actors column
 TABLE_ROWS = 500  # a terminal table longer than this helps nobody; the other formats stream
 FROM_HELP = "Only events overlapping the range from this day on (YYYY-MM-DD)."
 TO_HELP = "Only events overlapping the range up to this day, inclusive (YYYY-MM-DD)."
@@ -64,8 +65,10 @@ def _filter(
     type_: str | None = None,
     query: str | None = None,
 ) -> EventFilter:
+    from timeline.store.query import EventFilter, QueryError
+
     try:
-        return EventFilter.build(
+        filters = EventFilter.build(
             start=parse_day(date_from, "--from"),
             end=parse_day(date_to, "--to"),
             actor=actor,
@@ -74,27 +77,50 @@ def _filter(
         )
     except QueryError as exc:
         fail(str(exc), 2)
+    if filters.types:
+        from ingest.lexicon import event_types
+
+        known = event_types()
+        unknown = [t for t in filters.types if t not in known]
+        if unknown:
+            fail(f"unknown event type {', '.join(unknown)}; known types: {', '.join(known)}", 2)
+    return filters
 
 
 def events(
     date_from: str | None = typer.Option(None, "--from", help=FROM_HELP, metavar="DATE"),
     date_to: str | None = typer.Option(None, "--to", help=TO_HELP, metavar="DATE"),
-    actor: str | None = typer.Option(None, "--actor", "-a", help="Actor name or alias."),
+    actor: str | None = typer.Option(
+        None, "--actor", "-a", help="Actor name or alias.", metavar="NAME"
+    ),
     type_: str | None = typer.Option(
-        None, "--type", "-t", help="Event type, e.g. CEASEFIRE (several: A,B)."
+        None, "--type", "-t", help="Event type, e.g. CEASEFIRE (several: A,B).", metavar="TYPE"
     ),
     query: str | None = typer.Option(
-        None, "--query", "-q", help='Words (or "phrases") in the title or a quote.'
+        None, "--query", "-q", help='Words (or "phrases") in the title or a quote.', metavar="WORDS"
     ),
     limit: int | None = typer.Option(
-        None, "--limit", "-n", min=1, help=f"At most N events (table: {TABLE_ROWS} by default)."
+        None,
+        "--limit",
+        "-n",
+        min=1,
+        metavar="N",
+        help=f"At most N events (table: {TABLE_ROWS} by default).",
     ),
     fmt: EventFormat = typer.Option(EventFormat.table, "--format", "-f", help="Output format."),
+    wide: bool = typer.Option(
+        False, "--wide", "-w", help="Table: whole titles and the actors column."
+    ),
 ) -> None:
-    """List events overlapping a date range, in date order (undated last)."""
+    """List events overlapping a date range, in date order (undated last).
+
+    The table shows one line per event (titles cut to the terminal's width; the actors column
+    from 120 columns on); --wide prints whole titles and actors, --format json everything.
+    """
     filters = _filter(date_from, date_to, actor, type_, query)
     from timeline.export import WRITERS, write_json, write_jsonl
     from timeline.store.engine import session_scope
+    from timeline.store.query import MAX_LIMIT, iter_events
 
     with session_scope(engine_from_settings()) as session, _output():
         cap = limit or (TABLE_ROWS + 1 if fmt is EventFormat.table else None)
@@ -104,7 +130,7 @@ def events(
         views = _take(stream, cap)
         if fmt is EventFormat.table:
             rows = list(views)
-            _print_table(rows[:TABLE_ROWS] if limit is None else rows)
+            _print_table(rows[:TABLE_ROWS] if limit is None else rows, wide=wide)
             if limit is None and len(rows) > TABLE_ROWS:
                 err_console.print(
                     f"showing the first {TABLE_ROWS} events: narrow with --from/--to/--query, "
@@ -126,19 +152,44 @@ def _take(views: Iterator[EventView], limit: int | None) -> Iterator[EventView]:
         yield view
 
 
-def _print_table(views: list[EventView]) -> None:
+def _print_table(views: list[EventView], *, wide: bool = False) -> None:
+    """One line per event, cut to the terminal's width; `wide` prints everything."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from timeline.serialize import date_label
+
     console = Console()
-    table = Table(show_lines=False, header_style="bold", expand=False)
-    table.add_column("date", no_wrap=True)
-    table.add_column("type", no_wrap=True)
-    table.add_column("title")
-    table.add_column("actors")
-    table.add_column("src", justify="right")
-    table.add_column("id", justify="right", style="dim")
-    for v in views:
-        table.add_row(
-            date_label(v), v.type, v.title, ", ".join(v.actors), str(len(v.sources)), str(v.id)
+    show_actors = wide or console.width >= WIDE_COLUMNS
+    names = ["id", "date", "type", "title", "actors", "src"]
+    rows = [
+        [str(v.id), date_label(v), v.type, v.title, ", ".join(v.actors), str(len(v.sources))]
+        for v in views
+    ]
+    if not show_actors:
+        names.pop(4)
+        for r in rows:
+            r.pop(4)
+    fit = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    free = console.width - 2 * (len(names) - 1) - sum(fit) + fit[3] + (fit[4] if show_actors else 0)
+    if not wide:  # the title and actors share what the fixed columns leave
+        fit[3] = max(20, (free * 3) // 4 if show_actors else free)
+        if show_actors:
+            fit[4] = max(10, free - fit[3])
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold underline")
+    for i, name in enumerate(names):
+        flexible = name in ("title", "actors")
+        table.add_column(
+            name,
+            justify="right" if name in ("id", "src") else "left",
+            style="dim" if name == "id" else None,
+            no_wrap=not (wide and flexible),
+            overflow="fold" if wide else "ellipsis",
+            width=None if wide and flexible else fit[i],
         )
+    for r in rows:
+        table.add_row(*(escape(c) for c in r))
     console.print(table)
     console.print(f"{len(views)} events", style="dim", highlight=False)
 
@@ -155,6 +206,7 @@ def log(
     filters = _filter(date_from, date_to)
     from timeline.export import write_log_text, write_markdown
     from timeline.store.engine import session_scope
+    from timeline.store.query import iter_events
 
     with session_scope(engine_from_settings()) as session, _output():
         views = iter_events(session=session, filters=filters)
@@ -166,7 +218,9 @@ def log(
 
 def story(
     query: str = typer.Argument(..., help='The topic, e.g. "Easter truce", or a story id: #12.'),
-    hops: int = typer.Option(2, "--hops", min=0, max=6, help="Links followed from the matches."),
+    hops: int = typer.Option(
+        2, "--hops", min=0, max=6, metavar="N", help="Links followed from the matches."
+    ),
     fmt: StoryFormat = typer.Option(StoryFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Reconstruct the chain of events around a topic, following the links between them

@@ -11,22 +11,23 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from config.settings import Settings, get_settings
-from timeline.cli.common import engine_from_settings, err_console, fail
+from timeline.cli.common import engine_from_settings, err_console, fail, load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from config.settings import Settings
     from ingest.scheduler import FeedOutcome, PollConfig
     from timeline.store.models import Feed
 
 feeds_app = typer.Typer(
     help="Manage polled RSS/Atom feeds and poll them once.", no_args_is_help=True
 )
-console = Console()
+
+
+def _echo(message: str) -> None:
+    typer.echo(message)
 
 
 def sync_feeds_file(engine: Engine, settings: Settings) -> None:
@@ -47,17 +48,23 @@ def sync_feeds_file(engine: Engine, settings: Settings) -> None:
 def add(
     url: str = typer.Argument(..., help="The feed's http(s) URL."),
     every: str | None = typer.Option(
-        None, "--every", help="Poll interval: 90s, 15m, 2h, 1d (default: the setting)."
+        None,
+        "--every",
+        metavar="INTERVAL",
+        help="Poll interval: 90s, 15m, 2h, 1d (default: the setting).",
     ),
     cron: str | None = typer.Option(
-        None, "--cron", help='Poll on a crontab schedule instead, e.g. "*/15 * * * *" (UTC).'
+        None,
+        "--cron",
+        metavar="EXPR",
+        help='Poll on a crontab schedule instead, e.g. "*/15 * * * *" (UTC).',
     ),
-    name: str | None = typer.Option(None, "--name", help="A display name."),
+    name: str | None = typer.Option(None, "--name", help="A display name.", metavar="NAME"),
 ) -> None:
     """Add a feed; it is due at once."""
     from ingest.feeds_config import FeedConfigError, add_feed, make_spec
 
-    settings = get_settings()
+    settings = load_settings()
     try:
         spec = make_spec(url, name=name, every=every, cron=cron)
     except FeedConfigError as exc:
@@ -67,45 +74,75 @@ def add(
         feed = add_feed(engine, spec, default_interval=settings.default_feed_interval)
     except FeedConfigError as exc:
         fail(str(exc))
-    console.print(f"added feed #{feed.id} {feed.url} ({_schedule(feed)})", highlight=False)
+    _echo(f"added feed #{feed.id} {feed.url} ({_schedule(feed)})")
 
 
 @feeds_app.command("list")
 def list_(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    wide: bool = typer.Option(
+        False, "--wide", "-w", help="Every column (schedule, exact times, last error)."
+    ),
 ) -> None:
-    """Every feed with its status, last and next fetch, and errors."""
+    """Every feed with its status, last and next fetch, and errors.
+
+    The table fits an 80-column terminal: a failing feed's last error is the line under its
+    URL; --wide shows the schedule, exact times and the error in columns of their own.
+    """
     from ingest.feeds_config import list_feeds
 
     feeds = list_feeds(engine_from_settings())
     if as_json:
-        Console().print_json(json.dumps({"feeds": [_feed_json(f) for f in feeds]}))
+        typer.echo(json.dumps({"feeds": [_feed_json(f) for f in feeds]}, indent=2))
         return
     if not feeds:
         err_console.print("no feeds yet: eventline feeds add URL")
         return
+    _print_feeds(feeds, wide=wide)
+
+
+def _print_feeds(feeds: list[Feed], *, wide: bool) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     now = datetime.now(UTC)
-    table = Table(title=f"{len(feeds)} feeds")
-    table.add_column("id", justify="right")
-    table.add_column("feed", overflow="fold", min_width=20)
+    table = Table(title=f"{len(feeds)} feeds", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("feed", overflow="fold", ratio=1, min_width=20)
     table.add_column("status", no_wrap=True)
-    table.add_column("schedule", no_wrap=True)
-    table.add_column("last fetch")
-    table.add_column("next fetch")
-    table.add_column("errors", justify="right")
-    table.add_column("last error", overflow="fold")
+    if wide:
+        table.add_column("schedule", no_wrap=True)
+    table.add_column("checked", no_wrap=True)
+    table.add_column("next", no_wrap=True)
+    table.add_column("err", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("last error", overflow="fold", ratio=1)
     for f in feeds:
-        table.add_row(
-            str(f.id),
-            f"{f.name}\n[dim]{f.url}[/]" if f.name else f.url,
-            _status(f),
-            _schedule(f),
-            _when(f.checked_at, now),
-            "-" if f.disabled or f.paused else _when(f.next_check_at, now, none="due now"),
+        label = f"{escape(f.name)}\n[dim]{escape(f.url)}[/]" if f.name else escape(f.url)
+        if f.last_error and not wide:
+            label += f"\n[red]{escape(f.last_error)}[/]"
+        waiting = f.disabled or f.paused
+        row = [str(f.id), label, _status(f) if wide else f"{_status(f)}\n[dim]{_schedule(f)}[/]"]
+        if wide:
+            row.append(_schedule(f))
+        row += [
+            _when(f.checked_at, now, exact=wide),
+            "-" if waiting else _when(f.next_check_at, now, none="due now", exact=wide),
             str(f.error_count),
-            f.last_error or "",
-        )
-    Console().print(table)  # built here so the width follows COLUMNS at run time
+        ]
+        if wide:
+            row.append(escape(f.last_error or ""))
+        table.add_row(*row)
+    console = Console()  # built here so the width follows COLUMNS at run time
+    if wide:  # --wide means "lines as long as they need", as `ps -ww` or `kubectl -o wide`
+        from rich.measure import Measurement
+
+        table.title = None
+        need = Measurement.get(console, console.options.update(width=10_000), table).maximum
+        console = Console(width=max(console.width, need))
+    console.print(table)
 
 
 @feeds_app.command("remove")
@@ -117,7 +154,7 @@ def remove(ref: str = typer.Argument(..., help="Feed id or URL.")) -> None:
         feed = remove_feed(engine_from_settings(), ref)
     except FeedConfigError as exc:
         fail(str(exc))
-    console.print(f"removed feed #{feed.id} {feed.url}", highlight=False)
+    _echo(f"removed feed #{feed.id} {feed.url}")
 
 
 @feeds_app.command("pause")
@@ -139,13 +176,17 @@ def _set_paused(ref: str, paused: bool) -> None:
         feed = set_paused(engine_from_settings(), ref, paused)
     except FeedConfigError as exc:
         fail(str(exc))
-    console.print(f"{'paused' if paused else 'resumed'} feed #{feed.id} {feed.url}")
+    _echo(f"{'paused' if paused else 'resumed'} feed #{feed.id} {feed.url}")
 
 
 @feeds_app.command("poll")
 def poll(
     lease: float = typer.Option(
-        600, "--lease", min=1, help="Seconds a claimed feed stays reserved for this process."
+        600,
+        "--lease",
+        min=1,
+        metavar="SECONDS",
+        help="Seconds a claimed feed stays reserved for this process.",
     ),
 ) -> None:
     """Poll every due feed once and exit (for system cron). Exit 1 if any feed failed."""
@@ -169,7 +210,7 @@ def poller_setup(lease: float) -> tuple[Settings, Engine, PollConfig]:
     the feeds file loaded, and the poll configuration."""
     from ingest.scheduler import PollConfig
 
-    settings = get_settings()
+    settings = load_settings()
     engine = engine_from_settings()
     sync_feeds_file(engine, settings)
     return settings, engine, PollConfig.from_settings(settings, lease_seconds=lease)
@@ -214,14 +255,26 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def _when(value: datetime | None, now: datetime, *, none: str = "never") -> str:
+def _when(
+    value: datetime | None, now: datetime, *, none: str = "never", exact: bool = False
+) -> str:
+    """ "in 12m" / "3h ago" (and the UTC time itself with `exact`)."""
     value = _aware(value)
     if value is None:
         return none
     seconds = int((value - now).total_seconds())
     span = abs(seconds)
-    rel = f"{span}s" if span < 120 else f"{span // 60}m" if span < 7200 else f"{span // 3600}h"
-    return f"{value:%Y-%m-%d %H:%M} ({'in ' + rel if seconds > 0 else rel + ' ago'})"
+    rel = (
+        f"{span}s"
+        if span < 120
+        else f"{span // 60}m"
+        if span < 7200
+        else f"{span // 3600}h"
+        if span < 172800
+        else f"{span // 86400}d"
+    )
+    rel = f"in {rel}" if seconds > 0 else f"{rel} ago"
+    return f"{value:%Y-%m-%d %H:%M} ({rel})" if exact else rel
 
 
 def _feed_json(f: Feed) -> dict[str, object]:

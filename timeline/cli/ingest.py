@@ -6,33 +6,34 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from sqlalchemy.exc import InterfaceError, OperationalError
 
-from config.settings import get_settings
-from timeline.cli.common import engine_from_settings, err_console, fail
+from timeline.cli.common import engine_from_settings, err_console, fail, load_settings
 
 if TYPE_CHECKING:
     from ingest.article import ArticleInput, SourceProblem
 
-console = Console(stderr=True)
-
 
 def ingest(
-    sources: list[str] = typer.Argument(..., help="Files, folders (.txt/.json/.jsonl) or URLs."),
+    sources: list[str] = typer.Argument(
+        ..., help="Files, folders (.txt/.json/.jsonl) or URLs.", metavar="PATH|URL..."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     jobs: int = typer.Option(
         1, "--jobs", "-j", min=1, max=64, help="Processes analysing articles (writes stay in one)."
     ),
 ) -> None:
     """Ingest articles now. Exit status 0 only when nothing failed (duplicates are fine)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
     from ingest.article import SourceProblem
     from ingest.pipeline import ItemResult, ingest_batch
     from ingest.sources.files import iter_paths, read_articles
 
-    settings = get_settings()
+    settings = load_settings()
     engine = engine_from_settings()
+    console = Console(stderr=True)
     items: list[ArticleInput | SourceProblem] = []
     urls = [s for s in sources if s.startswith(("http://", "https://"))]
     for entry in iter_paths([Path(s) for s in sources if s not in urls]):
@@ -102,7 +103,7 @@ def _fetch_pages(urls: list[str]) -> list[ArticleInput | SourceProblem]:
         from ingest.sources.pages import fetch_page_article
     except ImportError:
         return [SourceProblem(u, "fetching URLs is not available in this build") for u in urls]
-    settings = get_settings()
+    settings = load_settings()
     with make_client(settings) as client:
         return [fetch_page_article(u, client=client, settings=settings) for u in urls]
 

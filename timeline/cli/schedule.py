@@ -13,12 +13,17 @@ from timeline.cli.common import err_console
 
 def schedule(
     tick: float = typer.Option(
-        60, "--tick", min=0.1, help="Seconds between runs of the 'poll due feeds' job."
+        60,
+        "--tick",
+        min=0.1,
+        metavar="SECONDS",
+        help="Seconds between runs of the 'poll due feeds' job.",
     ),
     lease: float = typer.Option(
         600,
         "--lease",
         min=1,
+        metavar="SECONDS",
         help="Seconds a claimed feed stays reserved (renewed per article); a crashed "
         "worker's feeds are picked up again after this.",
     ),

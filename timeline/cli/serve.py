@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import typer
 
-from timeline.cli.common import fail
+from timeline.cli.common import fail, load_settings
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="TCP port."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on.", metavar="HOST"),
+    port: int = typer.Option(
+        8000, "--port", "-p", min=1, max=65535, metavar="PORT", help="TCP port."
+    ),
 ) -> None:
     """Serve the JSON API (/events, /stories, /log, /docs) and the timeline page at /."""
     import uvicorn
 
-    from config.settings import get_settings
     from timeline.api import create_app
     from timeline.store.engine import StoreError, open_store
 
-    settings = get_settings()
+    settings = load_settings()
     try:  # fail here, with a clear message, rather than inside uvicorn's startup
         open_store(settings.database_url).dispose()
     except StoreError as exc:
