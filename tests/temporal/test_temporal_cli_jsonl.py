@@ -35,7 +35,7 @@ def test_text_table(app: typer.Typer) -> None:
 
 def test_bad_dct_is_a_clear_error(app: typer.Typer) -> None:
     result = CliRunner().invoke(app, ["timex", "on Friday", "--dct", "21/04/2025"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as click exits for a bad option
     assert "Error:" in result.output and "--dct" in result.output
     assert "Traceback" not in result.output
 
