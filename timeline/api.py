@@ -11,7 +11,7 @@ import secrets
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,6 +20,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -30,6 +31,7 @@ from timeline.export import story_to_dict
 from timeline.serialize import date_label, event_to_dict
 from timeline.store import query as q
 from timeline.store.engine import ping
+from timeline.store.sync import changes_since
 from timeline.story import DEFAULT_HOPS, build_story
 
 WEB = Path(__file__).parent / "web"
@@ -78,11 +80,21 @@ class EventOut(BaseModel):
     actors: list[str]
     sources: list[SourceOut]
     links: list[LinkOut] = []
+    updated_at: str | None = Field(None, description="When the event last changed (ISO 8601, UTC).")
+
+
+class TombstoneOut(BaseModel):
+    id: int = Field(description="The event that no longer exists.")
+    merged_into: int | None = Field(description="The event that took its sources, if any.")
+    removed_at: datetime
 
 
 class EventPage(BaseModel):
     events: list[EventOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+    tombstones: list[TombstoneOut] = Field(
+        [], description="With `updated_since`: events removed since then (merged away)."
+    )
 
 
 class StoryEvent(EventOut):
@@ -163,11 +175,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if engine is not None:
             engine.dispose()
 
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI at /docs from files in its package (pinned), not a
+    # CDN: the docs work with no network, and the browser is never sent elsewhere.
+    app = FastAPIOffline(
         title="eventline",
         version="0.1.0",
         summary="A dated, de-duplicated event timeline built from news articles.",
         lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        static_url="/docs-assets",
     )
     app.state.settings = settings
     app.state.engine_lock = threading.Lock()
@@ -290,9 +307,36 @@ def _routes() -> Any:
         q_: Annotated[str | None, Query(alias="q", max_length=500)] = None,
         limit: Limit = 100,
         cursor: Cursor = None,
+        updated_since: Annotated[
+            datetime | None,
+            Query(
+                description="Incremental sync: only what changed after this moment (ISO 8601, "
+                "UTC if no offset), in the order it changed, with `tombstones` for events "
+                "merged away. Not combined with the other filters."
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         """Events overlapping the range and matching every filter, in date order (undated
-        last), a page at a time: follow `next_cursor` until it is null."""
+        last), a page at a time: follow `next_cursor` until it is null. With
+        `updated_since`, the changes after that moment instead (a downstream copy keeps the
+        largest `updated_at`/`removed_at` it has seen and asks again from there)."""
+        if updated_since is not None:
+            if any(v is not None for v in (date_from, to, actor, type, q_)):
+                raise q.QueryError(
+                    "updated_since returns every change; it takes only limit and cursor",
+                    param="updated_since",
+                )
+            changes = changes_since(
+                session=session, since=updated_since, limit=limit, cursor=cursor
+            )
+            return {
+                "events": [event_to_dict(v, links=True) for v in changes.events],
+                "tombstones": [
+                    {"id": t.id, "merged_into": t.merged_into, "removed_at": t.removed_at}
+                    for t in changes.tombstones
+                ],
+                "next_cursor": changes.next_cursor,
+            }
         page = q.search_events(
             session=session,
             filters=_filters(date_from, to, actor, type, q_),

@@ -59,6 +59,8 @@ def event_to_dict(view: EventView, *, links: bool = False) -> dict[str, Any]:
         "actors": list(view.actors),
         "sources": [source_to_dict(s) for s in view.sources],
     }
+    if view.updated_at is not None:
+        out["updated_at"] = view.updated_at.isoformat()
     if links:
         out["links"] = [link_to_dict(link) for link in view.links]
     return out

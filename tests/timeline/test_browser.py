@@ -159,6 +159,12 @@ def test_timeline_page(server: str, browser) -> None:  # type: ignore[no-untyped
     details = first_day.locator(".details")
     assert details.is_visible()
     assert "000_cb83dc8ea2603296.txt" in details.inner_text()
+    # Each source names its article by title, with the file it came from beside it.
+    article = details.locator(".source .article").first
+    assert article.locator("cite").inner_text() == (
+        "Putin says he is open to direct peace talks with Ukraine"
+    )
+    assert article.locator(".article-where").inner_text().endswith("seeds/000_cb83dc8ea2603296.txt")
     assert first_day.locator(".quote mark").inner_text() == "Friday"
 
     # A type filter narrows the list to that type.
@@ -221,3 +227,29 @@ def test_narrow_screen(server: str, browser) -> None:  # type: ignore[no-untyped
         assert inner is not None
         assert inner["x"] + inner["width"] <= panel["x"] + panel["width"] + 0.5
     page.screenshot(path=str(SCREENSHOT.with_name("timeline-narrow.png")), full_page=False)
+
+
+def test_api_docs_work_offline(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """/docs renders Swagger UI from eventline's own files: every request the page makes goes
+    to the server itself, and any other (a CDN) is refused, as it would be offline."""
+    context = browser.new_context()
+    elsewhere: list[str] = []
+
+    def only_ours(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(server + "/"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", only_ours)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server + "/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=15_000)
+    assert page.locator(".swagger-ui .info .title").inner_text().startswith("eventline")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/events" in paths and "/events/{event_id}" in paths
+    assert elsewhere == [] and errors == []
+    context.close()

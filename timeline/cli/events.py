@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -111,12 +112,24 @@ def events(
     wide: bool = typer.Option(
         False, "--wide", "-w", help="Table: whole titles and the actors column."
     ),
+    updated_since: str | None = typer.Option(
+        None,
+        "--updated-since",
+        metavar="TIME",
+        help="Only what changed after TIME (ISO 8601, UTC if no offset), with the events "
+        "merged away since (tombstones): incremental sync.",
+    ),
 ) -> None:
     """List events overlapping a date range, in date order (undated last).
 
     The table shows one line per event (titles cut to the terminal's width; the actors column
     from 120 columns on); --wide prints whole titles and actors, --format json everything.
     """
+    if updated_since is not None:
+        if any(v is not None for v in (date_from, date_to, actor, type_, query)):
+            fail("--updated-since returns every change; it takes no other filter", 2)
+        _print_changes(_parse_time(updated_since), fmt=fmt, limit=limit, wide=wide)
+        return
     filters = _filter(date_from, date_to, actor, type_, query)
     from timeline.export import WRITERS, write_json, write_jsonl
     from timeline.store.engine import session_scope
@@ -143,6 +156,56 @@ def events(
             writer(views, sys.stdout, links=True)
         else:
             WRITERS[fmt.value](views, sys.stdout)
+
+
+def _parse_time(value: str) -> datetime:
+    """An ISO 8601 moment (a bare date is its midnight); naive means UTC."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        fail(f"--updated-since {value!r} is not an ISO 8601 time (e.g. 2025-04-21T12:00:00Z)", 2)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _print_changes(since: datetime, *, fmt: EventFormat, limit: int | None, wide: bool) -> None:
+    """Changed events (in the order they changed) and tombstones, every page of them."""
+    from timeline.export import write_jsonl
+    from timeline.serialize import event_to_dict
+    from timeline.store.engine import session_scope
+    from timeline.store.sync import Tombstone, changes_since
+
+    if fmt not in (EventFormat.table, EventFormat.json, EventFormat.jsonl):
+        fail("--updated-since works with --format table, json or jsonl", 2)
+    changed: list[EventView] = []
+    gone: list[Tombstone] = []
+    cursor: str | None = None
+    with session_scope(engine_from_settings()) as session:
+        while True:
+            page = changes_since(session=session, since=since, limit=500, cursor=cursor)
+            changed += page.events
+            gone += page.tombstones
+            cursor = page.next_cursor
+            if cursor is None or (limit is not None and len(changed) >= limit):
+                break
+    changed = changed[:limit] if limit is not None else changed
+    tombstones = [
+        {"id": t.id, "merged_into": t.merged_into, "removed_at": t.removed_at.isoformat()}
+        for t in gone
+    ]
+    with _output():
+        if fmt is EventFormat.json:
+            doc = {"events": [event_to_dict(v, links=True) for v in changed]}
+            json.dump({**doc, "tombstones": tombstones}, sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        elif fmt is EventFormat.jsonl:
+            write_jsonl(changed, sys.stdout, links=True)
+            for t in tombstones:
+                sys.stdout.write(json.dumps({"tombstone": True, **t}) + "\n")
+        else:
+            _print_table(changed, wide=wide)
+            for grave in gone:
+                into = f"merged into #{grave.merged_into}" if grave.merged_into else "removed"
+                typer.echo(f"#{grave.id} {into} at {grave.removed_at:%Y-%m-%d %H:%M:%S}Z")
 
 
 def _take(views: Iterator[EventView], limit: int | None) -> Iterator[EventView]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session, col, select
 
+from timeline.store.events import touch_events
 from timeline.store.models import Actor, ActorAlias, EventActor
 
 
@@ -44,18 +45,25 @@ def ensure_actor(*, session: Session, name: str, kind: str, aliases: Iterable[st
 def set_event_actors(
     *, session: Session, event_id: int, actors: Sequence[tuple[Actor, str]]
 ) -> None:
-    """Make the event's actor rows exactly `actors` (actor, role)."""
+    """Make the event's actor rows exactly `actors` (actor, role); a change marks the event
+    as updated (incremental sync)."""
     existing = {
         ea.actor_id: ea
         for ea in session.exec(select(EventActor).where(col(EventActor.event_id) == event_id))
     }
     wanted = {a.id: role for a, role in actors if a.id is not None}
+    changed = False
     for actor_id, row in existing.items():
         if actor_id not in wanted:
             session.delete(row)
+            changed = True
         elif row.role != wanted[actor_id]:
             row.role = wanted[actor_id]
             session.add(row)
+            changed = True
     for actor_id, role in wanted.items():
         if actor_id not in existing:
             session.add(EventActor(event_id=event_id, actor_id=actor_id, role=role))
+            changed = True
+    if changed:
+        touch_events(session=session, event_ids=[event_id])

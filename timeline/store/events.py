@@ -10,11 +10,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, text
+from sqlalchemy import and_, delete, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from timeline.store.models import Event, EventLink, EventSource
+from timeline.store.models import Event, EventActor, EventLink, EventSource, EventTombstone, utcnow
 from timeline.store.spans import longest_spans
 
 MERGE_LOCK = 727002  # Postgres advisory lock id: one merging transaction at a time
@@ -129,12 +129,24 @@ def save_event(*, session: Session, event: Event) -> None:
     if _SPANS_KEY in session.info and event.start is not None:  # what the trigger does too
         days = ((event.end or event.start) - event.start).days
         session.info[_SPANS_KEY] = max(int(session.info[_SPANS_KEY]), days)
+    event.updated_at = utcnow()
     session.add(event)
     session.flush()
 
 
+def touch_events(*, session: Session, event_ids: Iterable[int]) -> None:
+    """Mark events as changed now: a new source, actor or link changes what clients see."""
+    ids = sorted(set(event_ids))
+    if ids:
+        session.execute(
+            update(Event).where(col(Event.id).in_(ids)).values(updated_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        )
+
+
 def add_source(*, session: Session, source: EventSource) -> None:
     session.add(source)
+    touch_events(session=session, event_ids=[source.event_id])
 
 
 def add_link(*, session: Session, source_id: int, target_id: int, kind: str) -> None:
@@ -150,3 +162,52 @@ def add_link(*, session: Session, source_id: int, target_id: int, kind: str) -> 
     ).first()
     if exists is None:
         session.add(EventLink(source_id=source_id, target_id=target_id, kind=kind))
+        touch_events(session=session, event_ids=[source_id, target_id])
+
+
+def merge_events(*, session: Session, merged_id: int, into_id: int) -> None:
+    """ "Event `merged_id` is event `into_id`": move its sources, actors and links to `into_id`,
+    delete it, and leave a tombstone so a client syncing with `updated_since` drops its copy.
+
+    Every piece of merge code that folds one stored event into another calls this (it is the
+    only place an event is deleted). The caller then re-derives `into_id`'s date, type and
+    title from its sources and saves it (that rule is ingest's, not the store's).
+    """
+    if merged_id == into_id:
+        return
+    kept = {
+        (s.article_id, s.sentence_index)
+        for s in session.exec(select(EventSource).where(col(EventSource.event_id) == into_id))
+    }
+    for src in session.exec(select(EventSource).where(col(EventSource.event_id) == merged_id)):
+        if (src.article_id, src.sentence_index) in kept:
+            session.delete(src)  # the same sentence already reports the surviving event
+        else:
+            src.event_id = into_id
+            session.add(src)
+    has = set(session.exec(select(EventActor.actor_id).where(col(EventActor.event_id) == into_id)))
+    for row in session.exec(select(EventActor).where(col(EventActor.event_id) == merged_id)):
+        if row.actor_id not in has:
+            session.add(EventActor(event_id=into_id, actor_id=row.actor_id, role=row.role))
+        session.delete(row)
+    session.flush()
+    links = session.exec(
+        select(EventLink).where(
+            or_(col(EventLink.source_id) == merged_id, col(EventLink.target_id) == merged_id)
+        )
+    ).all()
+    moved = {(link.source_id, link.target_id, link.kind) for link in links}
+    for link in links:
+        session.delete(link)
+    session.flush()
+    far_ends = set()
+    for source_id, target_id, kind in moved:
+        source_id = into_id if source_id == merged_id else source_id
+        target_id = into_id if target_id == merged_id else target_id
+        add_link(session=session, source_id=source_id, target_id=target_id, kind=kind)
+        far_ends |= {source_id, target_id}
+    session.flush()
+    session.execute(delete(Event).where(col(Event.id) == merged_id))
+    session.add(EventTombstone(event_id=merged_id, merged_into=into_id))
+    touch_events(session=session, event_ids=far_ends | {into_id})
+    session.flush()

@@ -37,12 +37,18 @@ class Article(SQLModel, table=True):
     ingested_at: datetime | None = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # Where the text came from: "file", "feed" (the entry's own text), "page" (the linked
+    # page), "api"; a fallback says why, e.g. "feed (page failed: fetch: HTTP 404 Not Found)".
+    text_source: str = Field(default="file", max_length=256)
 
 
 class Event(SQLModel, table=True):
     """One real-world happening, whatever number of articles report it."""
 
-    __table_args__ = (Index("ix_event_start_end", "start", "end"),)
+    __table_args__ = (
+        Index("ix_event_start_end", "start", "end"),
+        Index("ix_event_updated_at", "updated_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     start: date | None = None
@@ -53,6 +59,25 @@ class Event(SQLModel, table=True):
     modality: str = Field(default="occurred", max_length=16)
     title: str = Field(max_length=1024)
     created_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    # Moved forward by the store functions whenever the event, its sources, actors or links
+    # change: what `GET /events?updated_since=` and `events --updated-since` select on.
+    updated_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class EventTombstone(SQLModel, table=True):
+    """An event that is gone, so a downstream copy can drop it: merged into another event
+    (`merged_into`) or removed (None). Written by `timeline.store.events.merge_events`."""
+
+    __table_args__ = (Index("ix_eventtombstone_removed_at", "removed_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int
+    merged_into: int | None = None
+    removed_at: datetime | None = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
 
@@ -158,6 +183,8 @@ class Feed(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(unique=True, max_length=2048)
     name: str | None = Field(default=None, max_length=256)
+    # Categories ("world", "economy"): `feeds list --tag`, OPML's category attribute.
+    tags: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     interval_seconds: int = 900
     cron: str | None = Field(default=None, max_length=128)
     etag: str | None = Field(default=None, max_length=512)

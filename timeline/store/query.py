@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, true
@@ -96,6 +96,7 @@ class EventView:
     actors: list[str] = field(default_factory=list)
     sources: list[SourceView] = field(default_factory=list)
     links: list[LinkView] = field(default_factory=list)
+    updated_at: datetime | None = None  # last change (incremental sync)
 
     @property
     def sort_key(self) -> tuple[bool, date, date, int]:
@@ -525,6 +526,8 @@ class EventRow(Protocol):
     def modality(self) -> str: ...
     @property
     def title(self) -> str: ...
+    @property
+    def updated_at(self) -> datetime | None: ...
 
 
 # Plain columns, not ORM entities: a long export must not fill the session's identity map.
@@ -537,6 +540,7 @@ EVENT_COLUMNS = (
     col(Event.type),
     col(Event.modality),
     col(Event.title),
+    col(Event.updated_at),
 )
 
 
@@ -570,9 +574,17 @@ def load_views(
                 actors=[name for _, name in sorted(actors[e.id])],
                 sources=sources[e.id],
                 links=links[e.id],
+                updated_at=_utc(e.updated_at),
             )
         )
     return views
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Stored timestamps are UTC; SQLite hands them back naive."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[SourceView]]) -> None:

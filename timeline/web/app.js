@@ -116,11 +116,15 @@
     const panel = el("div", { class: "details" });
     const list = el("ul", { class: "sources" });
     for (const src of event.sources) {
-      const isUrl = /^https?:\/\//.test(src.article);
-      const name = isUrl
-        ? el("a", { href: src.article, text: src.article_title || articleName(src.article),
-                    rel: "noopener noreferrer", target: "_blank" })
-        : el("span", { class: "article", text: articleName(src.article), title: src.article });
+      // The article by its title, with the file or address it came from beside it.
+      const url = src.url || (/^https?:\/\//.test(src.article) ? src.article : null);
+      const title = src.article_title || articleName(src.article);
+      const name = el("span", { class: "article" },
+        url
+          ? el("a", { href: url, text: title, rel: "noopener noreferrer", target: "_blank" })
+          : el("cite", { text: title }),
+        " ",
+        el("span", { class: "article-where", text: src.article, title: src.article }));
       list.append(el("li", { class: "source" },
         quoteWithTime(src.quote, src.time_text),
         el("div", { class: "source-meta" },
