@@ -19,7 +19,13 @@ def ingest(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
     jobs: int = typer.Option(
-        1, "--jobs", "-j", min=1, max=64, help="Processes analysing articles (writes stay in one)."
+        1,
+        "--jobs",
+        "-j",
+        min=1,
+        max=64,
+        metavar="N",
+        help="Processes analysing articles (writes stay in one).",
     ),
 ) -> None:
     """Ingest articles now. Exit status 0 only when nothing failed (duplicates are fine)."""

@@ -23,10 +23,14 @@ def stories(
     date_from: str | None = typer.Option(None, "--from", help=FROM_HELP, metavar="DATE"),
     date_to: str | None = typer.Option(None, "--to", help=TO_HELP, metavar="DATE"),
     query: str | None = typer.Option(
-        None, "--query", "-q", help="Only stories about these words or this actor."
+        None, "--query", "-q", metavar="WORDS", help="Only stories about these words or this actor."
     ),
-    min_events: int = typer.Option(2, "--min-events", min=1, help="Smallest story shown."),
-    limit: int = typer.Option(100, "--limit", "-n", min=1, max=1000, help="At most N stories."),
+    min_events: int = typer.Option(
+        2, "--min-events", min=1, metavar="N", help="Smallest story shown."
+    ),
+    limit: int = typer.Option(
+        100, "--limit", "-n", min=1, max=1000, metavar="N", help="At most N stories."
+    ),
     rebuild: bool = typer.Option(
         False, "--rebuild", help="Recompute every story first (stores from before stories)."
     ),
@@ -71,10 +75,20 @@ def summary(
     date_from: str | None = typer.Option(None, "--from", help=FROM_HELP, metavar="DATE"),
     date_to: str | None = typer.Option(None, "--to", help=TO_HELP, metavar="DATE"),
     story: str | None = typer.Option(
-        None, "--story", "-s", help="Only this story: its id (#12) or a topic query."
+        None,
+        "--story",
+        "-s",
+        metavar="ID|QUERY",
+        help="Only this story: its id (#12) or a topic query.",
     ),
     dates: int | None = typer.Option(
-        None, "--dates", "-k", min=1, max=366, help="How many dates (default: from the scores)."
+        None,
+        "--dates",
+        "-k",
+        min=1,
+        max=366,
+        metavar="K",
+        help="How many dates (default: from the scores).",
     ),
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
