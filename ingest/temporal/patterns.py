@@ -175,6 +175,18 @@ PATTERNS: list[Pattern] = [
           ("On March 3 the army attacked. [The next morning] it left.", "2018-04-07",
            "TIME 2018-03-04TMO"),
       )),
+    # "The day before, talks had failed": the day before the one being narrated. Only when no
+    # object follows ("the day before the vote" is placed by an event, not by the narrative).
+    P("time", "day_before_after",
+      rf"{_B}the\s+(?P<unit>day|night|morning|evening|afternoon)\s+(?P<dir>before|after)"
+      r"(?=\s*[,;:.!?]|\s+(?:he|she|they|it|we|i)\b)",
+      relative.day_before_after, ("unit", "pod"),
+      examples=(
+          ("On March 3 the army attacked. [The day before], talks had failed.", "2018-04-07",
+           "DATE 2018-03-02"),
+          ("On March 3 the army attacked. [The night before], it rained.", "2018-04-07",
+           "TIME 2018-03-02TNI"),
+      )),
     P("time", "pod_words",
       rf"{_B}(?:(?P<pre>later|earlier)\s+)?(?P<word>tonight|overnight|(?:mid[-\s]?|late\s+|early\s+)"
       rf"(?:afternoon|morning|evening)|the\s+(?:morning|afternoon|evening))\b",

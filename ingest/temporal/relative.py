@@ -459,6 +459,19 @@ def narrative_part_of_day(m: Match, ctx: Context) -> Resolved | None:
     return Resolved("TIME", f"{day.isoformat()}T{code}", mod)
 
 
+def day_before_after(m: Match, ctx: Context) -> Resolved | None:
+    """'the day before', 'the night after': next to the day being narrated (the DCT before
+    any), a DATE for a day, a TIME for a part of one."""
+    day = ctx.reference.day()
+    unit = _norm(m["unit"])
+    if day is None:
+        return Resolved("DATE", "XXXX-XX-XX") if unit == "day" else None
+    day += timedelta(days=-1 if _norm(m["dir"]) == "before" else 1)
+    if unit == "day":
+        return Resolved("DATE", day.isoformat())
+    return Resolved("TIME", f"{day.isoformat()}T{_pod(unit)}")
+
+
 def part_of_day_word(m: Match, ctx: Context) -> Resolved | None:
     """'tonight', 'overnight' (the night before the DCT), 'mid-afternoon', 'the morning'."""
     word = _norm(m["word"])

@@ -39,6 +39,8 @@ _WINDOW = 90  # characters looked at on each side
 _STRONG_FUTURE = frozenset(
     {"will", "'ll", "shall", "would", "tomorrow", "next", "upcoming", "going"}
 )
+# "next" / "coming" after "the" count from the narrated time, not from now.
+_ANAPHORIC_AFTER_THE = frozenset({"next", "coming"})
 _SUBORDINATORS = frozenset({"following", "after", "since", "during", "despite", "amid"})
 _BE = frozenset({"be", "been", "being", "is", "are", "am", "'s", "get", "gets"})
 _PAST_BE = frozenset({"was", "were", "had"})
@@ -76,6 +78,8 @@ def _cue(words: list[str], i: int, plans: bool = False) -> int:
             return FUTURE
         return PAST if w == "set" and nxt not in ("to", "for") else UNKNOWN
     if w in FUTURE_CUES:
+        if w in _ANAPHORIC_AFTER_THE and prev == "the":
+            return UNKNOWN  # "the next day", "the following week": counted from the story
         return FUTURE
     if plans and w in PRESENT_PLAN_VERBS and word[0].islower() and prev not in _NOT_PRESENT_BEFORE:
         return FUTURE if w != "due" or nxt != "to" else UNKNOWN  # not "due to the strike"
@@ -168,7 +172,9 @@ def tense_at(text: str, begin: int, end: int, plans: bool = False) -> int:
     nearest_at = -1
     for i in range(len(before) - 1, -1, -1):
         w = before[i].lower()
-        if w in _STRONG_FUTURE:
+        if w in _STRONG_FUTURE and not (
+            w in _ANAPHORIC_AFTER_THE and i > 0 and before[i - 1].lower() == "the"
+        ):
             if _refusal(before, i):
                 return PAST  # "officials would not say Friday whether ...": a past refusal
             return FUTURE
