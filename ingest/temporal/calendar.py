@@ -134,7 +134,7 @@ def value_span(value: str) -> Span:
         return "unknown", None, None
     try:
         return _span(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # no such day, or a span past year 9999
         return "unknown", None, None
 
 

@@ -88,10 +88,11 @@ def anchor_of(begin: int, type_: str, value: str) -> Anchor | None:
     if m := _WEEK.match(value):
         try:
             monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        except ValueError:
-            return None
+            sunday = monday + timedelta(days=6)
+        except (ValueError, OverflowError):
+            return None  # no such week, or past year 9999
         first = monday + timedelta(days=5) if m[3] else monday
-        return Anchor(first, monday + timedelta(days=6), "week", begin, value)
+        return Anchor(first, sunday, "week", begin, value)
     if m := _MONTH.match(value):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
