@@ -94,9 +94,10 @@ def _capitalised_time_word(text: str, begin: int, end: int) -> bool:
 def _head_of_name(text: str, begin: int, end: int) -> bool:
     words = _WORD.findall(text, begin, end)
     head = words[-1] if words else ""
-    if head.lower() not in _HEAD_NAMES or not head[0].isupper() or not text.endswith(head, 0, end):
-        return False
-    follow = _OF_NAME if head.lower() in SEASONS else _FOR_NAME
+    key = head.lower() if head.lower() in _HEAD_NAMES else head.lower().removesuffix("s")
+    if key not in _HEAD_NAMES or not head[0].isupper() or not text.endswith(head, 0, end):
+        return False  # "Fridays for Future" is a name too
+    follow = _OF_NAME if key in SEASONS else _FOR_NAME
     return follow.match(text, end) is not None
 
 

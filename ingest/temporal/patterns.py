@@ -371,10 +371,13 @@ PATTERNS: list[Pattern] = [
       )),
     P("relative", "modified_period",
       rf"{_B}(?P<mod>early|late|mid|earlier|later|the\s+(?:beginning|start|end|middle|close)\s+of"
-      rf"|end\s+of)[-\s]+(?P<rel>this|last|next|the)\s+(?P<unit>week|month|year|quarter|decade|century)\b",
+      rf"|end\s+of)[-\s]+(?P<rel>this|last|next|the|that)\s+"
+      r"(?P<unit>day|week|month|year|quarter|decade|century)\b",
       relative.relative_period, ("unit",),
       examples=(
           ("Talks begin [early next month].", "2018-04-07", "DATE 2018-05"),
+          ("On March 3 the army attacked. [Later that day] it left.", "2018-04-07",
+           "DATE 2018-03-03"),
       )),
     P("relative", "period",
       rf"{_B}(?P<rel>this\s+past|this\s+coming|this|last|next|coming|past|previous|following|"

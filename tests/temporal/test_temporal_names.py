@@ -21,6 +21,7 @@ DCT = datetime.date(2018, 4, 2)
         ('She watched "The Day After Tomorrow" with friends.', "The Day After Tomorrow"),
         ("She was a guest on Good Morning America last week.", "Morning"),
         ("Songs from the Summer of Love were played.", "Summer"),
+        ("Pupils joined Fridays for Future in Berlin.", "Fridays"),
     ],
 )
 def test_time_words_in_names_are_not_tagged(text: str, name: str) -> None:
