@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     max_feed_errors: int = Field(
         10, description="Consecutive failures after which a feed is disabled."
     )
+    feed_jitter: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Up to this fraction of a feed's delay is added at random to its next check.",
+    )
     use_spacy: bool = Field(
         True, description="Use the spaCy English model for actors when it is installed."
     )

@@ -18,6 +18,9 @@ class SourceProblem:
 
     location: str
     reason: str
+    # True when trying again cannot help (HTTP 404, not an HTML page, no text on it): a feed
+    # entry then falls back to the text the feed itself carries.
+    permanent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,9 @@ class ArticleInput:
     published_source: str = "none"
     feed_id: int | None = None
     url: str | None = None
+    # Where `text` came from (stored as Article.text_source): "file", "feed", "page", "api";
+    # a fallback says why, e.g. "feed (page failed: fetch: HTTP 404 Not Found)".
+    text_source: str = "file"
 
     @property
     def content_hash(self) -> str:

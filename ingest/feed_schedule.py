@@ -55,12 +55,19 @@ def base_delay(feed: FeedTiming, now: datetime) -> timedelta:
 
 
 def next_check_at(
-    feed: FeedTiming, now: datetime, *, hints: Hints | None = None, limits: Limits | None = None
+    feed: FeedTiming,
+    now: datetime,
+    *,
+    hints: Hints | None = None,
+    limits: Limits | None = None,
+    jitter: float = 0.0,
 ) -> datetime:
     """The moment the feed is next due.
 
     Success (error_count 0): the later of the schedule and the publisher's hints (capped).
     After n consecutive errors: schedule * 2**(n-1), capped, but never before Retry-After.
+    `jitter` (a fraction the caller draws at random, 0.05 = 5%) lengthens the delay, never
+    shortens it, so hints and backoff still hold.
     """
     hints = hints or Hints()
     limits = limits or Limits()
@@ -76,6 +83,7 @@ def next_check_at(
             delay = max(delay, min(timedelta(seconds=hints.retry_after), limits.max_hint))
     else:
         delay = max(base, hint)
+    delay *= 1.0 + max(0.0, jitter)
     return now + max(delay, limits.min_delay)
 
 

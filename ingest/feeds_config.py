@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ class FeedSpec:
     name: str | None = None
     interval_seconds: int | None = None
     cron: str | None = None
+    tags: tuple[str, ...] = ()
 
 
 def parse_every(value: str | int) -> int:
@@ -82,17 +83,46 @@ def check_feed_url(url: str) -> str:
     return url.strip()
 
 
+def check_name(name: str | None) -> str | None:
+    """A display name that can address the feed: not empty, not all digits (an id), not a
+    URL."""
+    if name is None:
+        return None
+    name = " ".join(name.split())
+    if not name or name.lstrip("#").isdigit() or "://" in name:
+        raise FeedConfigError(f"{name!r} cannot be a feed name (it reads as an id or a URL)")
+    return name
+
+
+def check_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags as given, trimmed, without repeats or commas (OPML separates categories by
+    commas): ("world", "economy")."""
+    out: dict[str, None] = {}
+    for raw in tags:
+        for tag in raw.split(","):
+            tag = " ".join(tag.split()).strip("/")
+            if tag:
+                out[tag] = None
+    return tuple(out)
+
+
 def make_spec(
-    url: str, *, name: str | None = None, every: str | int | None = None, cron: str | None = None
+    url: str,
+    *,
+    name: str | None = None,
+    every: str | int | None = None,
+    cron: str | None = None,
+    tags: Iterable[str] = (),
 ) -> FeedSpec:
     """A validated FeedSpec (interval or cron, not both)."""
     if every is not None and cron:
         raise FeedConfigError(f"{url}: give an interval or a cron expression, not both")
     return FeedSpec(
         url=check_feed_url(url),
-        name=name,
+        name=check_name(name),
         interval_seconds=parse_every(every) if every is not None else None,
         cron=check_cron(cron) if cron else None,
+        tags=check_tags(tags),
     )
 
 
@@ -113,7 +143,7 @@ def load_feeds_file(path: Path) -> list[FeedSpec]:
     for i, entry in enumerate(entries, 1):
         if not isinstance(entry, dict) or "url" not in entry:
             raise FeedConfigError(f"{path}: feed #{i} has no url")
-        unknown = set(entry) - {"url", "name", "every", "cron"}
+        unknown = set(entry) - {"url", "name", "every", "cron", "tags"}
         if unknown:
             raise FeedConfigError(f"{path}: feed #{i} has unknown keys {sorted(unknown)}")
         every = entry.get("every")
@@ -121,24 +151,47 @@ def load_feeds_file(path: Path) -> list[FeedSpec]:
         if every is None and cron is None:
             every, cron = defaults.get("every"), defaults.get("cron")
         try:
-            specs.append(make_spec(entry["url"], name=entry.get("name"), every=every, cron=cron))
+            tags = entry.get("tags", [])
+            if isinstance(tags, str):
+                tags = [tags]
+            name = entry.get("name")
+            specs.append(make_spec(entry["url"], name=name, every=every, cron=cron, tags=tags))
         except FeedConfigError as exc:
             raise FeedConfigError(f"{path}: feed #{i}: {exc}") from None
     return specs
 
 
-def upsert_feeds(engine: Engine, specs: Sequence[FeedSpec], *, default_interval: int) -> int:
-    """Insert new feeds and update name/schedule of known ones; returns how many were new."""
+def upsert_feeds(
+    engine: Engine,
+    specs: Sequence[FeedSpec],
+    *,
+    default_interval: int,
+    imported: bool = False,
+) -> int:
+    """Insert new feeds and update name, tags and schedule of known ones (by URL); returns
+    how many were new. A name another feed already has is an error (nothing is written),
+    except for an `imported` list (OPML from another reader), whose feed then stays unnamed;
+    an imported list also leaves known feeds' schedules alone (OPML has none)."""
     created = 0
     with session_scope(engine) as session:
         for spec in specs:
             feed = store_feeds.feed_by_url(session=session, url=spec.url)
+            if spec.name:
+                holder = store_feeds.feed_by_name(session=session, name=spec.name)
+                if holder is not None and holder.url != spec.url:
+                    if not imported:
+                        raise FeedConfigError(f"feed #{holder.id} is already named {spec.name!r}")
+                    spec = replace(spec, name=None)
             if feed is None:
                 feed = Feed(url=spec.url)  # next_check_at NULL: due now
+                feed.interval_seconds = default_interval
                 created += 1
             feed.name = spec.name or feed.name
-            feed.interval_seconds = spec.interval_seconds or default_interval
-            feed.cron = spec.cron
+            if spec.tags:
+                feed.tags = list(spec.tags)
+            if not imported or spec.interval_seconds or spec.cron:
+                feed.interval_seconds = spec.interval_seconds or default_interval
+                feed.cron = spec.cron
             store_feeds.save_feed(session=session, feed=feed)
     return created
 
@@ -149,21 +202,26 @@ def add_feed(engine: Engine, spec: FeedSpec, *, default_interval: int) -> Feed:
         known = store_feeds.feed_by_url(session=session, url=spec.url)
         if known is not None:
             raise FeedConfigError(f"feed #{known.id} already has this URL: {spec.url}")
+        if spec.name and (named := store_feeds.feed_by_name(session=session, name=spec.name)):
+            raise FeedConfigError(f"feed #{named.id} is already named {spec.name!r}")
         feed = Feed(
             url=spec.url,
             name=spec.name,
             interval_seconds=spec.interval_seconds or default_interval,
             cron=spec.cron,
+            tags=list(spec.tags) or None,
         )
         return store_feeds.save_feed(session=session, feed=feed)
 
 
 def find_feed(session: Session, ref: str) -> Feed:
-    """A feed by id ("3" or "#3") or by URL; FeedConfigError when there is none."""
+    """A feed by id ("3" or "#3"), URL or name; FeedConfigError when there is none."""
     key = ref.lstrip("#")
     feed = store_feeds.get_feed(session=session, feed_id=int(key)) if key.isdigit() else None
     if feed is None:
         feed = store_feeds.feed_by_url(session=session, url=ref)
+    if feed is None:
+        feed = store_feeds.feed_by_name(session=session, name=" ".join(ref.split()))
     if feed is None:
         raise FeedConfigError(f"no feed {ref!r} (see `eventline feeds list`)")
     return feed
@@ -191,7 +249,10 @@ def set_paused(engine: Engine, ref: str, paused: bool) -> Feed:
         return feed
 
 
-def list_feeds(engine: Engine) -> list[Feed]:
-    """Every feed, by id."""
+def list_feeds(engine: Engine, *, tag: str | None = None) -> list[Feed]:
+    """Every feed, by id; with `tag`, those carrying it (any case)."""
     with session_scope(engine) as session:
-        return store_feeds.all_feeds(session=session)
+        feeds = store_feeds.all_feeds(session=session)
+    if tag is None:
+        return feeds
+    return [f for f in feeds if tag.casefold() in {t.casefold() for t in f.tags or []}]

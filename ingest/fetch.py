@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -29,6 +29,7 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
 
 
 class FetchError(Exception):
@@ -49,6 +50,7 @@ class FetchResult:
     content: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     hints: Hints = field(default_factory=Hints)
+    moved_to: str | None = None  # the new address after permanent redirects only
 
     @property
     def not_modified(self) -> bool:
@@ -117,8 +119,11 @@ def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     deadline = time.monotonic() + client.total_timeout
+    # Where the resource now lives when every redirect so far was permanent (301/308): a
+    # feed's stored URL follows it (RFC 9110 15.4.2); one temporary hop breaks the chain.
+    moved: str | None = None
     try:
-        for _hop in range(client.redirect_limit + 1):
+        for hop in range(client.redirect_limit + 1):
             check_url(url, client.policy)
             with client.stream("GET", url, headers=headers) as response:
                 if response.status_code in REDIRECTS:
@@ -126,8 +131,11 @@ def fetch(
                     if not location:
                         raise FetchError(f"HTTP {response.status_code} without a Location")
                     url = urljoin(str(response.url), location.strip())
+                    permanent = response.status_code in PERMANENT_REDIRECTS
+                    moved = url if permanent and (hop == 0 or moved is not None) else None
                     continue
-                return _result(client, response, deadline, now or utcnow())
+                result = _result(client, response, deadline, now or utcnow())
+                return replace(result, moved_to=moved)
         raise FetchError(f"too many redirects (more than {client.redirect_limit})")
     except httpx.TimeoutException:
         raise FetchError(f"timeout after {client.total_timeout:g}s") from None

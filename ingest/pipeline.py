@@ -210,6 +210,7 @@ def store_analysed(
         title=analysed.title,
         published=analysed.dct,
         published_source=analysed.dct_source,
+        text_source=art.text_source,
         text=analysed.body,
         feed_id=art.feed_id,
         ingest_run_id=run_id,

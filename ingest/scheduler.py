@@ -19,6 +19,7 @@ any number of `eventline schedule` processes can share the work:
 from __future__ import annotations
 
 import logging
+import random
 import signal
 import threading
 import time
@@ -30,6 +31,7 @@ from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlmodel import Session
 
 from config.settings import Settings
 from ingest.article import ArticleInput, SourceProblem
@@ -40,7 +42,7 @@ from ingest.sources.feeds import FeedEntry, FeedParseError, parse_feed
 from ingest.sources.pages import fetch_page_article
 from timeline.store import articles, feeds, runs
 from timeline.store.engine import session_scope
-from timeline.store.models import utcnow
+from timeline.store.models import Feed, utcnow
 
 log = logging.getLogger(__name__)
 JOB_ID = "poll-due-feeds"
@@ -58,6 +60,7 @@ class PollConfig:
     max_errors: int = 10
     limits: Limits = field(default_factory=Limits)
     use_spacy: bool = True
+    jitter: float = 0.0  # up to this fraction of a feed's delay is added at random
 
     @classmethod
     def from_settings(cls, settings: Settings, *, lease_seconds: float = 600) -> PollConfig:
@@ -65,6 +68,7 @@ class PollConfig:
             lease=timedelta(seconds=lease_seconds),
             max_errors=settings.max_feed_errors,
             use_spacy=settings.use_spacy,
+            jitter=settings.feed_jitter,
         )
 
 
@@ -92,6 +96,7 @@ class FeedOutcome:
     etag: str | None = None
     last_modified: str | None = None
     hints: Hints = field(default_factory=Hints)
+    moved_to: str | None = None  # the feed answered with a permanent redirect here
     new: int = 0
     skipped: int = 0
     failed: int = 0
@@ -145,9 +150,12 @@ def known_locations(engine: Engine, locations: list[str]) -> set[str]:
 def entry_item(
     entry: FeedEntry, *, feed_id: int, client: SafeClient, settings: Settings
 ) -> ArticleInput | SourceProblem:
-    """The article of one entry: its own full text, else its linked page, else its summary."""
+    """The article of one entry: its own full text, else its linked page, else (the page is
+    gone or not an article: 404, not HTML, no text) the summary or content the feed carries.
+    Which one was used is kept as the article's `text_source`."""
+    page_failed: SourceProblem | None = None
     if entry.has_link and not entry.full_text:
-        return fetch_page_article(
+        page = fetch_page_article(
             entry.location,
             client=client,
             settings=settings,
@@ -155,9 +163,13 @@ def entry_item(
             published=entry.published,
             feed_id=feed_id,
         )
+        if isinstance(page, ArticleInput) or not (page.permanent and entry.summary):
+            return page  # a transient failure is retried on the next poll
+        page_failed = page
     text = entry.full_text or entry.summary
     if not text:
         return SourceProblem(entry.location, "parse: entry has neither text nor a link")
+    source = "feed" if page_failed is None else f"feed (page failed: {page_failed.reason})"
     return ArticleInput(
         location=entry.location,
         text=text,
@@ -165,6 +177,7 @@ def entry_item(
         published=entry.published,
         published_source="feed" if entry.published else "none",
         feed_id=feed_id,
+        text_source=source[:256],
     )
 
 
@@ -188,6 +201,7 @@ def poll_feed(
         return replace(base, error=f"fetch: {exc}", hints=exc.hints)
     etag = result.etag or feed.etag
     last_modified = result.last_modified or feed.last_modified
+    base = replace(base, moved_to=result.moved_to)
     if result.not_modified:
         return replace(
             base, not_modified=True, hints=result.hints, etag=etag, last_modified=last_modified
@@ -306,9 +320,27 @@ def record_outcome(
             feed.last_error = outcome.note[:1024] if outcome.note else None
             feed.etag = _fits(outcome.etag, 512)
             feed.last_modified = _fits(outcome.last_modified, 128)
+        if outcome.moved_to and outcome.moved_to != feed.url:
+            _follow_move(session, feed, outcome.moved_to)
         timing = FeedTiming(feed.interval_seconds, feed.cron, feed.error_count)
-        feed.next_check_at = next_check_at(timing, now, hints=outcome.hints, limits=config.limits)
+        # A cron schedule fires when it says; an interval gets a little random slack so feeds
+        # added together do not poll (and hit one host) in lockstep forever.
+        jitter = 0.0 if feed.cron else random.uniform(0.0, config.jitter)
+        feed.next_check_at = next_check_at(
+            timing, now, hints=outcome.hints, limits=config.limits, jitter=jitter
+        )
         feeds.save_feed(session=session, feed=feed)
+
+
+def _follow_move(session: Session, feed: Feed, url: str) -> None:
+    """A 301/308: poll the new address from now on, unless another feed already has it."""
+    other = feeds.feed_by_url(session=session, url=url)
+    if other is not None:
+        note = f"moved permanently to {url}, which feed #{other.id} already polls"
+        feed.last_error = (f"{feed.last_error}; {note}" if feed.last_error else note)[:1024]
+        return
+    log.info("feed #%s moved permanently: %s -> %s", feed.id, feed.url, url)
+    feed.url = url[:2048]
 
 
 def _fits(value: str | None, limit: int) -> str | None:

@@ -424,6 +424,7 @@ def _routes() -> Any:
                     title=r.title,
                     published=r.published,
                     published_source="metadata" if r.published else "none",
+                    text_source="api",
                 )
             )
         settings: Settings = request.app.state.settings

@@ -93,16 +93,20 @@ def fetch_page_article(
     try:
         result = fetch(client, url, accept=PAGE_ACCEPT)
     except FetchError as exc:
-        return SourceProblem(where, f"fetch: {exc}")
+        # 4xx (gone, forbidden, not found) will not change by retrying; 429, 5xx and network
+        # errors may.
+        gone = exc.status is not None and 400 <= exc.status < 500 and exc.status != 429
+        return SourceProblem(where, f"fetch: {exc}", permanent=gone)
     content_type = result.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() not in HTML_TYPES:
-        return SourceProblem(where, f"extract: not an HTML page ({content_type.split(';')[0]})")
+        kind = content_type.split(";")[0]
+        return SourceProblem(where, f"extract: not an HTML page ({kind})", permanent=True)
     try:
         page = extract_page(decode_html(result.content, content_type), url=result.url)
     except ExtractError as exc:
-        return SourceProblem(where, f"extract: {exc}")
+        return SourceProblem(where, f"extract: {exc}", permanent=True)
     except Exception as exc:  # trafilatura/lxml on hostile markup: this page only
-        return SourceProblem(where, f"extract: {type(exc).__name__}: {exc}")
+        return SourceProblem(where, f"extract: {type(exc).__name__}: {exc}", permanent=True)
     dct: date | None
     if published is not None:
         dct, source = published, "feed"
@@ -117,4 +121,5 @@ def fetch_page_article(
         published=dct,
         published_source=source,
         feed_id=feed_id,
+        text_source="page",
     )

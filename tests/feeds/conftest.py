@@ -168,6 +168,7 @@ def make_settings(url: str, **overrides: object) -> Settings:
         "use_spacy": False,
         "max_feed_errors": 3,
         "default_feed_interval": 900,
+        "feed_jitter": 0.0,  # exact schedules here; test_poll checks the jitter on its own
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -171,3 +171,101 @@ def test_list_fits_80_columns(
     assert "every 2h" in flat
     wide = cli.invoke(app, ["feeds", "list", "--wide"]).output
     assert "every 2h" in wide and error in wide
+
+
+def test_feeds_by_name_and_tag(cli: CliRunner, sqlite_url: str) -> None:
+    add = ["feeds", "add", "https://a.example.test/rss", "--name", "Agence  World", "-t", "world",
+           "--tag", "economy,world"]  # fmt: skip
+    assert cli.invoke(app, add).exit_code == 0
+    assert (
+        cli.invoke(app, ["feeds", "add", "https://b.example.test/rss", "-t", "sport"]).exit_code
+        == 0
+    )
+    (feed, _) = rows(sqlite_url)
+    assert (feed.name, feed.tags) == ("Agence World", ["world", "economy"])
+    # The name addresses the feed wherever an id or URL does.
+    assert cli.invoke(app, ["feeds", "pause", "Agence World"]).exit_code == 0
+    assert rows(sqlite_url)[0].paused
+    again = cli.invoke(
+        app, ["feeds", "add", "https://c.example.test/rss", "--name", "Agence World"]
+    )
+    assert again.exit_code == 1 and "already named 'Agence World'" in again.output
+    numeric = cli.invoke(app, ["feeds", "add", "https://c.example.test/rss", "--name", "42"])
+    assert numeric.exit_code == 2 and "cannot be a feed name" in numeric.output
+    world = json.loads(cli.invoke(app, ["feeds", "list", "--json", "--tag", "WORLD"]).output)[
+        "feeds"
+    ]
+    assert [(f["name"], f["tags"]) for f in world] == [("Agence World", ["world", "economy"])]
+    assert "#world #economy" in cli.invoke(app, ["feeds", "list"]).output
+    assert cli.invoke(app, ["feeds", "remove", "Agence World"]).exit_code == 0
+    assert [f.url for f in rows(sqlite_url)] == ["https://b.example.test/rss"]
+
+
+def test_opml_round_trip(
+    cli: CliRunner, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export, import into a new store, export again: the same feeds, names and tags."""
+    for args in (
+        [
+            "https://a.example.test/rss",
+            "--name",
+            "Agence & Co <World>",
+            "-t",
+            "world",
+            "-t",
+            "news/europe",
+        ],
+        ["https://b.example.test/atom", "--name", "Béta Sport", "-t", "sport", "--every", "2h"],
+        ["https://c.example.test/feed?x=1&y=2"],
+    ):
+        assert cli.invoke(app, ["feeds", "add", *args]).exit_code == 0
+    exported = tmp_path / "feeds.opml"
+    assert cli.invoke(app, ["feeds", "export", str(exported)]).exit_code == 0
+    text = exported.read_text(encoding="utf-8")
+    assert (
+        text.startswith("<?xml")
+        and '<outline text="world">' in text
+        and 'category="world,news/europe"' in text
+    )
+
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    monkeypatch.setenv("EVENTLINE_DATABASE_URL", other)
+    get_settings.cache_clear()
+    imported = cli.invoke(app, ["feeds", "import", str(exported)])
+    assert imported.exit_code == 0, imported.output
+    assert "3 feeds, 3 new, 0 updated" in imported.output
+
+    def summary(url: str) -> list[tuple[str, str | None, list[str] | None]]:
+        return sorted((f.url, f.name, f.tags) for f in rows(url))
+
+    assert summary(other) == summary(sqlite_url)
+    # Importing the same list again changes nothing.
+    assert "3 feeds, 0 new, 3 updated" in cli.invoke(app, ["feeds", "import", str(exported)]).output
+    assert len(rows(other)) == 3
+    again = cli.invoke(app, ["feeds", "export"]).output
+    assert again.split("<body>")[1] == text.split("<body>")[1]
+
+
+def test_opml_from_another_reader_and_bad_files(
+    cli: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    opml = tmp_path / "reader.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><!DOCTYPE o [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        '<opml version="1.0"><head><title>My feeds</title></head><body>'
+        '<outline text="Tech"><outline text="Folder"><outline type="rss" text="Deep &e;" '
+        'xmlUrl="https://deep.example.test/rss"/></outline></outline>'
+        '<outline type="rss" title="Top" xmlUrl="https://top.example.test/rss"/></body></opml>'
+    )
+    result = cli.invoke(app, ["feeds", "import", str(opml)])
+    assert result.exit_code == 0, result.output
+    feeds = {f.url: f for f in rows(sqlite_url)}
+    assert feeds["https://top.example.test/rss"].name == "Top"
+    deep = feeds["https://deep.example.test/rss"]
+    assert "root:" not in (deep.name or "")  # the external entity was never read
+    assert deep.tags == ["Tech/Folder"]
+    bad = tmp_path / "bad.opml"
+    bad.write_text('<opml><body><outline xmlUrl="ftp://x.test/feed"/></body></opml>')
+    for path, says in ((bad, "not an http(s) URL"), (tmp_path / "missing.opml", "cannot read")):
+        out = cli.invoke(app, ["feeds", "import", str(path)])
+        assert out.exit_code == 1 and says in out.output and "Traceback" not in out.output

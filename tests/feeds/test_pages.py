@@ -52,16 +52,22 @@ def test_problems_are_prefixed_by_step(server: FeedServer, settings: Settings) -
     server.handler("/pdf", lambda h: send(h, 200, b"%PDF-1.7", Content_Type="application/pdf"))
     server.handler("/empty", lambda h: send(h, 200, b"<html><body></body></html>",
                                             Content_Type="text/html"))  # fmt: skip
+    # A 404 will not heal by retrying: a feed entry then uses the feed's own text.
     assert get(server, settings, "/missing") == SourceProblem(
-        server.url("/missing"), "fetch: HTTP 404 Not Found"
+        server.url("/missing"), "fetch: HTTP 404 Not Found", permanent=True
     )
     pdf = get(server, settings, "/pdf")
     assert (
         isinstance(pdf, SourceProblem)
         and pdf.reason == "extract: not an HTML page (application/pdf)"
+        and pdf.permanent
     )
     empty = get(server, settings, "/empty")
     assert isinstance(empty, SourceProblem) and empty.reason.startswith("extract: no article text")
+    assert empty.permanent
+    server.handler("/busy", lambda h: send(h, 503, b"try later"))
+    busy = get(server, settings, "/busy")
+    assert isinstance(busy, SourceProblem) and not busy.permanent  # may work next time
 
 
 def test_charset_from_the_header(server: FeedServer, settings: Settings) -> None:

@@ -12,7 +12,7 @@ from config.settings import Settings
 from ingest.feeds_config import make_spec, upsert_feeds
 from ingest.fetch import make_client
 from ingest.scheduler import PollConfig, PollSummary, poll_due_feeds
-from tests.feeds.conftest import Clock, FeedServer
+from tests.feeds.conftest import Clock, FeedServer, make_settings, send
 from timeline.store.models import Article, EventSource, Feed, IngestRun
 
 
@@ -155,3 +155,77 @@ def test_stop_between_entries_releases_the_claim(
     assert row.next_check_at.replace(tzinfo=None) <= clock.now.replace(tzinfo=None)
     summary = poll(store, settings, clock)  # due again at once; finishes the job
     assert summary.outcomes[0].new == 1 and len(articles(store)) == 2
+
+
+def test_an_entry_whose_page_is_gone_falls_back_to_the_feed_text(
+    server: FeedServer, store: Engine, settings: Settings, clock: Clock
+) -> None:
+    """talks.html answers 404 and the sanctions page is not HTML: both entries are kept with
+    the text the feed carries, and each article says which text it holds and why."""
+    server.file("/articles/sanctions.html", "talks.html", content_type="application/pdf")
+    server.file("/articles/protest.html", "protest.html")
+    rss = server.file("/feeds/world.xml", "world.xml")  # /articles/talks.html is not served
+    atom = server.file("/feeds/region.atom", "region.atom")
+    add(store, rss, atom)
+    summary = poll(store, settings, clock)
+    assert [(o.error, o.failed) for o in summary.outcomes] == [(None, 0), (None, 0)]
+    stored = articles(store)
+    base = server.base
+    talks = stored[f"{base}/articles/talks.html"]
+    assert talks.text.startswith("Russian President Vladimir Putin said Moscow was open")
+    assert talks.text_source == "feed (page failed: fetch: HTTP 404 Not Found)"
+    sanctions = stored[f"{base}/articles/sanctions.html"]
+    assert (
+        sanctions.text_source == "feed (page failed: extract: not an HTML page (application/pdf))"
+    )
+    assert stored[f"{base}/articles/truce.html"].text_source == "feed"  # its own full text
+    assert stored[f"{base}/articles/protest.html"].text_source == "page"
+
+
+def test_a_page_that_fails_for_now_is_retried_not_replaced(
+    server: FeedServer, store: Engine, settings: Settings, clock: Clock
+) -> None:
+    """A 503 may pass: the entry is not stored from its teaser, and the next poll fetches it."""
+    server.handler("/articles/talks.html", lambda h: send(h, 503, b"busy"))
+    rss = server.file("/feeds/world.xml", "world.xml")
+    add(store, rss)
+    first = poll(store, settings, clock).outcomes[0]
+    assert first.failed == 1 and f"{server.base}/articles/talks.html" not in articles(store)
+    server.file("/articles/talks.html", "talks.html")
+    clock.advance(hours=1)
+    poll(store, settings, clock)
+    assert articles(store)[f"{server.base}/articles/talks.html"].text_source == "page"
+
+
+def test_a_permanent_redirect_moves_the_feed(
+    server: FeedServer, store: Engine, settings: Settings, clock: Clock
+) -> None:
+    rss, _ = serve_all(server)
+    old = server.handler("/old/world.xml", lambda h: send(h, 301, Location="/feeds/world.xml"))
+    temp = server.handler("/tmp/region", lambda h: send(h, 302, Location="/feeds/region.atom"))
+    add(store, old, temp)
+    summary = poll(store, settings, clock)
+    assert [o.error for o in summary.outcomes] == [None, None]
+    with Session(store) as s:
+        urls = sorted(f.url for f in s.exec(select(Feed)).all())
+    assert urls == sorted([rss, temp])  # the 302 is temporary: the feed keeps its address
+    clock.advance(hours=1)
+    poll(store, settings, clock)
+    assert not [h for h in server.hits("/old/world.xml")[1:]]  # polled at the new URL since
+
+
+def test_next_checks_get_random_slack(
+    server: FeedServer, store: Engine, sqlite_url: str, clock: Clock
+) -> None:
+    """Jitter only ever delays (the TTL of 30 min still holds), by at most the setting."""
+    rss, atom = serve_all(server)
+    add(store, rss, atom, every="5m")
+    settings = make_settings(sqlite_url, feed_jitter=0.5)
+    poll(store, settings, clock)
+    delays = {
+        url: (feed(store, url).next_check_at.replace(tzinfo=None) - clock.now.replace(tzinfo=None))  # type: ignore[union-attr]
+        .total_seconds()
+        for url in (rss, atom)
+    }
+    assert 1800 < delays[rss] <= 1800 * 1.5  # world.xml says <ttl>30</ttl>: 30 min, then slack
+    assert 300 < delays[atom] <= 300 * 1.5  # region.atom: its 5-minute interval, then slack

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -59,14 +60,19 @@ def add(
         metavar="EXPR",
         help='Poll on a crontab schedule instead, e.g. "*/15 * * * *" (UTC).',
     ),
-    name: str | None = typer.Option(None, "--name", help="A display name.", metavar="NAME"),
+    name: str | None = typer.Option(
+        None, "--name", help="A unique name; other commands accept it for the feed.", metavar="NAME"
+    ),
+    tags: list[str] = typer.Option(
+        [], "--tag", "-t", help="A category (repeat, or a,b): feeds list --tag.", metavar="TAG"
+    ),
 ) -> None:
     """Add a feed; it is due at once."""
     from ingest.feeds_config import FeedConfigError, add_feed, make_spec
 
     settings = load_settings()
     try:
-        spec = make_spec(url, name=name, every=every, cron=cron)
+        spec = make_spec(url, name=name, every=every, cron=cron, tags=tags)
     except FeedConfigError as exc:
         fail(str(exc), 2)
     engine = engine_from_settings()
@@ -77,11 +83,68 @@ def add(
     _echo(f"added feed #{feed.id} {feed.url} ({_schedule(feed)})")
 
 
+@feeds_app.command("import")
+def import_(
+    path: Path = typer.Argument(
+        ..., help="An OPML file (what feed readers export).", metavar="FILE"
+    ),
+) -> None:
+    """Add the feeds of an OPML file (known URLs get the file's name and tags)."""
+    from ingest.feeds_config import FeedConfigError, upsert_feeds
+    from ingest.feeds_opml import parse_opml
+
+    settings = load_settings()
+    try:
+        specs = parse_opml(path.read_bytes())
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror or exc}")
+    except FeedConfigError as exc:
+        fail(f"{path}: {exc}")
+    engine = engine_from_settings()
+    try:
+        created = upsert_feeds(
+            engine, specs, default_interval=settings.default_feed_interval, imported=True
+        )
+    except FeedConfigError as exc:
+        fail(f"{path}: {exc}")
+    _echo(f"{path}: {len(specs)} feeds, {created} new, {len(specs) - created} updated")
+
+
+@feeds_app.command("export")
+def export(
+    path: Path | None = typer.Argument(
+        None, help="Write here instead of standard output.", metavar="[FILE]"
+    ),
+    tag: str | None = typer.Option(
+        None, "--tag", "-t", help="Only feeds with this tag.", metavar="TAG"
+    ),
+) -> None:
+    """Print the feed list as OPML 2.0 (folders by tag), for any feed reader."""
+    import sys
+
+    from ingest.feeds_config import list_feeds
+    from ingest.feeds_opml import write_opml
+
+    document = write_opml(list_feeds(engine_from_settings(), tag=tag))
+    if path is None:
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+        return
+    try:
+        path.write_bytes(document)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    err_console.print(f"wrote {path}", highlight=False)
+
+
 @feeds_app.command("list")
 def list_(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     wide: bool = typer.Option(
         False, "--wide", "-w", help="Every column (schedule, exact times, last error)."
+    ),
+    tag: str | None = typer.Option(
+        None, "--tag", "-t", help="Only feeds with this tag.", metavar="TAG"
     ),
 ) -> None:
     """Every feed with its status, last and next fetch, and errors.
@@ -91,12 +154,14 @@ def list_(
     """
     from ingest.feeds_config import list_feeds
 
-    feeds = list_feeds(engine_from_settings())
+    feeds = list_feeds(engine_from_settings(), tag=tag)
     if as_json:
         typer.echo(json.dumps({"feeds": [_feed_json(f) for f in feeds]}, indent=2))
         return
     if not feeds:
-        err_console.print("no feeds yet: eventline feeds add URL")
+        err_console.print(
+            f"no feed tagged {tag!r}" if tag else "no feeds yet: eventline feeds add URL"
+        )
         return
     _print_feeds(feeds, wide=wide)
 
@@ -121,6 +186,8 @@ def _print_feeds(feeds: list[Feed], *, wide: bool) -> None:
         table.add_column("last error", overflow="fold", ratio=1)
     for f in feeds:
         label = f"{escape(f.name)}\n[dim]{escape(f.url)}[/]" if f.name else escape(f.url)
+        if f.tags:
+            label += "\n[cyan]" + escape(" ".join(f"#{t}" for t in f.tags)) + "[/]"
         if f.last_error and not wide:
             label += f"\n[red]{escape(f.last_error)}[/]"
         waiting = f.disabled or f.paused
@@ -146,7 +213,7 @@ def _print_feeds(feeds: list[Feed], *, wide: bool) -> None:
 
 
 @feeds_app.command("remove")
-def remove(ref: str = typer.Argument(..., help="Feed id or URL.")) -> None:
+def remove(ref: str = typer.Argument(..., help="Feed id, URL or name.", metavar="FEED")) -> None:
     """Remove a feed (its articles stay)."""
     from ingest.feeds_config import FeedConfigError, remove_feed
 
@@ -158,13 +225,13 @@ def remove(ref: str = typer.Argument(..., help="Feed id or URL.")) -> None:
 
 
 @feeds_app.command("pause")
-def pause(ref: str = typer.Argument(..., help="Feed id or URL.")) -> None:
+def pause(ref: str = typer.Argument(..., help="Feed id, URL or name.", metavar="FEED")) -> None:
     """Stop polling a feed until `resume`."""
     _set_paused(ref, True)
 
 
 @feeds_app.command("resume")
-def resume(ref: str = typer.Argument(..., help="Feed id or URL.")) -> None:
+def resume(ref: str = typer.Argument(..., help="Feed id, URL or name.", metavar="FEED")) -> None:
     """Poll a paused or error-disabled feed again (errors reset, due now)."""
     _set_paused(ref, False)
 
@@ -286,6 +353,7 @@ def _feed_json(f: Feed) -> dict[str, object]:
         "id": f.id,
         "url": f.url,
         "name": f.name,
+        "tags": list(f.tags or []),
         "status": "disabled" if f.disabled else "paused" if f.paused else "active",
         "interval_seconds": f.interval_seconds,
         "cron": f.cron,

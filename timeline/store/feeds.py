@@ -70,6 +70,11 @@ def feed_by_url(*, session: Session, url: str) -> Feed | None:
     return session.exec(model_select(Feed).where(col(Feed.url) == url)).first()
 
 
+def feed_by_name(*, session: Session, name: str) -> Feed | None:
+    """The feed with this display name (names are unique, case as written)."""
+    return session.exec(model_select(Feed).where(col(Feed.name) == name)).first()
+
+
 def save_feed(*, session: Session, feed: Feed) -> Feed:
     """Insert or update the feed row now (it has its id afterwards)."""
     session.add(feed)
