@@ -211,65 +211,45 @@ def write_timelinejs(events: Iterable[EventView], out: TextIO, *, title: str = "
 
 # --- iCalendar (RFC 5545) -------------------------------------------------------------------------
 
-CRLF = "\r\n"
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def ics_escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma, newline; other
-    control characters (not allowed in TEXT) become spaces."""
+def _ics_text(text: str) -> str:
+    """TEXT as RFC 5545 allows it: line breaks as newlines, other control characters (which
+    TEXT may not hold) as spaces; icalendar does the escaping and folding."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    text = text.replace("\n", "\\n")
     return _CONTROL.sub(" ", text)
 
 
-def ics_fold(line: str, limit: int = 75) -> str:
-    """Fold a content line at `limit` octets (RFC 5545 3.1) without splitting a UTF-8
-    character; continuation lines start with one space, which counts toward the limit."""
-    out: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return CRLF.join(out)
-
-
-def _ics_date(day: date) -> str:
-    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
-
-
-def ics_lines(
+def ics_calendar(
     events: Iterable[EventView], *, now: datetime | None = None, name: str = "eventline"
-) -> Iterator[str]:
-    """Unfolded content lines of a calendar with one all-day VEVENT per dated event."""
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    yield "BEGIN:VCALENDAR"
-    yield "VERSION:2.0"
-    yield "PRODID:-//eventline//eventline timeline//EN"
-    yield "CALSCALE:GREGORIAN"
-    yield f"X-WR-CALNAME:{ics_escape(name)}"
+) -> Any:
+    """An icalendar Calendar with one all-day VEVENT per dated event (undated are left out)."""
+    from icalendar import Calendar
+    from icalendar import Event as VEvent
+
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    calendar = Calendar()
+    calendar.add("prodid", "-//eventline//eventline timeline//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _ics_text(name))
     for v in events:
         if v.start is None:
             continue
         first = granule(v.start, v.precision)[0]
         last = granule(v.end or v.start, v.precision)[1]
-        yield "BEGIN:VEVENT"
-        yield f"UID:event-{v.id}@eventline"
-        yield f"DTSTAMP:{stamp}"
-        yield f"DTSTART;VALUE=DATE:{_ics_date(first)}"
+        item = VEvent()
+        item.add("uid", f"event-{v.id}@eventline")
+        item.add("dtstamp", stamp)
+        item.add("dtstart", first)
         if last < date.max:  # DTEND is exclusive: the day after the last day
-            yield f"DTEND;VALUE=DATE:{_ics_date(last + timedelta(days=1))}"
-        yield f"SUMMARY:{ics_escape(v.title)}"
-        yield f"DESCRIPTION:{ics_escape(_ics_description(v))}"
-        yield f"CATEGORIES:{ics_escape(v.type)}"
-        yield "END:VEVENT"
-    yield "END:VCALENDAR"
+            item.add("dtend", last + timedelta(days=1))
+        item.add("summary", _ics_text(v.title))
+        item.add("description", _ics_text(_ics_description(v)))
+        item.add("categories", [_ics_text(v.type)])
+        calendar.add_component(item)
+    return calendar
 
 
 def _ics_description(v: EventView) -> str:
@@ -285,9 +265,8 @@ def _ics_description(v: EventView) -> str:
 
 
 def write_ics(events: Iterable[EventView], out: TextIO, *, now: datetime | None = None) -> None:
-    """An RFC 5545 calendar: CRLF line ends, folded lines, escaped text."""
-    for line in ics_lines(events, now=now):
-        out.write(ics_fold(line) + CRLF)
+    """An RFC 5545 calendar (icalendar writes it: CRLF line ends, folded lines, escaped text)."""
+    out.write(ics_calendar(events, now=now).to_ical().decode("utf-8"))
 
 
 # --- stories --------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
@@ -143,42 +142,32 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-BLOCKS = frozenset(
+BLOCKS = (
     "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre tr table section article "
-    "header footer figure figcaption hr".split()
-)
-SKIP = frozenset({"script", "style", "noscript", "template"})
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in SKIP:
-            self.skipping += 1
-        elif tag in BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
+    "header footer figure figcaption hr dd dt"
+).split()
+SKIP = ("script", "style", "noscript", "template")
 
 
 def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (feed content), one paragraph per block element."""
+    """Plain text of an HTML fragment (feed content), one paragraph per block element.
+
+    lxml parses it as a browser would (unclosed tags, entities, comments); scripts and styles
+    are dropped and every block element becomes a paragraph break.
+    """
     if "<" not in fragment and "&" not in fragment:
         return " ".join(fragment.split())
-    parser = _Text()
-    parser.feed(fragment)
-    parser.close()
-    paragraphs = (" ".join(p.split()) for p in "".join(parser.parts).split("\n\n"))
+    from lxml import etree
+    from lxml import html as lhtml
+
+    try:
+        root = lhtml.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):  # nothing parseable (e.g. only a comment)
+        return ""
+    for node in list(root.iter(*SKIP)):
+        node.drop_tree()
+    for node in root.iter(*BLOCKS):
+        node.text = "\n\n" + (node.text or "")
+        node.tail = "\n\n" + (node.tail or "")
+    paragraphs = (" ".join(p.split()) for p in root.text_content().split("\n\n"))
     return "\n\n".join(p for p in paragraphs if p)

@@ -88,20 +88,41 @@ def decode_text(raw: bytes) -> str:
 
 
 def parse_text_file(text: str, location: str) -> ArticleInput:
-    """A text article; `---` front matter may give title, url and published."""
-    meta: dict[str, str] = {}
+    """A text article; `---` YAML front matter may give title, url and published.
+
+    The front matter is read by PyYAML's BaseLoader: every value stays the string written
+    (`title: No` is "No", `published: 2025-04-21` is that date as text), quoting and comments
+    work as in any static-site generator, and nothing in it can build Python objects.
+    """
     lines = text.splitlines()
-    if lines and lines[0].strip() == "---":
-        for i, line in enumerate(lines[1:], 1):
-            if line.strip() == "---":
-                text = "\n".join(lines[i + 1 :])
-                break
-            key, sep, value = line.partition(":")
-            if sep:
-                meta[key.strip().lower()] = value.strip().strip("\"'")
-        else:
-            raise SourceError("front matter opened with '---' but never closed")
-    return _article(location, text, meta)
+    if not lines or lines[0].strip() != "---":
+        return _article(location, text, {})
+    for i, line in enumerate(lines[1:], 1):
+        if line.strip() == "---":
+            return _article(location, "\n".join(lines[i + 1 :]), _front_matter(lines[1:i]))
+    raise SourceError("front matter opened with '---' but never closed")
+
+
+def _front_matter(lines: list[str]) -> dict[str, str]:
+    import yaml
+
+    try:
+        data = yaml.load("\n".join(lines), Loader=yaml.BaseLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise SourceError(f"front matter is not valid YAML{where}: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SourceError("front matter must be 'key: value' lines")
+    meta = {}
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise SourceError(f"front matter {key!r} must be a single value")
+        meta[str(key).strip().lower()] = value.strip()
+    return meta
 
 
 def _record_or_problem(record: Any, location: str) -> ArticleInput | SourceProblem:

@@ -11,8 +11,10 @@ import re
 from datetime import date, timedelta
 
 from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 Span = tuple[str, date | None, date | None]
+_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)  # by ISO weekday - 1
 
 _DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)(T.*)?$")
 _WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?$")
@@ -30,17 +32,19 @@ def last_day_of_month(year: int, month: int) -> date:
 
 
 def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
-    """(year, month) shifted by delta months."""
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
+    """(year, month) shifted by delta months (years past 9999 are not dates: plain index
+    arithmetic there, so a far "in 100 years" stays a value rather than an error)."""
+    try:
+        shifted = date(year, month, 1) + relativedelta(months=delta)
+    except (ValueError, OverflowError):
+        index = year * 12 + (month - 1) + delta
+        return index // 12, index % 12 + 1
+    return shifted.year, shifted.month
 
 
 def add_years_to_date(d: date, years: int) -> date:
     """The same calendar day `years` later (Feb 29 falls back to Feb 28)."""
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
+    return d + relativedelta(years=years)
 
 
 def week_value(d: date) -> str:
@@ -115,12 +119,8 @@ def islamic_years_around(gregorian_year: int) -> range:
 
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     """The n-th (1-based; -1 = last) ISO weekday of a month: Thanksgiving is (11, 4, 4)."""
-    if n > 0:
-        first = date(year, month, 1)
-        offset = (weekday - first.isoweekday()) % 7
-        return first + timedelta(days=offset + 7 * (n - 1))
-    last = last_day_of_month(year, month)
-    return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+    day = _WEEKDAYS[weekday - 1](n)
+    return date(year, month, 1) + relativedelta(day=1 if n > 0 else 31, weekday=day)
 
 
 def value_span(value: str) -> Span:

@@ -81,3 +81,10 @@ def test_html_to_text() -> None:
         "One & two\n\nThree\n\nfour"
     )
     assert html_to_text("plain   text") == "plain text"
+    # What feeds send in practice: unclosed tags, comments, styles, entities, nested blocks.
+    messy = (
+        "<style>p{color:red}</style><!-- ad --><div><p>Kyiv&nbsp;said <b>no</b>"
+        "<p>Moscow &#8216;agreed&#8217;<ul><li>one<li>two</ul></div>tail"
+    )
+    assert html_to_text(messy) == "Kyiv said no\n\nMoscow ‘agreed’\n\none\n\ntwo\n\ntail"
+    assert html_to_text("<!-- only a comment -->") == ""

@@ -6,6 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from ingest.article import ArticleInput, SourceProblem
 from ingest.sources.files import iter_paths, read_articles
 
@@ -91,3 +93,40 @@ def test_content_hash_ignores_whitespace_layout() -> None:
     a = ArticleInput("a", "Putin said  this.\n\nThen more.")
     b = ArticleInput("b", "Putin said this. Then more.")
     assert a.content_hash == b.content_hash
+
+
+def test_front_matter_is_yaml(tmp_path: Path) -> None:
+    """Quoting, comments and values YAML would otherwise turn into booleans or numbers."""
+    path = tmp_path / "q.txt"
+    path.write_text(
+        "---\ntitle: \"Putin: talks are possible\"  # the headline\nurl: 'https://x.test/a?b=1'\n"
+        "published: 2025-04-21\nsection: No\n---\nBody.\n"
+    )
+    art = read_one(path)
+    assert isinstance(art, ArticleInput)
+    assert (art.title, art.url, art.published) == (
+        "Putin: talks are possible",
+        "https://x.test/a?b=1",
+        date(2025, 4, 21),
+    )
+    no = tmp_path / "no.txt"
+    no.write_text("---\ntitle: No\n---\nBody.\n")
+    assert read_one(no).title == "No"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("front", "reason"),
+    [
+        (
+            "title: a: b\n",
+            "front matter is not valid YAML (line 2): mapping values are not allowed here",
+        ),
+        ("- a list\n", "front matter must be 'key: value' lines"),
+        ("title: [a, b]\n", "front matter 'title' must be a single value"),
+    ],
+)
+def test_bad_front_matter_is_one_line(tmp_path: Path, front: str, reason: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_text(f"---\n{front}---\nBody.\n")
+    problem = read_one(path)
+    assert isinstance(problem, SourceProblem) and problem.reason == reason
