@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from config.settings import Settings, get_settings
 from tests.conftest import ROOT
+from tests.test_project import _commands as every_command
 from timeline.cli.main import app
 
 
@@ -129,14 +130,11 @@ def test_known_type_is_accepted(cli: CliRunner) -> None:
     assert json.loads(result.stdout) == {"events": []}
 
 
-def _commands(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    out = [prefix]
-    for name, cmd in getattr(group, "commands", {}).items():
-        out.extend(_commands(cmd, (*prefix, name)))
-    return out
+# The main command itself, then every command path (the list test_project checks for --help).
+COMMANDS = [(), *every_command(typer.main.get_command(app))]
 
 
-@pytest.mark.parametrize("command", _commands(typer.main.get_command(app)), ids=" ".join)
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "eventline")
 def test_help_shows_no_python_types(command: tuple[str, ...]) -> None:
     """Flags read `--json`, not `--json <bool>`; option values are named (DATE, N), not
     `<str>` (typer 0.29 prints an argument's type beside its name whatever we do)."""
