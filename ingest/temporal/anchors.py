@@ -36,16 +36,18 @@ def _trie_regex(words: list[str]) -> str:
 
 
 # The `(?=...)` guards make the scan fail fast: most positions are neither a word start nor a
-# digit, and the lookbehinds behind them are then never tried.
+# digit, and the lookbehinds behind them are then never tried. Words are listed in the three
+# casings news uses ("today", "Today", "TODAY") instead of scanning with IGNORECASE, which
+# folds case at every character.
+_CASED_ANCHORS = sorted({form for w in ANCHORS for form in (w, w.capitalize(), w.upper())})
 _ANCHOR = re.compile(
-    rf"\b(?=[a-zA-Z])(?P<word>{_trie_regex(sorted(ANCHORS))})\b"
+    rf"\b(?=[a-zA-Z])(?P<word>{_trie_regex(_CASED_ANCHORS)})\b"
     r"|(?=[\dQH])(?:"
     r"(?<![\d$#.,])(?P<year>1\d{3}|20\d\d)(?!\d|,\d)"
-    r"|(?<![\d$.])(?P<clock>\d{1,2})(?=[:.][0-5]\d\s*(?:[ap]\.?m\b|[A-Z])|\s*[ap]\.?m\b|"
-    r"\s+o['’]clock|:[0-5]\d\b)"
+    r"|(?<![\d$.])(?P<clock>\d{1,2})(?=[:.][0-5]\d\s*(?:(?i:[ap]\.?m)\b|[A-Z])|\s*(?i:[ap]\.?m)\b|"
+    r"\s+(?i:o['’]clock)|:[0-5]\d\b)"
     r"|(?<=['’])(?P<decade>\d0)(?=s\b)"
-    r"|(?<![\w$#.-])(?P<qcode>(?-i:[QH][1-4]|[1-4][QH]))(?![a-zA-Z]))",
-    re.IGNORECASE,
+    r"|(?<![\w$#.-])(?P<qcode>[QH][1-4]|[1-4][QH])(?![a-zA-Z]))"
 )
 # The token right before a position, if only spaces, hyphens or slashes separate them.
 _PREVIOUS = re.compile(r"([A-Za-z]+|\d[\d,./]*)[\s/'’-]*\Z")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from timeline.cli.common import err_console, fail
+from timeline.cli.common import fail
 
 if TYPE_CHECKING:
     from ingest.temporal.model import Timex
@@ -63,7 +63,8 @@ def timex(
             fail(f"{src}: {exc}")
         except OSError as exc:
             fail(f"cannot read {src} or write {out}: {exc.strerror or exc}")
-        err_console.print(f"{count} documents tagged into {out}", highlight=False)
+        # A plain line: loading rich for it would cost more than tagging a small file.
+        typer.echo(f"{count} documents tagged into {out}", err=True)
         return
     if text is None:
         fail("give TEXT to tag (with --dct YYYY-MM-DD), or --jsonl IN OUT", 2)
