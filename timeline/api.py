@@ -28,11 +28,13 @@ from sqlmodel import Session
 
 from config.settings import Settings, get_settings
 from timeline.export import story_to_dict
+from timeline.export_stories import stories_to_dict, summary_to_dict
 from timeline.serialize import date_label, event_to_dict
 from timeline.store import query as q
 from timeline.store.engine import ping
 from timeline.store.sync import changes_since
-from timeline.story import DEFAULT_HOPS, build_story
+from timeline.story import DEFAULT_HOPS, build_story, list_stories, stored_story, story_events
+from timeline.summary import summarise
 
 WEB = Path(__file__).parent / "web"
 MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER on Postgres
@@ -103,9 +105,45 @@ class StoryEvent(EventOut):
     via: LinkOut | None = Field(description="The link to an earlier step.")
 
 
+class StoryInfoOut(BaseModel):
+    id: int
+    title: str = Field(description="The headline of its most reported event.")
+    start: date
+    end: date
+    events: int
+    articles: int = Field(description="Distinct articles reporting its events.")
+    matches: int = Field(description="Its events that matched the query (0 without one).")
+
+
 class StoryOut(BaseModel):
     query: str
     events: list[StoryEvent]
+    stories: list[StoryInfoOut] = Field(
+        [], description="The stored stories these events belong to, the main one first."
+    )
+
+
+class StoriesOut(BaseModel):
+    stories: list[StoryInfoOut]
+
+
+class SummaryDate(BaseModel):
+    date: date
+    score: float = Field(description="The day's score divided by the best day's (top = 1.0).")
+    events: list[EventOut] = Field(description="The day's top events, best first.")
+
+
+class SummaryOut(BaseModel):
+    dates: list[SummaryDate]
+
+
+class DayCount(BaseModel):
+    date: date
+    events: int
+
+
+class DaysOut(BaseModel):
+    days: list[DayCount]
 
 
 class LogDay(BaseModel):
@@ -364,15 +402,91 @@ def _routes() -> Any:
             raise HTTPException(404, f"no event {event_id}")
         return event_to_dict(view, links=True)
 
-    @router.get("/stories", response_model=StoryOut, tags=["stories"])
-    def stories(
+    @router.get("/story", response_model=StoryOut, tags=["stories"])
+    def story_by_topic(
         session: SessionDep,
         q_: Annotated[str, Query(alias="q", min_length=1, max_length=500, description="Topic.")],
         hops: Annotated[int, Query(ge=0, le=6)] = DEFAULT_HOPS,
     ) -> dict[str, Any]:
         """The chain of events around a topic, in story order, each with the link to an
-        earlier step (no events when nothing matches)."""
+        earlier step (no events when nothing matches), and the stored stories it is in."""
         return story_to_dict(build_story(session=session, query=q_, hops=hops))
+
+    @router.get("/stories", response_model=StoriesOut, tags=["stories"])
+    def stories(
+        session: SessionDep,
+        date_from: From = None,
+        to: To = None,
+        q_: Annotated[
+            str | None, Query(alias="q", max_length=500, description="Words or an actor.")
+        ] = None,
+        min_events: Annotated[int, Query(ge=1, le=10_000)] = 2,
+        limit: Annotated[int, Query(ge=1, le=q.MAX_LIMIT)] = 100,
+    ) -> dict[str, Any]:
+        """Stored stories overlapping the range (latest first), or those about `q` (the most
+        matching first); single-event stories only with min_events=1."""
+        if date_from and to and date_from > to:
+            raise q.QueryError(f"the range starts after it ends ({date_from} > {to})", param="to")
+        found = list_stories(
+            session=session,
+            start=date_from,
+            end=to,
+            query=q_,
+            min_events=min_events,
+            limit=limit,
+        )
+        return stories_to_dict(found)
+
+    @router.get(
+        "/stories/{story_id}",
+        response_model=StoryOut,
+        tags=["stories"],
+        responses={404: {"description": "No such story"}},
+    )
+    def one_story(
+        session: SessionDep, story_id: Annotated[int, PathParam(ge=1, le=MAX_ID)]
+    ) -> dict[str, Any]:
+        """Every event of a stored story, chained in story order, with its links."""
+        found = stored_story(session=session, story_id=story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return story_to_dict(found)
+
+    @router.get("/summary", response_model=SummaryOut, tags=["stories"])
+    def summary(
+        session: SessionDep,
+        date_from: From = None,
+        to: To = None,
+        story: Annotated[
+            str | None, Query(max_length=500, description="A story id or a topic.")
+        ] = None,
+        dates: Annotated[
+            int | None, Query(ge=1, le=366, description="How many dates (default: the knee).")
+        ] = None,
+    ) -> dict[str, Any]:
+        """The summary timeline: the most important dates, each with its top events."""
+        if date_from and to and date_from > to:
+            raise q.QueryError(f"the range starts after it ends ({date_from} > {to})", param="to")
+        event_ids = None
+        if story is not None and story.strip():
+            event_ids = story_events(session=session, ref=story)
+            if event_ids is None:
+                return {"dates": []}
+        rows = summarise(session=session, start=date_from, end=to, event_ids=event_ids, dates=dates)
+        return summary_to_dict(rows)
+
+    @router.get("/days", response_model=DaysOut, tags=["events"])
+    def days(
+        session: SessionDep,
+        date_from: From = None,
+        to: To = None,
+        actor: Actor = None,
+        type: Type = None,
+        q_: Annotated[str | None, Query(alias="q", max_length=500)] = None,
+    ) -> dict[str, Any]:
+        """Day-precision events per day (the page's time axis), in date order."""
+        counts = q.day_counts(session=session, filters=_filters(date_from, to, actor, type, q_))
+        return {"days": [{"date": d, "events": n} for d, n in counts]}
 
     @router.get("/log", response_model=LogOut, tags=["events"])
     def event_log(

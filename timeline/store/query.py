@@ -499,6 +499,20 @@ def facets(*, session: Session) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def day_counts(*, session: Session, filters: EventFilter | None = None) -> list[tuple[date, int]]:
+    """(day, events) for the day-precision events matching `filters`, in date order: the
+    density the page's time axis draws (one grouped query; wider precisions are left out,
+    they have no day to stand on)."""
+    conds = _conditions(session=session, filters=filters or EventFilter())
+    rows = session.execute(
+        sa_select(col(Event.start), func.count())
+        .where(col(Event.start).is_not(None), col(Event.precision) == "day", *conds)
+        .group_by(col(Event.start))
+        .order_by(col(Event.start))
+    ).all()
+    return [(day, int(n)) for day, n in rows]
+
+
 # --- batch loading ---------------------------------------------------------------------------
 
 
