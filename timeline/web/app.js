@@ -1,11 +1,12 @@
-/* eventline timeline page: plain JS over the JSON API (/events, /stories, /facets).
+/* eventline timeline page: plain JS over the JSON API (/events, /days, /summary, /story,
+   /stories, /facets); the time axis is axis.js.
    Everything from the API is inserted with textContent, never as HTML. */
 "use strict";
 
 (function () {
   const $ = (sel) => document.querySelector(sel);
   const PAGE_SIZE = 200;
-  const state = { cursor: null, lastDay: null, shown: 0 };
+  const state = { cursor: null, lastDay: null, shown: 0, marks: [], view: "timeline" };
 
   const FAMILY = {
     CEASEFIRE: "peace", AGREE: "peace", CONSULT: "talk", REQUEST: "talk", APPEAL: "talk",
@@ -213,8 +214,11 @@
       state.lastDay = null;
       state.shown = 0;
       $("#timeline").replaceChildren();
-      const query = new URLSearchParams(params).toString();
-      history.replaceState(null, "", query ? `?${query}` : location.pathname);
+      if (state.view === "timeline") {
+        const query = new URLSearchParams(params).toString();
+        history.replaceState(null, "", query ? `?${query}` : location.pathname);
+      }
+      loadAxis(params);
     }
     status.textContent = "Loading…";
     status.classList.remove("error");
@@ -252,6 +256,75 @@
     }
   }
 
+  /* --- time axis --------------------------------------------------------------------------- */
+
+  let axisDays = [];
+
+  /** The density of the events the other filters select, whatever the date range, so the
+      whole axis stays there to drag over; the summary dates are marked on it. */
+  async function loadAxis(params) {
+    const { from, to, ...others } = params;
+    try {
+      const [days, summary] = await Promise.all([
+        getJSON("days", others),
+        state.marks.length ? null : getJSON("summary"),
+      ]);
+      axisDays = days.days;
+      if (summary) state.marks = summary.dates.map((d) => d.date);
+      drawAxis();
+    } catch (error) {
+      $("#axis").replaceChildren(el("p", { class: "status error", text: `No axis: ${error.message}` }));
+    }
+  }
+
+  function drawAxis() {
+    const params = filterParams();
+    $("#axis-clear").hidden = !(params.from || params.to);
+    window.EventlineAxis.draw($("#axis"), {
+      days: axisDays,
+      marks: state.marks,
+      range: { from: params.from || null, to: params.to || null },
+      label: "Events per day; drag to choose a range of dates",
+      onSelect: (from, to) => {
+        $("#f-from").value = from;
+        $("#f-to").value = to;
+        loadTimeline(false);
+      },
+    });
+  }
+
+  /* --- summary view ------------------------------------------------------------------------- */
+
+  function scoreBar(score) {
+    const bar = el("span", { class: "score-bar" });
+    bar.style.width = `${Math.round(score * 4)}em`; // CSSOM, which the page's CSP allows
+    return bar;
+  }
+
+  async function loadSummary() {
+    const status = $("#summary-status");
+    const list = $("#summary");
+    status.classList.remove("error");
+    status.textContent = "Picking dates…";
+    try {
+      const summary = await getJSON("summary");
+      state.marks = summary.dates.map((d) => d.date);
+      list.replaceChildren(...summary.dates.map((row) => el("li", { class: "summary-day", "data-date": row.date },
+        el("h2", { class: "day-label" },
+          el("time", { datetime: row.date, text: dayFmt.format(parseDay(row.date)) }),
+          el("span", { class: "score", title: "score (best day = 1)" },
+            scoreBar(row.score),
+            el("span", { class: "iso", text: row.score.toFixed(2) }))),
+        el("div", { class: "day-events" }, ...row.events.map((e) => card(e))))));
+      status.textContent = summary.dates.length
+        ? `${summary.dates.length} dates chosen from the scores (explicit dates, articles, outlets)`
+        : "No dated events yet.";
+    } catch (error) {
+      status.textContent = `Could not pick dates: ${error.message}`;
+      status.classList.add("error");
+    }
+  }
+
   /* --- story view ------------------------------------------------------------------------- */
 
   function linkLabel(via, stepOf) {
@@ -262,46 +335,107 @@
       : [`${where} `, el("span", { class: "link-kind", text: via.kind }), " this", other];
   }
 
-  async function loadStory(topic) {
-    const status = $("#story-status");
+  function renderStory(story) {
     const list = $("#story");
+    const stepOf = {};
+    story.events.forEach((e) => { stepOf[e.id] = e.step; });
     list.replaceChildren();
+    for (const event of story.events) {
+      const heading = dayHeading(event);
+      const connector = event.via
+        ? el("div", { class: "connector" }, "↳ ", ...linkLabel(event.via, stepOf))
+        : el("div", { class: "connector start", text: event.step === 1 ? "start" : "related by topic" });
+      const head = el("div", { class: "step-head" },
+        el("span", { class: "step-no", text: String(event.step) }),
+        el("time", { datetime: event.start || "", text: heading.human }),
+        el("span", { class: "iso", text: event.label }));
+      list.append(el("li", { class: "step", "data-step": String(event.step) }, connector, card(event, head)));
+    }
+    const dated = story.events.filter((e) => e.start);
+    const perDay = {};
+    for (const e of dated) if (e.precision === "day") perDay[e.start] = (perDay[e.start] || 0) + 1;
+    $("#story-axis-panel").hidden = !dated.length;
+    window.EventlineAxis.draw($("#story-axis"), {
+      days: Object.keys(perDay).sort().map((d) => ({ date: d, events: perDay[d] })),
+      chain: dated.map((e) => ({
+        date: e.start, step: e.step, kind: e.via ? e.via.kind : null,
+        target: e.via ? stepOf[e.via.other_id] : null,
+      })),
+      label: "The story's steps on the time axis",
+    });
+  }
+
+  async function showStory(fetcher, describe) {
+    const status = $("#story-status");
     status.classList.remove("error");
     status.textContent = "Building story…";
-    list.setAttribute("aria-busy", "true");
+    $("#story").setAttribute("aria-busy", "true");
     try {
-      const story = await getJSON("stories", { q: topic });
-      const stepOf = {};
-      story.events.forEach((e) => { stepOf[e.id] = e.step; });
-      for (const event of story.events) {
-        const heading = dayHeading(event);
-        const connector = event.via
-          ? el("div", { class: "connector" }, "↳ ", ...linkLabel(event.via, stepOf))
-          : el("div", { class: "connector start", text: event.step === 1 ? "start" : "related by topic" });
-        const head = el("div", { class: "step-head" },
-          el("span", { class: "step-no", text: String(event.step) }),
-          el("time", { datetime: event.start || "", text: heading.human }),
-          el("span", { class: "iso", text: event.label }));
-        list.append(el("li", { class: "step" }, connector, card(event, head)));
-      }
-      status.textContent = story.events.length
-        ? `${story.events.length} steps in “${story.query}”`
-        : `No events about “${story.query}”.`;
+      const story = await fetcher();
+      renderStory(story);
+      status.textContent = describe(story);
     } catch (error) {
+      $("#story").replaceChildren();
+      $("#story-axis-panel").hidden = true;
       status.textContent = `Could not build the story: ${error.message}`;
       status.classList.add("error");
     } finally {
-      list.setAttribute("aria-busy", "false");
+      $("#story").setAttribute("aria-busy", "false");
+    }
+  }
+
+  function loadStory(topic) {
+    return showStory(() => getJSON("story", { q: topic }), (story) => story.events.length
+      ? `${story.events.length} steps in “${story.query}”`
+      : `No events about “${story.query}”.`);
+  }
+
+  /** A stored story by id: the page a `?story=ID` link opens. */
+  function openStory(id) {
+    return showStory(() => getJSON(`stories/${encodeURIComponent(id)}`), (story) => {
+      const info = story.stories[0];
+      return `Story #${info.id}: ${story.events.length} events from ${info.articles} article` +
+        `${info.articles === 1 ? "" : "s"}, ${info.start} to ${info.end}`;
+    });
+  }
+
+  async function loadStoryList() {
+    try {
+      const found = await getJSON("stories", { limit: 50 });
+      $("#story-list").replaceChildren(...found.stories.map((s) => el("li", {},
+        el("a", { href: `?story=${s.id}`, "data-story": String(s.id), text: s.title }),
+        el("span", { class: "meta", text: ` · ${s.start}${s.end !== s.start ? " – " + s.end : ""} · ${s.events} events, ${s.articles} articles` }))));
+      if (!found.stories.length) $("#story-list").append(el("li", { class: "status", text: "No stories yet." }));
+    } catch (error) {
+      $("#story-list").replaceChildren(el("li", { class: "status error", text: error.message }));
     }
   }
 
   /* --- wiring ----------------------------------------------------------------------------- */
 
   function showView(name) {
+    state.view = name;
     for (const tab of document.querySelectorAll("[role=tab]")) {
       const active = tab.dataset.view === name;
       tab.setAttribute("aria-selected", String(active));
       $(`#view-${tab.dataset.view}`).hidden = !active;
+    }
+    if (name === "timeline") drawAxis();
+    if (name === "story") loadStoryList();
+    if (name === "summary") loadSummary();
+  }
+
+  /** The view the address asks for: ?story=ID opens a stored story, ?view=summary|story. */
+  function route() {
+    const params = new URLSearchParams(location.search);
+    const story = params.get("story");
+    if (story) {
+      showView("story");
+      openStory(story);
+    } else if (["story", "summary"].includes(params.get("view"))) {
+      showView(params.get("view"));
+    } else {
+      showView("timeline");
     }
   }
 
@@ -315,13 +449,39 @@
     $("#filters").addEventListener("reset", () => setTimeout(() => loadTimeline(false), 0));
     $("#f-type").addEventListener("change", () => loadTimeline(false));
     $("#more").addEventListener("click", () => loadTimeline(true));
+    $("#axis-clear").addEventListener("click", () => {
+      $("#f-from").value = "";
+      $("#f-to").value = "";
+      loadTimeline(false);
+    });
     $("#story-form").addEventListener("submit", (e) => {
       e.preventDefault();
+      history.pushState(null, "", "?view=story");
       loadStory($("#s-q").value.trim());
     });
+    $("#story-list").addEventListener("click", (e) => {
+      const link = e.target.closest("a[data-story]");
+      if (!link) return;
+      e.preventDefault();
+      history.pushState(null, "", `?story=${link.dataset.story}`);
+      openStory(link.dataset.story);
+      window.scrollTo(0, 0);
+    });
     for (const tab of document.querySelectorAll("[role=tab]")) {
-      tab.addEventListener("click", () => showView(tab.dataset.view));
+      tab.addEventListener("click", () => {
+        if (tab.dataset.view !== state.view) {
+          history.pushState(null, "", tab.dataset.view === "timeline" ? location.pathname : `?view=${tab.dataset.view}`);
+        }
+        showView(tab.dataset.view);
+      });
     }
+    window.addEventListener("popstate", route);
+    let resizing = null;
+    window.addEventListener("resize", () => {
+      clearTimeout(resizing);
+      resizing = setTimeout(() => { if (state.view === "timeline") drawAxis(); }, 150);
+    });
+    route();
     loadFacets().then(() => loadTimeline(false));
   }
 
