@@ -97,6 +97,8 @@ def test_type_and_text_filters(engine: Engine, easter: dict[str, int]) -> None:
         e["london"],
     ]
     assert ids(engine, type="ACCUSE, CEASEFIRE") == [e["violations"], e["truce"]]
+    assert ids(engine, type="\x00ACCUSE") == [e["violations"]]  # NUL: Postgres rejects it
+    assert len(ids(engine, type="\x00")) == len(ids(engine))  # nothing left: no type filter
     # Text: every word in the title or in some quote; phrases in double quotes.
     assert ids(engine, text="easter truce") == [e["violations"], e["truce"]]
     assert ids(engine, text="Pokrovsk") == [e["violations"]]  # only in a quote

@@ -150,7 +150,9 @@ class EventFilter:
         """A filter from loose front-end values: blanks dropped, "A,B" types split."""
         if isinstance(type, str):
             type = type.split(",")
-        types = tuple(sorted({t.strip().upper() for t in type or () if t.strip()}))
+        # NUL dropped as in _clean: Postgres rejects it in text parameters (?type=%00)
+        cleaned = (t.replace("\x00", "").strip().upper() for t in type or ())
+        types = tuple(sorted({t for t in cleaned if t}))
         return cls(
             start=start,
             end=end,
