@@ -160,3 +160,28 @@ def test_seeds_chain_c1_holds_with_the_scorer(tmp_path: Path) -> None:
     assert "C1   ok" in proc.stdout
     story = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert story["stories"] and story["stories"][0]["events"] >= 3
+
+
+def test_a_merged_away_event_leaves_its_story(tmp_path: Path) -> None:
+    """store.events.merge_events (coreference folding one event into another): the merged
+    event's membership goes with it, inferred links keep their origin, and re-grouping the
+    survivor gives what a rebuild gives."""
+    from timeline.store import events as store_events
+    from timeline.stories.update import update_stories
+
+    engine = open_store(f"sqlite:///{tmp_path / 'merge.db'}")
+    ingest(engine, sorted(CHAIN.glob("*.txt")))
+    with session_scope(engine) as session:
+        rows = {e.type: e.id for e in session.exec(select(Event))}
+        store_events.merge_events(
+            session=session, merged_id=rows["CONSULT"], into_id=rows["REJECT"]
+        )
+        assert session.get(StoryEvent, rows["CONSULT"]) is None
+        origins = {link.origin for link in session.exec(select(EventLink))}
+        assert origins == {"story"}
+        update_stories(session=session, event_ids=[rows["REJECT"]])
+    incremental = snapshot(engine)
+    with session_scope(engine) as session:
+        rebuild_stories(session=session)
+    assert snapshot(engine) == incremental
+    engine.dispose()

@@ -149,8 +149,11 @@ def add_source(*, session: Session, source: EventSource) -> None:
     touch_events(session=session, event_ids=[source.event_id])
 
 
-def add_link(*, session: Session, source_id: int, target_id: int, kind: str) -> None:
-    """Link two events once (`source` <kind> `target`); self-links are ignored."""
+def add_link(
+    *, session: Session, source_id: int, target_id: int, kind: str, origin: str = "text"
+) -> None:
+    """Link two events once (`source` <kind> `target`); self-links are ignored. `origin` is
+    "text" for a connective, "story" for a link the story model inferred."""
     if source_id == target_id:
         return
     exists = session.exec(
@@ -161,7 +164,7 @@ def add_link(*, session: Session, source_id: int, target_id: int, kind: str) -> 
         )
     ).first()
     if exists is None:
-        session.add(EventLink(source_id=source_id, target_id=target_id, kind=kind))
+        session.add(EventLink(source_id=source_id, target_id=target_id, kind=kind, origin=origin))
         touch_events(session=session, event_ids=[source_id, target_id])
 
 
@@ -196,15 +199,17 @@ def merge_events(*, session: Session, merged_id: int, into_id: int) -> None:
             or_(col(EventLink.source_id) == merged_id, col(EventLink.target_id) == merged_id)
         )
     ).all()
-    moved = {(link.source_id, link.target_id, link.kind) for link in links}
+    moved = {(link.source_id, link.target_id, link.kind, link.origin) for link in links}
     for link in links:
         session.delete(link)
     session.flush()
     far_ends = set()
-    for source_id, target_id, kind in moved:
+    for source_id, target_id, kind, origin in sorted(moved, key=lambda m: (m[3] != "text", m)):
         source_id = into_id if source_id == merged_id else source_id
         target_id = into_id if target_id == merged_id else target_id
-        add_link(session=session, source_id=source_id, target_id=target_id, kind=kind)
+        add_link(
+            session=session, source_id=source_id, target_id=target_id, kind=kind, origin=origin
+        )
         far_ends |= {source_id, target_id}
     session.flush()
     session.execute(delete(Event).where(col(Event.id) == merged_id))
