@@ -12,6 +12,9 @@ def serve(
     port: int = typer.Option(
         8000, "--port", "-p", min=1, max=65535, metavar="PORT", help="TCP port."
     ),
+    workers: int = typer.Option(
+        1, "--workers", "-w", min=1, max=64, metavar="N", help="Server processes (stateless)."
+    ),
 ) -> None:
     """Serve the JSON API (/events, /stories, /log, /docs) and the timeline page at /."""
     import uvicorn
@@ -25,6 +28,17 @@ def serve(
     except StoreError as exc:
         fail(str(exc))
     typer.echo(f"eventline: serving http://{host}:{port}/ (API docs at /docs)", err=True)
+    if workers > 1:  # each process builds its own app from the environment's settings
+        uvicorn.run(
+            "timeline.api:create_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level=settings.log_level.lower(),
+            proxy_headers=False,
+        )
+        return
     uvicorn.run(
         create_app(settings),
         host=host,
