@@ -18,6 +18,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -119,6 +120,13 @@ def main() -> None:
         help="also ingest into a store holding M synthetic events (bench/query.py's) and "
         "report the store cost per article there over the cost on an empty store",
     )
+    ap.add_argument(
+        "--preload-from",
+        type=Path,
+        metavar="DB",
+        help="with --preload M: copy this SQLite store of M events (bench/query.py --url) "
+        "instead of building one",
+    )
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -140,9 +148,12 @@ def main() -> None:
             alone = spacy_alone(articles)
             result["spacy_alone_articles_per_cpu_s"] = round(alone, 1) if alone else None
         if args.preload:
-            engine = open_store(f"sqlite:///{tmp}/preloaded.db")
             t0 = time.perf_counter()
-            build(engine, args.preload, random.Random(7))
+            if args.preload_from:
+                shutil.copyfile(args.preload_from, f"{tmp}/preloaded.db")
+            engine = open_store(f"sqlite:///{tmp}/preloaded.db")
+            if not args.preload_from:
+                build(engine, args.preload, random.Random(7))
             result["preload_events"] = args.preload
             result["preload_build_s"] = round(time.perf_counter() - t0, 1)
             loaded = ingest_timed(articles, engine, use_spacy)
