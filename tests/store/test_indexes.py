@@ -20,7 +20,7 @@ from tests.timeline.conftest import Src, make_article, make_event
 from timeline.store import spans, textsearch
 from timeline.store.engine import session_scope
 from timeline.store.models import Event, EventSource
-from timeline.store.query import EventFilter, search_events
+from timeline.store.query import EventFilter, day_counts, search_events
 
 D = date
 
@@ -112,3 +112,18 @@ def test_text_index_follows_new_sources_and_changed_titles(engine: Engine, commo
     with engine.begin() as conn:
         conn.execute(EventSource.__table__.delete())  # type: ignore[attr-defined]
     assert titles(engine, "drone") == []
+
+
+def test_day_counts_take_the_range_and_its_bounds(engine: Engine) -> None:
+    """The page's density query goes through the same two-sided range as searches."""
+    with session_scope(engine) as session:
+        make_event(session, "a", D(2025, 4, 1))
+        make_event(session, "b", D(2025, 4, 1))
+        make_event(session, "c", D(2025, 4, 2))
+        make_event(session, "long", D(2025, 3, 1), D(2025, 4, 30))
+        make_event(session, "month", D(2025, 4, 1), precision="month")
+    with session_scope(engine) as session:
+        counts = day_counts(session=session, filters=EventFilter(D(2025, 4, 2), D(2025, 4, 3)))
+        everything = day_counts(session=session)
+    assert counts == [(D(2025, 3, 1), 1), (D(2025, 4, 2), 1)]
+    assert everything == [(D(2025, 3, 1), 1), (D(2025, 4, 1), 2), (D(2025, 4, 2), 1)]

@@ -571,7 +571,9 @@ def day_counts(*, session: Session, filters: EventFilter | None = None) -> list[
     """(day, events) for the day-precision events matching `filters`, in date order: the
     density the page's time axis draws (one grouped query; wider precisions are left out,
     they have no day to stand on)."""
-    conds = _conditions(session=session, filters=filters or EventFilter())
+    conds, branches = _conditions(session=session, filters=filters or EventFilter())
+    if branches is not None:  # one grouped query: the precision branches as one OR
+        conds.append(or_(*branches) if branches else false())
     rows = session.execute(
         sa_select(col(Event.start), func.count())
         .where(col(Event.start).is_not(None), col(Event.precision) == "day", *conds)
