@@ -173,3 +173,26 @@ def test_summary_without_k_picks_the_knee_and_of_a_story(run) -> None:  # type: 
     assert {r["date"] for r in ranged["dates"]} <= {"2025-04-21", "2025-04-22", "2025-04-23"}
     bad = run("seeds", "summary", "--story", "nothing of the kind zzz")
     assert bad.exit_code == 1 and "no story matches" in bad.stderr
+
+
+def test_stories_and_story_by_id(run) -> None:  # type: ignore[no-untyped-def]
+    listed = json.loads(run("seeds", "stories", "--format", "json").stdout)["stories"]
+    assert listed and all(s["events"] >= 2 for s in listed)
+    main = max(listed, key=lambda s: s["events"])
+    text = run("seeds", "stories").stdout
+    assert f"#{main['id']}" in text and text.splitlines()[-1] == f"{len(listed)} stories"
+    assert run("seeds", "stories", "-f", "md").stdout.startswith("# Stories\n")
+    about = json.loads(run("seeds", "stories", "--query", "Peskov", "-f", "json").stdout)
+    assert about["stories"][0]["id"] == main["id"] and about["stories"][0]["matches"] >= 1
+    rebuilt = run("seeds", "stories", "--rebuild", "--min-events", "1", "-f", "json")
+    assert rebuilt.exit_code == 0 and "rebuilt" in rebuilt.stderr
+    after = json.loads(rebuilt.stdout)["stories"]
+    assert len(after) >= len(listed)
+    assert main in after  # a rebuild keeps the ids of the stories it finds again
+    chain = json.loads(run("seeds", "story", f"#{main['id']}", "-f", "json").stdout)
+    assert len(chain["events"]) == main["events"]
+    assert [e["step"] for e in chain["events"]] == list(range(1, main["events"] + 1))
+    missing = run("seeds", "story", "#999999")
+    assert missing.exit_code == 1 and "no story #999999" in missing.stderr
+    bad = run("seeds", "stories", "--from", "2025-05-01", "--to", "2025-04-01")
+    assert bad.exit_code == 2

@@ -5,18 +5,47 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
+from typing import Any, TextIO, TypeVar
 
 import typer
 
 from timeline.cli.common import engine_from_settings, err_console, fail, parse_day
 from timeline.cli.events import FROM_HELP, TO_HELP, _output
 
+T = TypeVar("T")
+
 
 class ListFormat(StrEnum):
     text = "text"
     json = "json"
     md = "md"
+
+
+def _range(date_from: str | None, date_to: str | None) -> tuple[date | None, date | None]:
+    """--from and --to as dates, or a usage error."""
+    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
+    if start and end and start > end:
+        fail(f"the range starts after it ends ({start} > {end})", 2)
+    return start, end
+
+
+def _emit(
+    fmt: ListFormat,
+    result: T,
+    to_dict: Callable[[T], dict[str, Any]],
+    text: Callable[[T, TextIO], None],
+    markdown: Callable[[T, TextIO], None],
+) -> None:
+    """Print `result` in the chosen format."""
+    with _output():
+        if fmt is ListFormat.json:
+            json.dump(to_dict(result), sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        else:
+            (markdown if fmt is ListFormat.md else text)(result, sys.stdout)
 
 
 def stories(
@@ -37,9 +66,7 @@ def stories(
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """List the stories: events grouped across days and outlets, latest first."""
-    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
-    if start and end and start > end:
-        fail(f"the range starts after it ends ({start} > {end})", 2)
+    start, end = _range(date_from, date_to)
     from timeline.export_stories import (
         stories_to_dict,
         write_stories_markdown,
@@ -61,14 +88,7 @@ def stories(
             min_events=min_events,
             limit=limit,
         )
-    with _output():
-        if fmt is ListFormat.json:
-            json.dump(stories_to_dict(found), sys.stdout, ensure_ascii=False, indent=1)
-            sys.stdout.write("\n")
-        elif fmt is ListFormat.md:
-            write_stories_markdown(found, sys.stdout)
-        else:
-            write_stories_text(found, sys.stdout)
+    _emit(fmt, found, stories_to_dict, write_stories_text, write_stories_markdown)
 
 
 def summary(
@@ -93,9 +113,7 @@ def summary(
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """The summary timeline: the most important dates and the top events of each."""
-    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
-    if start and end and start > end:
-        fail(f"the range starts after it ends ({start} > {end})", 2)
+    start, end = _range(date_from, date_to)
     from timeline.export_stories import (
         summary_to_dict,
         write_summary_markdown,
@@ -112,14 +130,7 @@ def summary(
             if event_ids is None:
                 fail(f"no story matches {story!r}")
         result = summarise(session=session, start=start, end=end, event_ids=event_ids, dates=dates)
-    with _output():
-        if fmt is ListFormat.json:
-            json.dump(summary_to_dict(result), sys.stdout, ensure_ascii=False, indent=1)
-            sys.stdout.write("\n")
-        elif fmt is ListFormat.md:
-            write_summary_markdown(result, sys.stdout)
-        else:
-            write_summary_text(result, sys.stdout)
+    _emit(fmt, result, summary_to_dict, write_summary_text, write_summary_markdown)
 
 
 def register(app: typer.Typer) -> None:

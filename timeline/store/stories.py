@@ -138,11 +138,16 @@ def all_dated_ids(*, session: Session) -> list[int]:
     return [r[0] for r in session.execute(stmt)]
 
 
-def clear_all(*, session: Session) -> None:
-    """Forget every story and inferred link (before a rebuild)."""
-    session.execute(delete(EventLink).where(col(EventLink.origin) == "story"))
-    session.execute(delete(StoryEvent))
-    session.execute(delete(Story))
+def orphan_story_ids(*, session: Session) -> list[int]:
+    """Stories without members (left behind by events deleted under them)."""
+    rows_ = session.execute(
+        sa_select(col(Story.id)).where(
+            ~sa_select(col(StoryEvent.event_id))
+            .where(col(StoryEvent.story_id) == col(Story.id))
+            .exists()
+        )
+    ).all()
+    return [r[0] for r in rows_]
 
 
 def save_story(

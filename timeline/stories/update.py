@@ -52,11 +52,13 @@ def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
 
 def rebuild_stories(*, session: Session) -> int:
     """Recompute every story from scratch (databases from before stories, or after a rules
-    change); returns the number of stories."""
-    rows.clear_all(session=session)
+    change); returns the number of stories. Stories that survive keep their ids, so links to
+    `?story=ID` stay good."""
     ids = rows.all_dated_ids(session=session)
     facts = rows.load_facts(session=session, event_ids=ids)
-    return len(_write(session, components(list(facts.values())), {}))
+    old = rows.story_of(session=session, event_ids=ids)
+    rows.delete_stories(session=session, story_ids=rows.orphan_story_ids(session=session))
+    return len(_write(session, components(list(facts.values())), old))
 
 
 def _write(session: Session, groups: list[list[Facts]], old: dict[int, int]) -> list[int]:
