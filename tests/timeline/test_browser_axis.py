@@ -33,6 +33,8 @@ def drag(page, start: str, end: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_drag_on_the_axis_filters_the_list(server: str, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from playwright.sync_api import expect
+
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -47,7 +49,7 @@ def test_drag_on_the_axis_filters_the_list(server: str, browser) -> None:  # typ
     total = page.locator("#timeline .event").count()
 
     drag(page, "2025-04-18", "2025-04-20")
-    page.wait_for_function("document.querySelector('#f-to').value === '2025-04-20'")
+    expect(page.locator("#f-to")).to_have_value("2025-04-20")
     page.wait_for_selector(LOADED, state="attached")
     assert page.input_value("#f-from") == "2025-04-18"
     assert "from=2025-04-18" in page.url and "to=2025-04-20" in page.url
@@ -63,7 +65,7 @@ def test_drag_on_the_axis_filters_the_list(server: str, browser) -> None:  # typ
     page.locator(".axis-panel").first.screenshot(path=str(SHOTS / "axis.png"))
 
     page.click("#axis-clear")
-    page.wait_for_function(f"document.querySelectorAll('#timeline .event').length === {total}")
+    expect(page.locator("#timeline .event")).to_have_count(total)
     assert page.input_value("#f-from") == ""
     assert errors == []
 
@@ -98,6 +100,8 @@ def test_story_page_and_summary(server: str, browser) -> None:  # type: ignore[n
 
 
 def test_axis_at_phone_width(server: str, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from playwright.sync_api import expect
+
     page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page.goto(server + "/")
     page.wait_for_selector("#axis .bar")
@@ -106,5 +110,5 @@ def test_axis_at_phone_width(server: str, browser) -> None:  # type: ignore[no-u
     box = page.locator("#axis svg").bounding_box()
     assert box is not None and 250 < box["width"] <= 375
     drag(page, "2025-04-21", "2025-04-21")  # a tap-sized drag: one day
-    page.wait_for_function("document.querySelector('#f-to').value === '2025-04-21'")
+    expect(page.locator("#f-to")).to_have_value("2025-04-21")
     assert page.input_value("#f-from") == "2025-04-21"
