@@ -215,6 +215,11 @@ def test_stored_stories_and_summary(
     days = client.get("/days").json()["days"]
     assert {"date": "2025-04-18", "events": 1} in days
     assert [d["date"] for d in days] == sorted(d["date"] for d in days)
+    ranged = client.get("/days", params={"from": "2025-04-18", "to": "2025-04-19"}).json()
+    assert ranged["days"] and {d["date"] for d in ranged["days"]} <= {"2025-04-18", "2025-04-19"}
+    assert (
+        client.get("/days", params={"from": "2025-04-21"}).json()["days"][0]["date"] >= "2025-04-21"
+    )
     assert client.get("/days", params={"type": "CEASEFIRE"}).json()["days"] == [
         {"date": "2025-04-19", "events": 1}
     ]
