@@ -1,7 +1,12 @@
-"""One article, no database: clean text, publication date, sentences, time, event candidates.
+"""One article, no database: clean text, publication date, sentences, time, mentions.
 
-Pure and deterministic (the same article always gives the same candidates), so it can run
+Pure and deterministic (the same article always gives the same mentions), so it can run
 outside any transaction and be tested without a store.
+
+Offsets stay those of the article body as the source reader returned it: boilerplate and
+captions are blanked out (replaced by spaces, same length) rather than cut, so the temporal
+tagger never sees a caption's date and every trigger offset points into the stored text.
+Headlines are read like sentences: they state the article's main happening.
 """
 
 from __future__ import annotations
@@ -11,13 +16,15 @@ from datetime import date
 
 from ingest.actors import ArticleActors
 from ingest.article import ArticleInput
-from ingest.clean import body_text, headline
 from ingest.dates import find_dct
-from ingest.events import ArticleState, Candidate, SentenceAnalyser
+from ingest.events import ArticleState, Mention, SentenceAnalyser
 from ingest.lexicon import load_lexicon
-from ingest.nlp import Annotation, annotator
-from ingest.sentences import split_sentences
 from ingest.temporal import Timex, tag
+from ingest.text.clean import Paragraph, headline, paragraphs
+from ingest.text.nlp import Annotation, annotator
+from ingest.text.sentences import split_sentences
+
+READ = frozenset({"body", "headline"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +33,46 @@ class AnalysedArticle:
 
     article: ArticleInput
     title: str | None
-    body: str
+    body: str  # the text all offsets point into (the reader's text)
     dct: date | None
     dct_source: str
-    candidates: list[Candidate]
+    candidates: list[Mention]
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A sentence to read: its text, where it starts in the body, where it stands."""
+
+    text: str
+    start: int
+    headline: bool
+    lead: bool
+
+
+def masked(text: str, kept: list[Paragraph]) -> str:
+    """`text` with everything but the kept paragraphs replaced by spaces (newlines stay)."""
+    chars = [ch if ch == "\n" else " " for ch in text]
+    for p in kept:
+        chars[p.start : p.start + len(p.text)] = p.text
+    return "".join(chars)
+
+
+def located_sentences(text: str) -> tuple[list[Located], list[Paragraph]]:
+    """The sentences of the headline block and body, in order, with their flags.
+
+    The headline block is the headline-like lines before the first body paragraph; the lead
+    is the first body sentence."""
+    kept = [p for p in paragraphs(text) if p.kind in READ]
+    out: list[Located] = []
+    seen_body = False
+    for p in kept:
+        is_title = p.kind == "headline" and not seen_body
+        for s in split_sentences(p.text):
+            lead = p.kind == "body" and not seen_body
+            out.append(Located(s.text, p.start + s.start, is_title, lead))
+            if p.kind == "body":
+                seen_body = True
+    return out, kept
 
 
 def analyse(article: ArticleInput, *, use_spacy: bool = True) -> AnalysedArticle:
@@ -37,9 +80,9 @@ def analyse(article: ArticleInput, *, use_spacy: bool = True) -> AnalysedArticle
     dct, dct_source = article.published, article.published_source
     if dct is None:
         dct, dct_source = find_dct(article.text)
-    body = body_text(article.text)
-    sentences = split_sentences(body)
-    timexes = tag(body, dct)
+    text = article.text
+    sentences, kept = located_sentences(text)
+    timexes = tag(masked(text, kept), dct)
     lex = load_lexicon()
     annotate = annotator() if use_spacy else None
     annotations: list[Annotation | None] = (
@@ -48,7 +91,7 @@ def analyse(article: ArticleInput, *, use_spacy: bool = True) -> AnalysedArticle
     state = ArticleState(dct=dct, actors=ArticleActors.new())
     analyser = SentenceAnalyser(lex, state)
     position = 0
-    for sentence, notes in zip(sentences, annotations, strict=True):
+    for index, (sentence, notes) in enumerate(zip(sentences, annotations, strict=True)):
         end = sentence.start + len(sentence.text)
         while position < len(timexes) and timexes[position].end <= sentence.start:
             position += 1
@@ -58,9 +101,17 @@ def analyse(article: ArticleInput, *, use_spacy: bool = True) -> AnalysedArticle
                 break
             if t.begin >= sentence.start and t.end <= end:
                 inside.append(_shift(t, -sentence.start))
-        analyser.analyse(sentence.index, sentence.text, inside, notes)
+        analyser.analyse(
+            index,
+            sentence.text,
+            inside,
+            notes,
+            offset=sentence.start,
+            headline=sentence.headline,
+            lead=sentence.lead,
+        )
     return AnalysedArticle(
-        article, article.title or headline(article.text), body, dct, dct_source, state.candidates
+        article, article.title or headline(text), text, dct, dct_source, state.candidates
     )
 
 

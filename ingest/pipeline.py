@@ -29,7 +29,7 @@ from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summa
 from timeline.store import actors, articles, events, runs
 from timeline.store.engine import optimize, session_scope
 from timeline.store.events import StoredSource
-from timeline.store.models import Article, Event, EventSource, IngestRun
+from timeline.store.models import Actor, Article, Event, EventSource, IngestRun
 from timeline.stories.update import update_stories
 
 log = logging.getLogger(__name__)
@@ -218,10 +218,11 @@ def store_analysed(
     article_id = articles.add_article(session=session, article=row)
     lex = load_lexicon()
     event_ids: list[int] = []
+    known_actors: dict[str, Actor] = {}  # one look-up per name per article, not per mention
     new = merged = 0
     for candidate in analysed.candidates:
         event_id, created = merge_candidate(
-            candidate, article_id=article_id, session=session, lex=lex
+            candidate, article_id=article_id, session=session, lex=lex, known=known_actors
         )
         event_ids.append(event_id)
         new += created
@@ -236,19 +237,34 @@ def store_analysed(
 
 
 def merge_candidate(
-    c: Candidate, *, article_id: int, session: Session, lex: Lexicon
+    c: Candidate,
+    *,
+    article_id: int,
+    session: Session,
+    lex: Lexicon,
+    known: dict[str, Actor] | None = None,
 ) -> tuple[int, bool]:
     """Attach the candidate to the event it reports, or create one. Returns (id, created)."""
+    if _clause_level(c):
+        return _merge_clause(c, article_id=article_id, session=session, known=known)
     # One day wider than the candidate: an inferred date on either side has a day of slack
     # (merge.overlaps decides exactly).
     day = timedelta(days=1)
-    nearby = events.events_overlapping(
-        session=session,
-        start=c.dating.start - day if c.dating.start else None,
-        end=c.dating.end + day if c.dating.end else None,
-        # its own family, plus the weak types that may join it across families
-        types=None if c.type in WEAK_TYPES else [*lex.family_types(c.type), *WEAK_TYPES],
-    )
+    # its own family, plus the weak types that may join it across families
+    types = None if c.type in WEAK_TYPES else [*lex.family_types(c.type), *WEAK_TYPES]
+    if c.dating.start is None:
+        # No date to narrow the candidates: the indexed trigger lemma does (a stopgap block
+        # until ingest/coref.py blocks on keys; the cost per mention stays flat).
+        nearby = events.events_with_lemma(
+            session=session, lemma=c.trigger_lemma, start=None, types=types
+        )
+    else:
+        nearby = events.events_overlapping(
+            session=session,
+            start=c.dating.start - day,
+            end=(c.dating.end or c.dating.start) + day,
+            types=types,
+        )
     ids = [e.id for e in nearby if e.id is not None]
     sources = events.sources_of(session=session, event_ids=ids)
     stored = [
@@ -262,7 +278,7 @@ def merge_candidate(
             inferred=e.date_inferred,
         )
         for e in nearby
-        if e.id is not None
+        if e.id is not None and not _clause_pool(sources[e.id])
     ]
     match = best_match(c, stored, lex)
     created = match is None
@@ -275,8 +291,19 @@ def merge_candidate(
         assert found is not None
         event = found
     assert event.id is not None
-    source = EventSource(
-        event_id=event.id,
+    source = _source(c, event_id=event.id, article_id=article_id)
+    existing = sources.get(event.id, [])
+    if any(s.article_id == article_id and s.sentence_index == c.sentence_index for s in existing):
+        return event.id, created  # one sentence, two readings of one event: keep one source
+    events.add_source(session=session, source=source)
+    refresh_event(event, [*existing, source], session=session, known=known)
+    return event.id, created
+
+
+def _source(c: Candidate, *, event_id: int, article_id: int) -> EventSource:
+    """The stored form of a mention."""
+    return EventSource(
+        event_id=event_id,
         article_id=article_id,
         sentence_index=c.sentence_index,
         quote=c.quote,
@@ -291,17 +318,104 @@ def merge_candidate(
         title=c.title,
         agents=list(c.agents),
         actors=list(c.actors),
+        trigger_text=c.trigger[:256],
+        trigger_start=c.trigger_start,
+        trigger_end=c.trigger_end,
+        trigger_lemma=c.trigger_lemma[:64] or None,
+        patients=list(c.patients),
+        places=list(c.places),
+        headline=c.headline,
+        lead=c.lead,
+        main=c.primary,
     )
-    existing = sources.get(event.id, [])
-    if any(s.article_id == article_id and s.sentence_index == c.sentence_index for s in existing):
-        return event.id, created  # one sentence, two readings of one event: keep one source
+
+
+def _merge_clause(
+    c: Candidate, *, article_id: int, session: Session, known: dict[str, Actor] | None
+) -> tuple[int, bool]:
+    """Clause-level mentions without a date of their own form a pool of their own,
+    clustered by key (same trigger lemma, type and date): an equivalence, so ingest order
+    cannot change the result, and one indexed query per mention however large the event.
+    Main and self-dated mentions never join these events, nor these theirs."""
+    event, here = events.clause_event(
+        session=session,
+        lemma=c.trigger_lemma,
+        type=c.type,
+        start=c.dating.start,
+        end=c.dating.end,
+        article_id=article_id,
+        sentence_index=c.sentence_index,
+    )
+    if event is not None and here:
+        assert event.id is not None
+        return event.id, False  # one sentence, two readings of one event: keep one source
+    created = event is None
+    if event is None:
+        event = events.create_event(
+            session=session, title=c.title, type=c.type, modality=c.modality
+        )
+    assert event.id is not None
+    source = _source(c, event_id=event.id, article_id=article_id)
     events.add_source(session=session, source=source)
-    refresh_event(event, [*existing, source], session=session)
-    return event.id, created
+    if created:
+        refresh_event(event, [source], session=session, known=known)
+        return event.id, True
+    # The key fixes dates and type; salience and title (the smallest, a stable choice)
+    # follow from the set of sources, not from their order.
+    if (salient([source]) and not event.salient) or c.title < event.title:
+        event.salient = event.salient or salient([source])
+        event.title = min(event.title, c.title)
+        events.save_event(session=session, event=event)
+    rows = _actor_rows(set(c.agents), set(c.actors) - set(c.agents), known, session=session)
+    actors.add_event_actors(session=session, event_id=event.id, actors=rows)
+    return event.id, False
+
+
+def _clause_level(c: Candidate) -> bool:
+    """A clause-level mention (not its sentence's main one) with no date in its own words."""
+    return not c.primary and c.dating.time_text is None
+
+
+def _clause_pool(sources: list[StoredSource]) -> bool:
+    """Whether an event holds clause-level mentions only (see _merge_clause)."""
+    return all(not s.main and s.time_text is None for s in sources)
+
+
+def _actor_rows(
+    agents: set[str], others: set[str], known: dict[str, Actor] | None, *, session: Session
+) -> list[tuple[Actor, str]]:
+    """(actor, role) rows for these names, looked up once per name per article."""
+    table = load_actor_table()
+    cache = known if known is not None else {}
+    rows = []
+    for name in sorted(agents) + sorted(others):
+        if name not in cache:
+            entry = table.canonical(name)
+            cache[name] = actors.ensure_actor(
+                session=session,
+                name=name,
+                kind=entry[1] if entry else "person" if " " in name else "unknown",
+                aliases=table.aliases_of(name),
+            )
+        rows.append((cache[name], "agent" if name in agents else "participant"))
+    return rows
+
+
+def salient(sources: list[StoredSource | EventSource]) -> bool:
+    """Whether the default view shows the event: some source is its sentence's main
+    happening, stands in the headline or lead, or dates it in its own words. Clause-level
+    mentions in the body without a date of their own are there on request (`--all`), so
+    that more mentions never flood the timeline. (How many articles share a clause-level
+    word is no sign of importance: two reports of one story share most of their words.)"""
+    return any(s.main or s.headline or s.lead or s.time_text is not None for s in sources)
 
 
 def refresh_event(
-    event: Event, sources: list[StoredSource | EventSource], *, session: Session
+    event: Event,
+    sources: list[StoredSource | EventSource],
+    *,
+    session: Session,
+    known: dict[str, Actor] | None = None,
 ) -> None:
     """Derive the event's fields and actors from all its sources (order-independent)."""
     facts = [
@@ -314,6 +428,7 @@ def refresh_event(
     event.start, event.end = best.start, best.end
     event.precision, event.date_inferred = best.precision, best.date_inferred
     event.type, event.modality, event.title = best.type, best.modality, best.title
+    event.salient = salient(sources)
     events.save_event(session=session, event=event)
     agents = {a for s in sources for a in (s.agents or [])}
     others = {a for s in sources for a in (s.actors or [])} - agents
@@ -325,15 +440,7 @@ def refresh_event(
         and others == ({a for s in before for a in (s.actors or [])} - agents)
     ):
         return  # the new report names no one new: the actor rows stand
-    table = load_actor_table()
-    rows = []
-    for name in sorted(agents) + sorted(others):
-        known = table.canonical(name)
-        actor = actors.ensure_actor(
-            session=session,
-            name=name,
-            kind=known[1] if known else "person" if " " in name else "unknown",
-            aliases=table.aliases_of(name),
-        )
-        rows.append((actor, "agent" if name in agents else "participant"))
+    if not before and not agents and not others:
+        return  # a new event naming no one: no actor rows to write
+    rows = _actor_rows(agents, others, known, session=session)
     actors.set_event_actors(session=session, event_id=event.id, actors=rows)

@@ -46,6 +46,12 @@ PAGE_CSP = (
 # --- response models (the JSON contract, as OpenAPI) ------------------------------------------
 
 
+class TriggerOut(BaseModel):
+    text: str = Field(description="The trigger words, as in the article body.")
+    start: int = Field(description="Character offset of the trigger in the article body.")
+    end: int = Field(description="Offset just after it.")
+
+
 class SourceOut(BaseModel):
     article: str = Field(description="Path or URL of the article.")
     published: date | None = Field(description="The article's publication date.")
@@ -55,6 +61,12 @@ class SourceOut(BaseModel):
     article_title: str | None
     url: str | None = Field(None, description="The original web address, when known.")
     sentence_index: int
+    trigger: TriggerOut | None = Field(None, description="The words naming the happening.")
+    agents: list[str] = Field(default_factory=list, description="Who did it (this mention).")
+    patients: list[str] = Field(default_factory=list, description="Who or what underwent it.")
+    places: list[str] = Field(default_factory=list, description="Where it happened.")
+    position: str = Field("body", description="headline | lead | body")
+    main: bool = Field(True, description="The sentence's main happening (not a clause's).")
 
 
 class LinkOut(BaseModel):
@@ -303,6 +315,7 @@ Type = Annotated[str | None, Query(max_length=200, description="Event type(s), c
 Text = Annotated[str | None, Query(max_length=500, description="Words in titles or quotes.")]
 Limit = Annotated[int, Query(ge=1, le=q.MAX_LIMIT, description="Events per page.")]
 Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the last page.")]
+All = Annotated[bool, Query(alias="all", description="Every event, not only the salient ones.")]
 
 
 def _filters(
@@ -311,8 +324,11 @@ def _filters(
     actor: str | None = None,
     type_: str | None = None,
     text: str | None = None,
+    everything: bool = False,
 ) -> q.EventFilter:
-    return q.EventFilter.build(start=date_from, end=to, actor=actor, type=type_, text=text)
+    return q.EventFilter.build(
+        start=date_from, end=to, actor=actor, type=type_, text=text, everything=everything
+    )
 
 
 def _routes() -> Any:
@@ -353,9 +369,12 @@ def _routes() -> Any:
                 "merged away. Not combined with the other filters."
             ),
         ] = None,
+        all_: All = False,
     ) -> dict[str, Any]:
         """Events overlapping the range and matching every filter, in date order (undated
-        last), a page at a time: follow `next_cursor` until it is null. With
+        last), a page at a time: follow `next_cursor` until it is null. Only salient events
+        (each sentence's main happening, the headline and lead, happenings dated in their own
+        words) unless `all=true`. With
         `updated_since`, the changes after that moment instead (a downstream copy keeps the
         largest `updated_at`/`removed_at` it has seen and asks again from there)."""
         if updated_since is not None:
@@ -377,7 +396,7 @@ def _routes() -> Any:
             }
         page = q.search_events(
             session=session,
-            filters=_filters(date_from, to, actor, type, q_),
+            filters=_filters(date_from, to, actor, type, q_, all_),
             limit=limit,
             cursor=cursor,
             with_links=True,

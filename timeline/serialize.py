@@ -18,8 +18,9 @@ def _iso(value: date | None) -> str | None:
 
 
 def source_to_dict(src: SourceView) -> dict[str, Any]:
-    """One source: the article it is in, that article's date and the verbatim sentence."""
-    return {
+    """One source: the article it is in, that article's date, the verbatim sentence, and the
+    trigger (its words and offsets into the article body) with the mention's roles."""
+    out: dict[str, Any] = {
         "article": src.article,
         "published": _iso(src.published),
         "quote": src.quote,
@@ -28,7 +29,18 @@ def source_to_dict(src: SourceView) -> dict[str, Any]:
         "article_title": src.article_title,
         "url": src.article_url,
         "sentence_index": src.sentence_index,
+        "agents": list(src.agents),
+        "patients": list(src.patients),
+        "places": list(src.places),
+        "position": "headline" if src.headline else "lead" if src.lead else "body",
+        "main": src.main,
     }
+    out["trigger"] = (
+        {"text": src.trigger_text, "start": src.trigger_start, "end": src.trigger_end}
+        if src.trigger_start >= 0 and src.trigger_text is not None
+        else None  # stored before triggers were kept
+    )
+    return out
 
 
 def link_to_dict(link: LinkView) -> dict[str, Any]:

@@ -50,14 +50,6 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
         "passive hedge 'skyscrapers are reported to have swayed' read as a STATEMENT by "
         "'San Diego' dated the DCT; should inherit Wednesday from 'the earthquake' it follows"
     ),
-    ("boe_rates_2010.txt", "B1"): (
-        "no event: 'has held UK interest rates' - 'hold' is no trigger, the noun 'interest "
-        "rates' (POLICY) alone gives nothing in an undated sentence"
-    ),
-    ("boe_rates_2010.txt", "B2"): (
-        "no event: 'Quantitative easing, also begun in March 2009' - no named agent, "
-        "'begin' no trigger"
-    ),
     ("czech_central_bank_2022.txt", "Z4"): (
         "'a day after' (anchored on the DCT) not resolved: the Fed's approval dated 2022-05-05; "
         "actor 'U.S. Federal Reserve' normalised to 'United States'"
@@ -69,9 +61,6 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
     ("botswana_boko_sworn_in_2024.txt", "W4"): (
         "'the same day' resolved to the DCT, not to the previous sentence's 'Last Friday'; "
         "passive 'was declared ... by' read as Boko declaring"
-    ),
-    ("turkey_syria_quake_2023.txt", "T1"): (
-        "no event: 'The death toll ... has climbed past 9,400' - no trigger, no agent"
     ),
     ("asean_summits_vientiane_2024.txt", "A2"): (
         "dated the year 2024 from the role modifier 'ASEAN Chair for 2024' instead of Friday"
@@ -130,7 +119,9 @@ def ingest_article(url: str, name: str) -> list[Found]:
         with Session(engine) as session:
             article = session.exec(select(Article)).one()
             assert article.published is not None, "front matter date not read"
-            events = session.exec(select(Event)).all()
+            # What the timeline shows (the default view of `eventline events`): clause-level
+            # mentions stored beside them count for neither the gold nor the bound.
+            events = session.exec(select(Event).where(col(Event.salient).is_(True))).all()
             ids = [e.id for e in events if e.id is not None]
             names = actor_names(session=session, event_ids=ids)
             found = []

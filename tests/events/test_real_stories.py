@@ -75,27 +75,13 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
         "2010-04-15; Xinhua's 'after flying to Yushu ... Thursday afternoon' is folded into the "
         "pledge STATEMENT dated the DCT 2010-04-16 (the subordinate clause's time not used)"
     ),
-    ("qinghai_quake_2010", "Y3"): (
-        "CCTV 'Upon arrival, Premier Wen Jiabao visited a village' has no time of its own and is "
-        "dated the DCT 2010-04-16 instead of inheriting Thursday from 'arrived Thursday'; Xinhua's "
-        "'After landing in Yushu ... Wen rushed to a village' gives no event"
-    ),
     ("qinghai_quake_2010", "Y4"): (
         "merged across Xinhua and CCTV, but into the catch-all 'Wen says' STATEMENT dated the DCT "
         "2010-04-16 (no inheritance of Thursday from the arrival)"
     ),
-    ("qinghai_quake_2010", "Y5"): (
-        "dated the DCT 2010-04-16, not Thursday: 'He met villagers' (CCTV) and 'At a collapsed "
-        "building ... the Premier met a group of locals' (Xinhua) do not inherit the arrival "
-        "date; the two reports are also in two CONSULT events (#9 actor 'Jiegu Township')"
-    ),
     ("qinghai_quake_2010", "Y7"): (
         "'pledged not to give up while there is hope after flying to Yushu from Beijing Thursday "
         "afternoon' dated the DCT 2010-04-16: 'Thursday afternoon' of the after-clause not used"
-    ),
-    ("qinghai_quake_2010", "Y9"): (
-        "no event: passive 'He was briefed on the rescue efforts by vice Premier Hui Liangyu' - "
-        "'brief' is no trigger"
     ),
 }
 

@@ -15,8 +15,15 @@ from ingest.merge import StoredEvent, same_happening, summarise
 DCT = date(2024, 3, 13)  # a Wednesday
 
 
-def events(text: str, dct: date | None = DCT, spacy: bool = True) -> list[Candidate]:
+def mentions(text: str, dct: date | None = DCT, spacy: bool = True) -> list[Candidate]:
+    """Every mention of the text: main ones and, with spaCy, the clause-level ones."""
     return analyse(ArticleInput("t.txt", text, published=dct), use_spacy=spacy).candidates
+
+
+def events(text: str, dct: date | None = DCT, spacy: bool = True) -> list[Candidate]:
+    """The main mentions (each sentence's main happening, and happenings dated in their own
+    words): what these rules are about."""
+    return [m for m in mentions(text, dct, spacy) if m.primary or m.dating.time_text]
 
 
 @pytest.mark.parametrize("spacy", [True, False], ids=["spacy", "alias-table"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.clean import body_text, classify, paragraphs
 from ingest.dates import find_dct, parse_date
-from ingest.sentences import split_sentences
+from ingest.text.clean import body_text, classify, paragraphs
+from ingest.text.sentences import split_sentences
 from tests.conftest import SEEDS
 
 

@@ -75,6 +75,12 @@ def test_json_follows_the_contract(sqlite_engine: Engine, easter_sqlite: dict[st
         "article_title": "000_cb83dc8ea2603296",
         "url": None,
         "sentence_index": 0,
+        "agents": [],
+        "patients": [],
+        "places": [],
+        "position": "body",
+        "main": True,
+        "trigger": None,  # the fixture stores no trigger span
     }
     undated = data["events"][-1]
     assert undated["start"] is None and undated["end"] is None

@@ -59,12 +59,19 @@ def _output() -> Iterator[None]:
         raise typer.Exit(0) from None
 
 
+ALL_HELP = (
+    "Every event, also the clause-level mentions the default view leaves out (it shows each "
+    "sentence's main happening, the headline and lead, dated and multi-source events)."
+)
+
+
 def _filter(
     date_from: str | None,
     date_to: str | None,
     actor: str | None = None,
     type_: str | None = None,
     query: str | None = None,
+    everything: bool = False,
 ) -> EventFilter:
     from timeline.store.query import EventFilter, QueryError
 
@@ -75,6 +82,7 @@ def _filter(
             actor=actor,
             type=type_,
             text=query,
+            everything=everything,
         )
     except QueryError as exc:
         fail(str(exc), 2)
@@ -109,6 +117,7 @@ def events(
         help=f"At most N events (table: {TABLE_ROWS} by default).",
     ),
     fmt: EventFormat = typer.Option(EventFormat.table, "--format", "-f", help="Output format."),
+    everything: bool = typer.Option(False, "--all", help=ALL_HELP),
     wide: bool = typer.Option(
         False, "--wide", "-w", help="Table: whole titles and the actors column."
     ),
@@ -130,7 +139,7 @@ def events(
             fail("--updated-since returns every change; it takes no other filter", 2)
         _print_changes(_parse_time(updated_since), fmt=fmt, limit=limit, wide=wide)
         return
-    filters = _filter(date_from, date_to, actor, type_, query)
+    filters = _filter(date_from, date_to, actor, type_, query, everything)
     from timeline.export import WRITERS, write_json, write_jsonl
     from timeline.store.engine import session_scope
     from timeline.store.query import MAX_LIMIT, iter_events
@@ -261,12 +270,13 @@ def log(
     date_from: str | None = typer.Option(None, "--from", help=FROM_HELP, metavar="DATE"),
     date_to: str | None = typer.Option(None, "--to", help=TO_HELP, metavar="DATE"),
     fmt: LogFormat = typer.Option(LogFormat.text, "--format", "-f", help="Output format."),
+    everything: bool = typer.Option(False, "--all", help=ALL_HELP),
 ) -> None:
     """The dated event log: grouped by day, each event with its sources.
 
     Dates show their precision: 2025-04 (month), 2025-W17 (week), ~2025-04-21 (inferred).
     """
-    filters = _filter(date_from, date_to)
+    filters = _filter(date_from, date_to, everything=everything)
     from timeline.export import write_log_text, write_markdown
     from timeline.store.engine import session_scope
     from timeline.store.query import iter_events

@@ -67,3 +67,30 @@ def set_event_actors(
             changed = True
     if changed:
         touch_events(session=session, event_ids=[event_id])
+
+
+def add_event_actors(
+    *, session: Session, event_id: int, actors: Sequence[tuple[Actor, str]]
+) -> None:
+    """Add the (actor, role) rows the event lacks; an actor it has keeps its role, except that
+    "agent" wins over "participant"."""
+    existing = {
+        ea.actor_id: ea
+        for ea in session.exec(select(EventActor).where(col(EventActor.event_id) == event_id))
+    }
+    changed = False
+    for actor, role in actors:
+        if actor.id is None:
+            continue
+        row = existing.get(actor.id)
+        if row is None:
+            row = EventActor(event_id=event_id, actor_id=actor.id, role=role)
+            existing[actor.id] = row
+            session.add(row)
+            changed = True
+        elif role == "agent" and row.role != "agent":
+            row.role = "agent"
+            session.add(row)
+            changed = True
+    if changed:
+        touch_events(session=session, event_ids=[event_id])

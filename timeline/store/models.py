@@ -58,6 +58,10 @@ class Event(SQLModel, table=True):
     type: str = Field(default="STATEMENT", max_length=32, index=True)
     modality: str = Field(default="occurred", max_length=16)
     title: str = Field(max_length=1024)
+    # Shown by the default view: a source is the main happening of its sentence, stands in
+    # the headline or lead, or carries its own date; or the event has several sources.
+    # Everything else (clause-level mentions) is listed on request (`--all`).
+    salient: bool = Field(default=True, index=True)
     created_at: datetime | None = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
@@ -86,7 +90,10 @@ class EventSource(SQLModel, table=True):
     """Provenance: one article's sentence that reports an event. Never deleted by a merge."""
 
     __table_args__ = (
-        UniqueConstraint("event_id", "article_id", "sentence_index", name="uq_source"),
+        # a sentence may report several happenings: one source per trigger
+        UniqueConstraint(
+            "event_id", "article_id", "sentence_index", "trigger_start", name="uq_source"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -107,6 +114,16 @@ class EventSource(SQLModel, table=True):
     title: str = Field(default="", max_length=1024)
     agents: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     actors: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    # The words that name the happening, as offsets into Article.text (the reader's text).
+    trigger_text: str | None = Field(default=None, max_length=256)
+    trigger_start: int = -1
+    trigger_end: int = -1
+    trigger_lemma: str | None = Field(default=None, max_length=64, index=True)
+    patients: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    places: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    headline: bool = False  # the sentence is (part of) the article's headline
+    lead: bool = False  # the article's first body sentence
+    main: bool = True  # the sentence's main happening (not a clause-level mention)
 
 
 class Actor(SQLModel, table=True):

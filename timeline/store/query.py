@@ -63,6 +63,16 @@ class SourceView:
     quote: str
     time_text: str | None
     time_value: str | None
+    # The words naming the happening: offsets into the article's stored text (-1: unknown).
+    trigger_text: str | None = None
+    trigger_start: int = -1
+    trigger_end: int = -1
+    agents: tuple[str, ...] = ()
+    patients: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    headline: bool = False
+    lead: bool = False
+    main: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +141,8 @@ class EventFilter:
     actor: str | None = None
     types: tuple[str, ...] = ()
     text: str | None = None
+    # False: only salient events (see Event.salient); True: every event (`--all`).
+    everything: bool = False
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
@@ -147,6 +159,7 @@ class EventFilter:
         actor: str | None = None,
         type: str | Iterable[str] | None = None,
         text: str | None = None,
+        everything: bool = False,
     ) -> EventFilter:
         """A filter from loose front-end values: blanks dropped, "A,B" types split."""
         if isinstance(type, str):
@@ -160,6 +173,7 @@ class EventFilter:
             actor=_clean(actor),
             types=types,
             text=_clean(text),
+            everything=everything,
         )
 
 
@@ -333,6 +347,8 @@ def _conditions(
     """The filter's conditions, and the date range's per-precision branches when it has both
     bounds (they are run apart, see search_events) - None otherwise."""
     conds: list[ColumnElement[bool]] = []
+    if not filters.everything:
+        conds.append(col(Event.salient).is_(True))
     branches = None
     if filters.start is not None and filters.end is not None:
         branches = overlap_branches(filters.start, filters.end, longest_spans(session=session))
@@ -688,6 +704,15 @@ def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[So
                 col(EventSource.quote),
                 col(EventSource.time_text),
                 col(EventSource.time_value),
+                col(EventSource.trigger_text),
+                col(EventSource.trigger_start),
+                col(EventSource.trigger_end),
+                col(EventSource.agents),
+                col(EventSource.patients),
+                col(EventSource.places),
+                col(EventSource.headline),
+                col(EventSource.lead),
+                col(EventSource.main),
                 col(Article.location),
                 col(Article.title),
                 col(Article.published),
@@ -705,7 +730,9 @@ def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[So
         .all()
     )
     for row in rows:
-        event_id, article_id, index, quote, time_text, time_value, location, title, day, url = row
+        (event_id, article_id, index, quote, time_text, time_value) = row[:6]
+        trigger_text, trigger_start, trigger_end, agents, patients, places = row[6:12]
+        headline, lead, main, location, title, day, url = row[12:]
         out[event_id].append(
             SourceView(
                 article=location,
@@ -717,6 +744,15 @@ def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[So
                 quote=quote,
                 time_text=time_text,
                 time_value=time_value,
+                trigger_text=trigger_text,
+                trigger_start=trigger_start,
+                trigger_end=trigger_end,
+                agents=tuple(agents or ()),
+                patients=tuple(patients or ()),
+                places=tuple(places or ()),
+                headline=headline,
+                lead=lead,
+                main=main,
             )
         )
 

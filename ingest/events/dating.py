@@ -1,0 +1,197 @@
+"""When a mention happened: its own time expression, else the narrative's reference time,
+else the publication date (marked inferred).
+
+A time expression dates the trigger whose clause it sits in ("said on Monday that ...",
+"Last Friday, ... was sworn in"); one bound to an event noun dates that noun ("Russia's February
+2022 invasion", "a truce declared over the weekend"). A mention with none of its own is dated
+at the discourse level: the *reference time* is the date of the last explicitly dated happening
+the article narrated; a sentence that continues that narrative ("Upon arrival, ...", "Then
+...", "He met ..." about the same agent, "Earlier, ..." / a pluperfect after "As a reminder,
+on April 19 ...") takes it, anything else the publication date.
+
+The temporal helper's narrative reference-time API (ingest/temporal) is meant to replace
+`ReferenceTime` below; until then this is the one place that holds the notion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ingest.events.clauses import inside
+from ingest.events.model import Dating, Hit, Sentence
+from ingest.events.words import (
+    CONTINUING,
+    DATING_GRANULARITY,
+    EARLIER,
+    MODAL_WORDS,
+    NP_STOP,
+    PRONOUNS,
+)
+from ingest.temporal import Timex
+from ingest.text.tokens import Token
+
+
+def from_timex(tx: Timex) -> Dating:
+    return Dating(
+        tx.span_start,
+        tx.span_end,
+        DATING_GRANULARITY.get(tx.granularity, "unknown"),
+        False,
+        tx.text,
+        tx.value,
+    )
+
+
+def borrowed(dating: Dating) -> Dating:
+    """A date taken from another mention: its value, but no words of this sentence said it,
+    so there is no time text to quote."""
+    return replace(dating, time_text=None)
+
+
+def publication(dct: date | None) -> Dating:
+    """No time expression and no narrative to continue: a news report's statements happened
+    on its publication day."""
+    return Dating(dct, dct, "day" if dct else "unknown", True)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceTime:
+    """The narrative's reference time: the last explicitly dated past happening, and who
+    did it (a following sentence about the same agent continues it)."""
+
+    dating: Dating
+    agents: tuple[str, ...]
+    sentence_index: int
+
+
+def remember(s: Sentence, dating: Dating, agents: list[str], modality: str) -> None:
+    """A mention with its own past date moves the reference time (plans do not: "will
+    travel on Wednesday" is not where the narrative stands)."""
+    if dating.inferred or dating.start is None or dating.time_text is None:
+        return
+    if modality == "planned" or (s.state.dct is not None and dating.start > s.state.dct):
+        return
+    if dating.precision not in {"day", "week"}:
+        return  # "in 2022", "in February": background, not the narrative's day
+    s.state.reference = borrowed(dating)
+    s.state.reference_agents = tuple(agents)
+    s.state.reference_sentence = s.index
+
+
+def undated(s: Sentence, trigger: Hit | None, agents: list[str]) -> Dating:
+    """The discourse-level date of a mention without a time expression of its own."""
+    ref = s.state.reference
+    if ref is None or trigger is None:
+        return publication(s.state.dct)
+    opener = _opener(s)
+    before = [t.lower for t in s.tokens[max(0, trigger.first - 3) : trigger.first]]
+    pluperfect = "had" in before or any(w.endswith("'d") for w in before)
+    same_agent = bool(agents) and bool(set(agents) & set(s.state.reference_agents))
+    recent = s.index - s.state.reference_sentence <= 2
+    if opener in EARLIER or pluperfect:
+        return ref  # "Earlier, X proposed ...", "X had proposed ...": back in that narrative
+    if opener in CONTINUING and recent:
+        return ref  # "Upon arrival, ...", "Then ...": the narrative goes on
+    if same_agent and recent and _pronoun_subject(s, trigger):
+        return ref  # "He met villagers": the same person, the same day
+    return publication(s.state.dct)
+
+
+def _opener(s: Sentence) -> str:
+    words = [t.lower for t in s.tokens if t.text[:1].isalpha()]
+    return words[0] if words else ""
+
+
+def _pronoun_subject(s: Sentence, trigger: Hit) -> bool:
+    """The trigger's subject is a pronoun or a description ("He", "The premier"), not a
+    name: the sentence continues a narrative rather than opening one."""
+    words = [t.lower for t in s.tokens[: trigger.first] if t.text[:1].isalpha()]
+    if not words:
+        return False
+    return bool(set(words[-3:]) & PRONOUNS) or (words[0] == "the" and len(words) <= 3)
+
+
+def main_timex(s: Sentence, main: Hit, boundary: int, free: list[Timex]) -> Timex | None:
+    """A time expression of the main clause: in an adverbial before the trigger ("Last
+    Friday, ...", "in remarks on Sunday, ..."), or after it before any reported clause begins
+    ("said on Monday that ...", "wrote to the board on Monday")."""
+    tokens, text = s.tokens, s.text
+    trigger_start = tokens[main.first].start
+    trigger_end = tokens[main.last].end
+    best: Timex | None = None
+    for t in free:
+        if inside(t.begin, s.relative):
+            continue
+        if t.end <= trigger_start:
+            if _adverbial(s, t, trigger_start):
+                best = t  # the nearest one before the trigger
+        elif t.begin >= trigger_end:
+            gap = text[trigger_end : t.begin]
+            if re.search(r"\bthat\b|[“\"]", gap):
+                continue
+            if main.trigger.type != "REPORT":
+                # an action's clause may run on ("raised its rate ... on Wednesday")
+                if t.begin <= tokens[boundary].end:
+                    return t
+            elif (
+                len(gap.split()) <= 8 and "," not in gap and not _has_verb(s, trigger_end, t.begin)
+            ):
+                return t
+    return best
+
+
+def _adverbial(s: Sentence, t: Timex, trigger_start: int) -> bool:
+    """A time before the verb dates it when nothing but the subject lies between them, or when
+    it sits in an opening adverbial, before the subject ("After landing on Thursday afternoon,
+    Wen rushed ..."); not in an appositive after the subject ("Sonexay, ASEAN Chair for 2024,
+    announced")."""
+    if "," not in s.text[t.end : trigger_start]:
+        return True
+    seg_end = s.text.find(",", t.end)
+    first_actor = min((m.start for m in s.named), default=len(s.text))
+    return seg_end != -1 and seg_end <= first_actor
+
+
+def _has_verb(s: Sentence, start: int, end: int) -> bool:
+    """Whether a verb lies in [start, end): the time then belongs to another clause."""
+    for tok in s.tokens:
+        if start <= tok.start < end:
+            tag = s.tags.get(tok.start, "")
+            if tag.startswith("VB") or tag == "MD" or tok.lower in MODAL_WORDS:
+                return True
+    return False
+
+
+def attached_timex(s: Sentence, hit: Hit, dated: list[Timex]) -> Timex | None:
+    """A dated expression bound to an event noun: right before it ("February 2022 invasion",
+    "Easter truce"), or just after it through a participle ("truce declared over the
+    weekend"). The one after wins: it says when, the one before may only name it."""
+    tokens = s.tokens
+    start = tokens[hit.first].start
+    end = tokens[hit.last].end
+    after: Timex | None = None
+    before: Timex | None = None
+    for t in dated:
+        if t.begin >= end:
+            between = [x for x in tokens if end <= x.start < t.begin]
+            if len(between) <= 3 and any(x.lower.endswith("ed") for x in between):
+                after = after or t
+        elif t.end <= start:
+            between = [x for x in tokens if t.end <= x.start < start]
+            if len(between) <= 1 and not any(x.text in ",;" or x.lower in NP_STOP for x in between):
+                before = t
+            elif t.text.lower().endswith(("'s", "’s")) and _modifiers(s, between):
+                before = t  # "Monday's pre-dawn earthquake"
+    return after or before
+
+
+def _modifiers(s: Sentence, words: list[Token]) -> bool:
+    """A few adjectives between a possessive date and its noun ("pre-dawn", "deadly")."""
+    if len(words) > 4 or any(w.text in ",;:" for w in words):
+        return False
+    return all(
+        s.tags.get(w.start, "JJ")[:2] in {"JJ", "NN", "HY", "VB"} and w.lower not in NP_STOP
+        for w in words
+    )

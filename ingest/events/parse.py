@@ -1,0 +1,367 @@
+"""Every clause's happening, from spaCy's dependency parse: the mentions beside the main one.
+
+A sentence reports more than its main event: coordinated verbs ("rescuers dug and pulled
+out"), subordinate and complement clauses ("after flying to Yushu", "said troops attacked"),
+relative clauses ("who was fired"), and event nouns ("the ceremony", "the explosion"). Each
+clause head that names a happening becomes a mention with its trigger span, its roles from the
+dependencies (nsubj -> agent, dobj / nsubjpass -> patient, a place after in/at -> place) and a
+date: a time expression inside its own clause, else the date of the clause it depends on,
+else the discourse reference time (`dating.undated`). A negated head (a `neg` dependent) is no
+mention; a hypothetical one ("could abandon") is none either.
+
+Event nouns without a date of their own are left undated: "open to talks" says nothing of when
+talks happen, and giving them the report's date would invent a happening on that day.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ingest.events import dating
+from ingest.events.clauses import inside
+from ingest.events.model import UNDATED, Dating, Hit, Mention, Sentence
+from ingest.events.titles import tidy
+from ingest.events.triggers import eventive_noun
+from ingest.events.words import (
+    FUTURE,
+    GENERIC_SUBJECTS,
+    HYPOTHETICAL,
+    NEGATIONS,
+    NON_EVENT_VERBS,
+    PRONOUNS,
+)
+from ingest.lexicon import OCCUR, Trigger, load_lexicon
+from ingest.temporal import Timex
+from ingest.text.nlp import Word, verb_lemmas
+
+# Dependencies that make a verb the head of a clause of its own.
+CLAUSE_DEPS = frozenset(
+    {"ROOT", "conj", "ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "csubj", "parataxis"}
+)
+# Nouns in these positions name things, not happenings of the sentence.
+NOT_EVENT_NOUN_DEPS = frozenset({"compound", "npadvmod", "appos", "attr"})
+SUBJECTS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
+OBJECTS = frozenset({"dobj", "obj", "dative"})
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "across", "into"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+
+
+@lru_cache(maxsize=1)
+def event_verbs() -> frozenset[str]:
+    """The lexicon's verb lemmas: a noun with the same form names that verb's happening."""
+    lex = load_lexicon()
+    return frozenset(t.lemma for t in lex.words.values() if t.pos == "verb")
+
+
+def clause_mentions(
+    s: Sentence, words: tuple[Word, ...], timexes: list[Timex], taken: list[Mention]
+) -> list[Mention]:
+    """The mentions of `s` that `taken` (the rule-based ones) does not already hold."""
+    occupied = [(m.trigger_start - s.offset, m.trigger_end - s.offset) for m in taken]
+    occupied += [(t.begin, t.end) for t in timexes]
+    occupied += [(n.start, n.end) for n in s.named]
+    children: list[list[int]] = [[] for _ in words]
+    for i, w in enumerate(words):
+        if w.head != i:
+            children[w.head].append(i)
+    out: list[Mention] = []
+    for i, w in enumerate(words):
+        if not _names_happening(w):
+            continue
+        if any(a < w.end and w.start < b for a, b in occupied):
+            continue
+        if (
+            _negated(words, children, i)
+            or _hypothetical(words, children, i)
+            or _hedge_or_opinion(s, words, children, i)
+        ):
+            continue
+        out.append(_mention(s, words, children, i, timexes, taken + out))
+    return out
+
+
+def _names_happening(w: Word) -> bool:
+    if w.pos == "VERB":
+        return w.dep in CLAUSE_DEPS and w.lemma.lower() not in NON_EVENT_VERBS
+    if w.pos == "NOUN":
+        return w.dep not in NOT_EVENT_NOUN_DEPS and eventive_noun(
+            w.lemma, event_verbs(), verb_lemmas()
+        )
+    return False
+
+
+def _negated(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool:
+    """A `neg` dependent ("did not respond"), "no" as determiner ("no talks"), or a negative
+    subject or object ("Nothing happened", "Nobody said", "said nothing")."""
+    for c in children[i]:
+        dep, word = words[c].dep, words[c].text.lower()
+        if dep == "neg" or (dep == "det" and word == "no"):
+            return True
+        if dep in SUBJECTS | PASSIVE_SUBJECTS | OBJECTS and word in NEGATIONS:
+            return True
+    return False
+
+
+def _hedge_or_opinion(
+    s: Sentence, words: tuple[Word, ...], children: list[list[int]], i: int
+) -> bool:
+    """ "are reported to have swayed" (a passive reporting verb: nobody is speaking) and
+    "Critics argue" (a generic subject: an opinion, not a happening)."""
+    trigger = s.lex.words.get(words[i].text.lower())
+    deps = {words[c].dep for c in children[i]}
+    if trigger is not None and trigger.type == "REPORT" and "auxpass" in deps and "xcomp" in deps:
+        return True
+    return any(
+        words[c].dep in SUBJECTS and words[c].text.lower() in GENERIC_SUBJECTS for c in children[i]
+    )
+
+
+def _hypothetical(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool:
+    return words[i].pos == "VERB" and any(
+        words[c].dep == "aux" and words[c].text.lower() in HYPOTHETICAL for c in children[i]
+    )
+
+
+def _mention(
+    s: Sentence,
+    words: tuple[Word, ...],
+    children: list[list[int]],
+    i: int,
+    timexes: list[Timex],
+    before: list[Mention],
+) -> Mention:
+    w = words[i]
+    lex = s.lex
+    trigger = lex.words.get(w.text.lower()) or Trigger(lex.fallback_type, "verb", w.lemma.lower())
+    reporting = trigger.type == "REPORT"
+    if reporting:
+        event_type = lex.statement_type
+    elif trigger.type == OCCUR:
+        event_type = lex.fallback_type
+    else:
+        event_type = trigger.type
+    agents = _agents(s, words, children, i)
+    patients = _role_names(s, words, children, i, OBJECTS | PASSIVE_SUBJECTS)
+    places = _places(s, words, children, i)
+    hit = _hit_of(s, w, trigger)
+    own = _own_timex(words, children, i, timexes)
+    claimed = {m.dating.time_text for m in before if m.sentence_index == s.index}
+    if own is not None and own.text in claimed:
+        when = dating.borrowed(dating.from_timex(own))  # another mention's time expression
+    elif own is not None:
+        when = dating.from_timex(own)
+    elif w.pos == "NOUN" or _reported(s, words, i):
+        when = UNDATED
+    else:
+        when = _dating_of_head(s, words, i, before) or dating.undated(s, hit, agents)
+    modality = trigger.modality if reporting else "occurred"
+    if _future(words, children, i) or (when.start and s.state.dct and when.start > s.state.dct):
+        modality = "planned"
+    lo, hi = _span(words, children, i)
+    return Mention(
+        sentence_index=s.index,
+        quote=s.text,
+        type=event_type,
+        modality=modality,
+        title=_title(s, words, children, i, lo, hi),
+        agents=agents,
+        actors=list(dict.fromkeys(agents + patients + places)),
+        dating=when,
+        trigger=w.text,
+        trigger_start=s.offset + w.start,
+        trigger_end=s.offset + w.end,
+        sentence_start=s.offset,
+        sentence_end=s.offset + len(s.text),
+        trigger_lemma=w.lemma.lower(),
+        trigger_pos=w.pos,
+        patients=patients,
+        places=places,
+        headline=s.headline,
+        lead=s.lead,
+        primary=False,
+    )
+
+
+def _hit_of(s: Sentence, w: Word, trigger: Trigger) -> Hit | None:
+    for k, t in enumerate(s.tokens):
+        if t.start == w.start:
+            return Hit(k, k, trigger)
+    return None
+
+
+def _subtree(children: list[list[int]], i: int) -> list[int]:
+    """Word indices of i's whole subtree."""
+    out, todo = [], [i]
+    while todo:
+        j = todo.pop()
+        out.append(j)
+        todo.extend(children[j])
+    return out
+
+
+def _clause_words(words: tuple[Word, ...], children: list[list[int]], i: int) -> list[int]:
+    """i's own clause: its subtree without the nested clauses (their heads' subtrees)."""
+    out, todo = [], [i]
+    while todo:
+        j = todo.pop()
+        out.append(j)
+        for c in children[j]:
+            if words[c].pos in {"VERB", "AUX"} and words[c].dep in CLAUSE_DEPS:
+                continue
+            todo.append(c)
+    return out
+
+
+def _span(words: tuple[Word, ...], children: list[list[int]], i: int) -> tuple[int, int]:
+    own = _clause_words(words, children, i)
+    return min(words[j].start for j in own), max(words[j].end for j in own)
+
+
+def _own_timex(
+    words: tuple[Word, ...], children: list[list[int]], i: int, timexes: list[Timex]
+) -> Timex | None:
+    """A DATE/TIME expression inside i's own clause (for a noun: its own phrase)."""
+    own = _clause_words(words, children, i)
+    spans = [(words[j].start, words[j].end) for j in own if j != i]
+    for t in timexes:
+        if t.type not in {"DATE", "TIME"} or t.span_start is None:
+            continue
+        if any(a < t.end and t.begin < b for a, b in spans):
+            return t
+    return None
+
+
+def _dating_of_head(
+    s: Sentence, words: tuple[Word, ...], i: int, before: list[Mention]
+) -> Dating | None:
+    """A dependent clause ("and pulled out", "after flying") without a time of its own
+    shares the time of the clause it hangs on, when that clause is a mention already."""
+    j = i
+    for _ in range(4):
+        head = words[j].head
+        if head == j:
+            return None
+        j = head
+        start = s.offset + words[j].start
+        for m in before:
+            if m.trigger_start <= start < m.trigger_end and m.sentence_index == s.index:
+                if words[i].dep in {"ccomp"} and m.type == s.lex.statement_type:
+                    return None  # what was said happened at its own time, not the saying's
+                return dating.borrowed(m.dating)
+    return None
+
+
+def _reported(s: Sentence, words: tuple[Word, ...], i: int) -> bool:
+    """Inside a quotation or under a reporting verb ("said troops had attacked"): what was
+    said happened at a time of its own, which the saying's date does not give."""
+    if inside(words[i].start, s.quoted):
+        return True
+    j = i
+    for _ in range(8):
+        head = words[j].head
+        if head == j:
+            return False
+        j = head
+        trigger = s.lex.words.get(words[j].text.lower())
+        if trigger is not None and trigger.type == "REPORT" and words[j].pos == "VERB":
+            return True
+    return False
+
+
+def _future(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool:
+    return any(
+        words[c].dep == "aux" and words[c].text.lower() in FUTURE | {"will", "'ll"}
+        for c in children[i]
+    )
+
+
+def _agents(s: Sentence, words: tuple[Word, ...], children: list[list[int]], i: int) -> list[str]:
+    """nsubj (or the passive's "by" agent); a coordinated or dependent verb without one shares
+    its head's; a relative clause's "who"/"which" is the noun it describes; a noun's agent is
+    its possessor ("Russia's invasion") or a national adjective ("Russian strikes")."""
+    w = words[i]
+    if w.pos == "NOUN":
+        return _role_names(s, words, children, i, frozenset({"poss"}), label_deps=True)
+    found = _role_names(s, words, children, i, SUBJECTS)
+    if found:
+        return found
+    for c in children[i]:
+        if words[c].dep == "agent":
+            found = _role_names(s, words, children, c, frozenset({"pobj"}))
+            if found:
+                return found
+    subject_words = [c for c in children[i] if words[c].dep in SUBJECTS]
+    if w.dep == "relcl" and (
+        not subject_words or words[subject_words[0]].text.lower() in RELATIVE_PRONOUNS
+    ):
+        return _names_in(s, words, children, w.head)
+    if not subject_words and w.dep in {"conj", "xcomp", "advcl", "acl"} and w.head != i:
+        return _agents(s, words, children, w.head)
+    return []
+
+
+def _role_names(
+    s: Sentence,
+    words: tuple[Word, ...],
+    children: list[list[int]],
+    i: int,
+    deps: frozenset[str],
+    label_deps: bool = False,
+) -> list[str]:
+    out: list[str] = []
+    for c in children[i]:
+        if words[c].dep in deps or (
+            label_deps and words[c].dep in {"amod", "compound"} and words[c].ent in {"NORP", "GPE"}
+        ):
+            out += _names_in(s, words, children, c)
+    return list(dict.fromkeys(out))
+
+
+def _names_in(s: Sentence, words: tuple[Word, ...], children: list[list[int]], c: int) -> list[str]:
+    """The actors a noun phrase names: the named actors inside it, else the person or state
+    a pronoun or description stands for ("he", "the president"); common nouns name none."""
+    sub = _subtree(children, c)
+    lo = min(words[j].start for j in sub)
+    hi = max(words[j].end for j in sub)
+    inside = [n.name for n in s.named if lo <= n.start and n.end <= hi]
+    if inside:
+        return inside
+    head = words[c]
+    if head.text.lower() in PRONOUNS:
+        if head.text.lower() == "they":
+            return list(s.state.last_agents)
+        return [s.state.last_person] if s.state.last_person else list(s.state.last_agents[:1])
+    titled = s.state.actors.by_title(s.text[lo:hi])
+    return [titled] if titled else []
+
+
+def _places(s: Sentence, words: tuple[Word, ...], children: list[list[int]], i: int) -> list[str]:
+    out = []
+    for c in children[i]:
+        if words[c].dep == "prep" and words[c].text.lower() in PLACE_PREPOSITIONS:
+            for g in children[c]:
+                if words[g].dep == "pobj" and words[g].ent in PLACE_LABELS:
+                    sub = _subtree(children, g)
+                    lo = min(words[j].start for j in sub)
+                    hi = max(words[j].end for j in sub)
+                    named = [n.name for n in s.named if lo <= n.start and n.end <= hi]
+                    out += named or [s.text[words[g].start : words[g].end]]
+    return list(dict.fromkeys(out))
+
+
+def _title(
+    s: Sentence,
+    words: tuple[Word, ...],
+    children: list[list[int]],
+    i: int,
+    lo: int,
+    hi: int,
+) -> str:
+    """The clause from its subject on; for a noun, its phrase."""
+    if words[i].pos == "NOUN":
+        sub = _subtree(children, i)
+        lo = min(words[j].start for j in sub)
+        hi = max(words[j].end for j in sub)
+    return tidy(s.text[lo:hi])

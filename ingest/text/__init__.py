@@ -1,0 +1,1 @@
+"""Text before meaning: boilerplate removal, sentences, the one tokenizer, optional spaCy."""
