@@ -429,6 +429,7 @@ def refresh_event(
     event.precision, event.date_inferred = best.precision, best.date_inferred
     event.type, event.modality, event.title = best.type, best.modality, best.title
     event.salient = salient(sources)
+    event.main = any(s.main or s.time_text is not None for s in sources)
     events.save_event(session=session, event=event)
     agents = {a for s in sources for a in (s.agents or [])}
     others = {a for s in sources for a in (s.actors or [])} - agents

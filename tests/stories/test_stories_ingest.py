@@ -47,7 +47,11 @@ Snapshot = tuple[frozenset[frozenset[tuple[str, str]]], frozenset[tuple[str, str
 def snapshot(engine: Engine) -> Snapshot:
     """Stories and inferred links in terms of event content (ids differ between orders)."""
     with Session(engine) as session:
-        events = {e.id: (str(e.start), e.title) for e in session.exec(select(Event))}
+        # stories are made of main and self-dated happenings (clause-level mentions stay out)
+        events = {
+            e.id: (str(e.start), e.title)
+            for e in session.exec(select(Event).where(col(Event.main).is_(True)))
+        }
         groups: dict[int, set[tuple[str, str]]] = {}
         for member in session.exec(select(StoryEvent)):
             groups.setdefault(member.story_id, set()).add(events[member.event_id])

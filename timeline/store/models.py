@@ -62,6 +62,9 @@ class Event(SQLModel, table=True):
     # the headline or lead, or carries its own date; or the event has several sources.
     # Everything else (clause-level mentions) is listed on request (`--all`).
     salient: bool = Field(default=True, index=True)
+    # Some source is its sentence's main happening or dated in its own words (not only
+    # clause-level mentions): what stories are built from.
+    main: bool = Field(default=True)
     created_at: datetime | None = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

@@ -43,7 +43,11 @@ def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts
         events = session.execute(
             sa_select(
                 col(Event.id), col(Event.start), col(Event.end), col(Event.type), col(Event.title)
-            ).where(col(Event.id).in_(chunk), col(Event.start).is_not(None))
+            ).where(
+                col(Event.id).in_(chunk),
+                col(Event.start).is_not(None),
+                col(Event.main).is_(True),  # main and self-dated happenings, not clause-level
+            )
         ).all()
         agents: dict[int, set[str]] = {}
         actors: dict[int, set[str]] = {}
@@ -134,7 +138,7 @@ def members(*, session: Session, story_ids: Iterable[int]) -> dict[int, list[int
 
 def all_dated_ids(*, session: Session) -> list[int]:
     """Every dated event (rebuilds only)."""
-    stmt = sa_select(col(Event.id)).where(col(Event.start).is_not(None))
+    stmt = sa_select(col(Event.id)).where(col(Event.start).is_not(None), col(Event.main).is_(True))
     return [r[0] for r in session.execute(stmt)]
 
 

@@ -1,4 +1,4 @@
-"""eventsource trigger span, roles and position; several mentions per sentence; event.salient
+"""eventsource trigger span, roles and position; several mentions per sentence; event.salient, event.main
 
 eventsource is rebuilt on SQLite (its unique constraint changes), so the text-index and span
 triggers are installed again afterwards.
@@ -52,6 +52,7 @@ def upgrade() -> None:
         "event", sa.Column("salient", sa.Boolean(), nullable=False, server_default=sa.true())
     )
     op.create_index("ix_event_salient", "event", ["salient"], unique=False)
+    op.add_column("event", sa.Column("main", sa.Boolean(), nullable=False, server_default=sa.true()))
     _reinstall_triggers()
 
 
@@ -65,6 +66,7 @@ def _reinstall_triggers() -> None:
 def downgrade() -> None:
     op.drop_index("ix_event_salient", table_name="event")
     with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_column("main")
         batch_op.drop_column("salient")
     with op.batch_alter_table("eventsource", schema=None) as batch_op:
         batch_op.drop_index("ix_eventsource_trigger_lemma")
