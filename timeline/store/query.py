@@ -730,9 +730,10 @@ def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[So
         .all()
     )
     for row in rows:
-        (event_id, article_id, index, quote, time_text, time_value) = row[:6]
-        trigger_text, trigger_start, trigger_end, agents, patients, places = row[6:12]
-        headline, lead, main, location, title, day, url = row[12:]
+        values: tuple[Any, ...] = tuple(row)
+        (event_id, article_id, index, quote, time_text, time_value) = values[:6]
+        trigger_text, trigger_start, trigger_end, agents, patients, places = values[6:12]
+        headline, lead, main, location, title, day, url = values[12:]
         out[event_id].append(
             SourceView(
                 article=location,
