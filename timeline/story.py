@@ -110,6 +110,7 @@ def stories_of(*, session: Session, seeds: Iterable[int]) -> list[StoryInfo]:
 def find_stories(*, session: Session, query: str, limit: int = 10) -> list[StoryInfo]:
     """Stored stories about `query`: those whose events match its words (titles, quotes) or
     involve the actor it names, ranked by how many of their events match."""
+    query = query.replace("\x00", "")  # Postgres rejects NUL in text parameters (?q=%00)
     seeds: set[int] = set()
     if text_terms(query):
         page = search_events(
