@@ -112,3 +112,33 @@ def test_axis_at_phone_width(server: str, browser) -> None:  # type: ignore[no-u
     drag(page, "2025-04-21", "2025-04-21")  # a tap-sized drag: one day
     expect(page.locator("#f-to")).to_have_value("2025-04-21")
     assert page.input_value("#f-from") == "2025-04-21"
+
+
+def test_a_slow_older_answer_never_joins_the_list(server: str, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Filters changed while a page is on its way: only the newest answer is shown."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(server + "/")
+    page.wait_for_selector(LOADED, state="attached")
+    want = len(httpx.get(f"{server}/events", params={"actor": "Peskov"}).json()["events"])
+    held = []  # the unfiltered pages, answered only after the newest one
+
+    def hold(route) -> None:  # type: ignore[no-untyped-def]
+        if "actor=" in route.request.url:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/events?*", hold)
+    page.select_option("#f-type", "CEASEFIRE")  # starts a load that is held
+    page.select_option("#f-type", "")  # and another
+    page.fill("#f-actor", "Peskov")
+    page.click("#filters button[type=submit]")  # the newest: answered at once
+    expect(page.locator("#timeline .event")).to_have_count(want)
+    assert held
+    for route in held:
+        route.continue_()
+    page.wait_for_timeout(1000)  # the older answers arrive now
+    expect(page.locator("#timeline .event")).to_have_count(want)
+    assert page.get_attribute("#timeline", "aria-busy") == "false"

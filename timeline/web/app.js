@@ -206,7 +206,12 @@
     }
   }
 
+  /* Only the latest request may touch the list: a filter changed while a page was on its way
+     (a type picked, then an actor typed and applied) must not add the older answer too. */
+  let timelineTicket = 0;
+
   async function loadTimeline(more) {
+    const ticket = ++timelineTicket;
     const status = $("#status");
     const params = filterParams();
     if (!more) {
@@ -225,6 +230,7 @@
     $("#timeline").setAttribute("aria-busy", "true");
     try {
       const page = await getJSON("events", { ...params, limit: PAGE_SIZE, cursor: state.cursor });
+      if (ticket !== timelineTicket) return; // a newer request owns the list
       appendEvents(page.events);
       state.cursor = page.next_cursor;
       $("#more").hidden = !page.next_cursor;
@@ -234,10 +240,11 @@
           (page.next_cursor ? " (more below)" : "")
         : "No events match these filters.";
     } catch (error) {
+      if (ticket !== timelineTicket) return;
       status.textContent = `Could not load events: ${error.message}`;
       status.classList.add("error");
     } finally {
-      $("#timeline").setAttribute("aria-busy", "false");
+      if (ticket === timelineTicket) $("#timeline").setAttribute("aria-busy", "false");
     }
   }
 
@@ -262,13 +269,17 @@
 
   /** The density of the events the other filters select, whatever the date range, so the
       whole axis stays there to drag over; the summary dates are marked on it. */
+  let axisTicket = 0;
+
   async function loadAxis(params) {
+    const ticket = ++axisTicket;
     const { from, to, ...others } = params;
     try {
       const [days, summary] = await Promise.all([
         getJSON("days", others),
         state.marks.length ? null : getJSON("summary"),
       ]);
+      if (ticket !== axisTicket) return; // the filters changed meanwhile
       axisDays = days.days;
       if (summary) state.marks = summary.dates.map((d) => d.date);
       drawAxis();
