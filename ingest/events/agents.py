@@ -49,7 +49,7 @@ def agents_of(s: Sentence, main: Hit) -> list[str] | None:
     subject_text = re.sub(
         r"\b(?:" + "|".join(ADVERBIALS) + r")\b", "", text[start:start_char], flags=re.I
     )
-    titled = s.state.actors.by_title(subject_text)
+    titled = s.state.actors.by_title(subject_text) or described_person(s, subject_text)
     if titled:
         return [titled]  # "The president also promised": the president named earlier
     role = _role_subject(s, text[start:start_char])
@@ -80,6 +80,22 @@ def agents_of(s: Sentence, main: Hit) -> list[str] | None:
     if before:
         return [before[-1].name]
     return []
+
+
+_YEAR_OLD = re.compile(r"\d+-year-old")
+
+
+def described_person(s: Sentence, phrase: str) -> str | None:
+    """ "the Lao leader", "the 72-year-old": a definite description of a person (a person
+    title or an age as its head) means the last person the article named."""
+    words = re.findall(r"[\w'’-]+", phrase.lower())
+    if len(words) < 2 or len(words) > 4 or words[0] != "the":
+        return None
+    head = words[-1]
+    titles = s.state.actors.table.titles
+    if _YEAR_OLD.fullmatch(head) or head in titles or " ".join(words[-2:]) in titles:
+        return s.state.last_person
+    return None
 
 
 def _passive_agent(s: Sentence, main: Hit) -> list[str] | None:

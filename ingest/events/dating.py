@@ -30,6 +30,7 @@ from ingest.events.words import (
     PRONOUNS,
 )
 from ingest.temporal import Timex
+from ingest.text.nlp import Word
 from ingest.text.tokens import Token
 
 
@@ -92,10 +93,11 @@ def undated(s: Sentence, trigger: Hit | None, agents: list[str]) -> Dating:
     recent = s.index - s.state.reference_sentence <= 2
     if opener in EARLIER or pluperfect:
         return ref  # "Earlier, X proposed ...", "X had proposed ...": back in that narrative
-    if opener in CONTINUING and recent:
-        return ref  # "Upon arrival, ...", "Then ...": the narrative goes on
-    if same_agent and recent and _pronoun_subject(s, trigger):
-        return ref  # "He met villagers": the same person, the same day
+    if recent and (opener in CONTINUING or (same_agent and _pronoun_subject(s, trigger))):
+        # "Upon arrival, ...", "Then ...", "He met villagers": the narrative goes on, and
+        # the next sentence may continue it from here
+        s.state.reference_sentence = s.index
+        return ref
     return publication(s.state.dct)
 
 
@@ -140,6 +142,56 @@ def main_timex(s: Sentence, main: Hit, boundary: int, free: list[Timex]) -> Time
             ):
                 return t
     return best
+
+
+SEQUENCE_WORDS = frozenset({"after", "upon", "following"})
+
+
+def subordinate_timex(s: Sentence, main: Hit, free: list[Timex]) -> Timex | None:
+    """ "pledged ... after flying to Yushu from Beijing Thursday afternoon": with no time of
+    its own, the main clause happened right after the dependent clause it governs, so that
+    clause's day dates it too (day precision only; needs the parse)."""
+    words = s.parse
+    if not words:
+        return None
+    at = s.tokens[main.first].start
+    head = next((i for i, w in enumerate(words) if w.start == at), None)
+    if head is None:
+        return None
+    heads = {head} | {i for i, w in enumerate(words) if w.head == head and w.dep == "xcomp"}
+    for c, w in enumerate(words):
+        if w.head not in heads or c in heads or w.dep not in {"advcl", "prep"}:
+            continue
+        intro = w.text.lower() if w.dep == "prep" else _marker(words, c)
+        if intro not in SEQUENCE_WORDS:
+            continue
+        lo, hi = _subtree_span(words, c)
+        past = words[head].tag == "VBD"
+        for t in free:
+            if not (lo <= t.begin and t.end <= hi and t.granularity in {"day", "time"}):
+                continue
+            if past and s.state.dct and t.span_start and t.span_start > s.state.dct:
+                continue  # a past verb is not dated after its report (a misread weekday)
+            return t
+    return None
+
+
+def _marker(words: tuple[Word, ...], c: int) -> str:
+    for w in words:
+        if w.head == c and w.dep in {"mark", "prep"} and w is not words[c]:
+            return w.text.lower()
+    return ""
+
+
+def _subtree_span(words: tuple[Word, ...], c: int) -> tuple[int, int]:
+    members, todo = [c], [c]
+    while todo:
+        j = todo.pop()
+        for k, w in enumerate(words):
+            if w.head == j and k != j:
+                members.append(k)
+                todo.append(k)
+    return min(words[j].start for j in members), max(words[j].end for j in members)
 
 
 def _adverbial(s: Sentence, t: Timex, trigger_start: int) -> bool:

@@ -14,6 +14,7 @@ from datetime import date
 from ingest.actors import ArticleActors
 from ingest.actors import Mention as Named
 from ingest.lexicon import Lexicon, Trigger
+from ingest.text.nlp import Word
 from ingest.text.tokens import Token
 
 
@@ -132,6 +133,7 @@ class Sentence:
     state: ArticleState
     headline: bool = False
     lead: bool = False
+    parse: tuple[Word, ...] | None = None  # spaCy's words, None without the model
 
     def words(self, hit: Hit) -> str:
         return " ".join(t.text for t in self.tokens[hit.first : hit.last + 1])

@@ -15,9 +15,11 @@ talks happen, and giving them the report's date would invent a happening on that
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 
 from ingest.events import dating
+from ingest.events.agents import described_person
 from ingest.events.clauses import inside
 from ingest.events.model import UNDATED, Dating, Hit, Mention, Sentence
 from ingest.events.titles import tidy
@@ -152,6 +154,8 @@ def _mention(
         when = dating.borrowed(dating.from_timex(own))  # another mention's time expression
     elif own is not None:
         when = dating.from_timex(own)
+    elif (shifted := _days_from_head(s, words, children, i, before)) is not None:
+        when = shifted
     elif w.pos == "NOUN" or _reported(s, words, i):
         when = UNDATED
     else:
@@ -253,6 +257,66 @@ def _dating_of_head(
     return None
 
 
+COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+
+
+def _days_from_head(
+    s: Sentence,
+    words: tuple[Word, ...],
+    children: list[list[int]],
+    i: int,
+    before: list[Mention],
+) -> Dating | None:
+    """ "Rescuers battled ... on Thursday, one day after a quake killed 617": the clause under
+    "N days after" happened N days before the day of the clause it hangs on (after "N days
+    before", N days after it)."""
+    mark = next(
+        (
+            c
+            for c in children[i]
+            if words[c].dep in {"mark", "prep"} and words[c].text.lower() in {"after", "before"}
+        ),
+        None,
+    )
+    if mark is None:
+        return None
+    amount = next(
+        (
+            c
+            for c in children[i] + children[mark]
+            if words[c].dep == "npadvmod" and words[c].text.lower() in UNIT_DAYS
+        ),
+        None,
+    )
+    if amount is None:
+        return None
+    count = next(
+        (
+            COUNTS.get(words[c].text.lower())
+            or (int(words[c].text) if words[c].text.isdigit() else None)
+            for c in children[amount]
+            if words[c].dep in {"nummod", "det"}
+        ),
+        None,
+    )
+    head = words[i].head
+    if not count or head == i:
+        return None
+    at = s.offset + words[head].start
+    anchor = next((m for m in before if m.trigger_start <= at < m.trigger_end), None)
+    if anchor is None or anchor.dating.start is None or anchor.dating.inferred:
+        return None
+    if anchor.dating.precision != "day":
+        return None
+    days = count * UNIT_DAYS[words[amount].text.lower()]
+    sign = -1 if words[mark].text.lower() == "after" else 1
+    day = anchor.dating.start + timedelta(days=sign * days)
+    lo = min(words[amount].start, *(words[c].start for c in children[amount]))
+    phrase = s.text[lo : words[mark].end]
+    return Dating(day, day, "day", False, phrase, day.isoformat())
+
+
 def _reported(s: Sentence, words: tuple[Word, ...], i: int) -> bool:
     """Inside a quotation or under a reporting verb ("said troops had attacked"): what was
     said happened at a time of its own, which the saying's date does not give."""
@@ -333,7 +397,8 @@ def _names_in(s: Sentence, words: tuple[Word, ...], children: list[list[int]], c
         if head.text.lower() == "they":
             return list(s.state.last_agents)
         return [s.state.last_person] if s.state.last_person else list(s.state.last_agents[:1])
-    titled = s.state.actors.by_title(s.text[lo:hi])
+    phrase = s.text[lo:hi]
+    titled = s.state.actors.by_title(phrase) or described_person(s, phrase)
     return [titled] if titled else []
 
 

@@ -76,6 +76,7 @@ class SentenceAnalyser:
             state=self.state,
             headline=headline,
             lead=lead,
+            parse=annotation.parse if annotation is not None else None,
         )
         first_new = len(self.state.candidates)
         if len(tokens) >= 4:
@@ -161,7 +162,9 @@ class SentenceAnalyser:
             return  # an unknown verb is an event only with a subject and a date of its own
         reporting = main.trigger.type == "REPORT"
         content = content_of(s, hits, main, boundary, reporting)
-        main_tx = dating.main_timex(s, main, boundary, free)
+        main_tx = dating.main_timex(s, main, boundary, free) or dating.subordinate_timex(
+            s, main, free
+        )
         # A date bound to another event noun of the content ("deaths from Monday's
         # earthquake") dates that noun, which becomes an event of its own, not the content.
         for other in content.hits[1:]:

@@ -75,14 +75,6 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
         "2010-04-15; Xinhua's 'after flying to Yushu ... Thursday afternoon' is folded into the "
         "pledge STATEMENT dated the DCT 2010-04-16 (the subordinate clause's time not used)"
     ),
-    ("qinghai_quake_2010", "Y4"): (
-        "merged across Xinhua and CCTV, but into the catch-all 'Wen says' STATEMENT dated the DCT "
-        "2010-04-16 (no inheritance of Thursday from the arrival)"
-    ),
-    ("qinghai_quake_2010", "Y7"): (
-        "'pledged not to give up while there is hope after flying to Yushu from Beijing Thursday "
-        "afternoon' dated the DCT 2010-04-16: 'Thursday afternoon' of the after-clause not used"
-    ),
 }
 
 # (set, gold id) -> why no single event quotes the gold event's cue from every required article.
