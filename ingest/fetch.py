@@ -1,15 +1,17 @@
 """HTTP fetching for feeds and article pages: one configured client, bounded in every way.
 
-Every fetch has a timeout (per operation and in total), a size cap applied to the decoded body
-while it streams (so a gzip bomb or a 100 MB page stops at the cap), a redirect limit with the
-URL policy checked on every hop, a clear User-Agent, and conditional GET (a 304 costs a few
-hundred bytes). Redirects are followed here rather than by httpx so a redirect's own body is
+Every fetch has a deadline for the whole request (connect, headers and body: ingest.deadline)
+and ends within a fraction of a second of the client's stop event; a size cap applies to the
+decoded body while it streams (so a gzip bomb or a 100 MB page stops at the cap); redirects are
+limited, with the URL policy checked on every hop; a clear User-Agent; conditional GET (a 304
+costs a few hundred bytes). Redirects are followed here rather than by httpx so a redirect's own body is
 never read. Errors come out as `FetchError` with a short reason ("timeout after 20s"), which
 callers store as data. Habits from lemon24/reader `_parser/http.py` and miniflux.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import zlib
 from dataclasses import dataclass, field, replace
@@ -19,6 +21,7 @@ from urllib.parse import urljoin
 import httpx
 
 from config.settings import Settings
+from ingest.deadline import DeadlineBackend, FetchCancelled, within
 from ingest.feed_schedule import Hints, cache_max_age, retry_after
 from ingest.netsafety import GuardedBackend, UnsafeURL, UrlPolicy, check_url
 from timeline.store.models import utcnow
@@ -39,6 +42,10 @@ class FetchError(Exception):
         super().__init__(message)
         self.status = status
         self.hints = hints or Hints()
+
+
+class FetchStopped(FetchError):
+    """The fetch was abandoned because the process is stopping (not the server's fault)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,23 +79,32 @@ class SafeClient(httpx.Client):
     max_bytes: int
     redirect_limit: int
     total_timeout: float
+    stop: threading.Event | None
 
 
-def make_client(settings: Settings, *, allowed_hosts: frozenset[str] = frozenset()) -> SafeClient:
-    """The one client a process fetches with (use as a context manager to close its sockets)."""
+def make_client(
+    settings: Settings,
+    *,
+    allowed_hosts: frozenset[str] = frozenset(),
+    stop: threading.Event | None = None,
+) -> SafeClient:
+    """The one client a process fetches with (use as a context manager to close its sockets).
+
+    Setting `stop` ends any fetch in flight within a fraction of a second (FetchStopped)."""
+    import httpcore
+
     policy = UrlPolicy(settings.allow_private_urls, frozenset(h.lower() for h in allowed_hosts))
     transport = httpx.HTTPTransport(trust_env=False, retries=0)
-    if not policy.allow_private:
-        # Connect only to vetted addresses. httpx has no public hook for the network backend,
-        # so the transport's pool is rebuilt with one (same options as httpx's default).
-        import httpcore
-
-        transport._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=20,
-            max_keepalive_connections=10,
-            network_backend=GuardedBackend(policy),
-        )
+    # Connect only to vetted addresses, and give every socket operation no more than what is
+    # left of the request's deadline. httpx has no public hook for the network backend, so the
+    # transport's pool is rebuilt with one (same options as httpx's default).
+    backend = httpcore.SyncBackend() if policy.allow_private else GuardedBackend(policy)
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=20,
+        max_keepalive_connections=10,
+        network_backend=DeadlineBackend(backend),
+    )
     client = SafeClient(
         transport=transport,
         timeout=httpx.Timeout(settings.fetch_timeout),
@@ -100,6 +116,7 @@ def make_client(settings: Settings, *, allowed_hosts: frozenset[str] = frozenset
     client.max_bytes = settings.max_response_bytes
     client.redirect_limit = settings.max_redirects
     client.total_timeout = settings.fetch_timeout
+    client.stop = stop
     return client
 
 
@@ -118,25 +135,28 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    deadline = time.monotonic() + client.total_timeout
     # Where the resource now lives when every redirect so far was permanent (301/308): a
     # feed's stored URL follows it (RFC 9110 15.4.2); one temporary hop breaks the chain.
     moved: str | None = None
     try:
-        for hop in range(client.redirect_limit + 1):
-            check_url(url, client.policy)
-            with client.stream("GET", url, headers=headers) as response:
-                if response.status_code in REDIRECTS:
-                    location = response.headers.get("location")
-                    if not location:
-                        raise FetchError(f"HTTP {response.status_code} without a Location")
-                    url = urljoin(str(response.url), location.strip())
-                    permanent = response.status_code in PERMANENT_REDIRECTS
-                    moved = url if permanent and (hop == 0 or moved is not None) else None
-                    continue
-                result = _result(client, response, deadline, now or utcnow())
-                return replace(result, moved_to=moved)
-        raise FetchError(f"too many redirects (more than {client.redirect_limit})")
+        # One deadline for the whole fetch, redirects included.
+        with within(client.total_timeout, client.stop) as deadline:
+            for hop in range(client.redirect_limit + 1):
+                check_url(url, client.policy)
+                with client.stream("GET", url, headers=headers) as response:
+                    if response.status_code in REDIRECTS:
+                        location = response.headers.get("location")
+                        if not location:
+                            raise FetchError(f"HTTP {response.status_code} without a Location")
+                        url = urljoin(str(response.url), location.strip())
+                        permanent = response.status_code in PERMANENT_REDIRECTS
+                        moved = url if permanent and (hop == 0 or moved is not None) else None
+                        continue
+                    result = _result(client, response, deadline.at, now or utcnow())
+                    return replace(result, moved_to=moved)
+            raise FetchError(f"too many redirects (more than {client.redirect_limit})")
+    except FetchCancelled:
+        raise FetchStopped("stopped: the process is shutting down") from None
     except httpx.TimeoutException:
         raise FetchError(f"timeout after {client.total_timeout:g}s") from None
     except UnsafeURL as exc:

@@ -36,7 +36,7 @@ from sqlmodel import Session
 from config.settings import Settings
 from ingest.article import ArticleInput, SourceProblem
 from ingest.feed_schedule import FeedTiming, Hints, Limits, next_check_at
-from ingest.fetch import FetchError, SafeClient, fetch, make_client
+from ingest.fetch import FetchError, FetchStopped, SafeClient, fetch, make_client
 from ingest.pipeline import ItemResult, finish_run, ingest_article
 from ingest.sources.feeds import FeedEntry, FeedParseError, parse_feed
 from ingest.sources.pages import fetch_page_article
@@ -197,6 +197,8 @@ def poll_feed(
         result = fetch(
             client, feed.url, etag=feed.etag, last_modified=feed.last_modified, now=now_fn()
         )
+    except FetchStopped:
+        return replace(base, interrupted=True, complete=False)
     except FetchError as exc:
         return replace(base, error=f"fetch: {exc}", hints=exc.hints)
     etag = result.etag or feed.etag
@@ -433,7 +435,7 @@ def run_scheduler(
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     stop = threading.Event()
-    client = make_client(settings)
+    client = make_client(settings, stop=stop)  # a stop also ends the fetch in flight
 
     def job() -> None:
         poll_due_feeds(

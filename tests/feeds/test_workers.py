@@ -30,13 +30,15 @@ from timeline.store.engine import make_engine, upgrade
 from timeline.store.models import Event, EventSource, Feed
 
 
-def start(url: str, *, tick: float = 0.3, lease: float = 3, log: Path) -> subprocess.Popen[bytes]:
+def start(
+    url: str, *, tick: float = 0.3, lease: float = 3, log: Path, fetch_timeout: float = 5
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "EVENTLINE_DATABASE_URL": url,
         "EVENTLINE_ALLOW_PRIVATE_URLS": "true",
         "EVENTLINE_USE_SPACY": "false",
-        "EVENTLINE_FETCH_TIMEOUT": "5",
+        "EVENTLINE_FETCH_TIMEOUT": str(fetch_timeout),
         "EVENTLINE_LOG_LEVEL": "INFO",
     }
     env.pop("EVENTLINE_FEEDS_FILE", None)
