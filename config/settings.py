@@ -42,7 +42,13 @@ class Settings(BaseSettings):
         "WARNING", description="Python logging level: DEBUG, INFO, WARNING, ERROR or CRITICAL."
     )
     api_token: SecretStr | None = Field(
-        None, description="Bearer token required by the HTTP API's write endpoints (unset: off)."
+        None,
+        description="Bearer token required by the HTTP API's write endpoints (unset or empty: "
+        "writes are off).",
+    )
+    max_request_bytes: int = Field(
+        8_000_000,
+        description="Largest HTTP API request body accepted, in bytes (larger ones get 413).",
     )
     allow_private_urls: bool = Field(
         False, description="Allow fetching URLs that resolve to private or loopback addresses."
@@ -51,7 +57,9 @@ class Settings(BaseSettings):
         "eventline/0.1 (+https://github.com/eventline/eventline)",
         description="User-Agent header sent with every fetch.",
     )
-    fetch_timeout: float = Field(20.0, description="Seconds before a fetch gives up.")
+    fetch_timeout: float = Field(
+        20.0, description="Seconds a whole fetch (connect, headers, body, redirects) may take."
+    )
     max_response_bytes: int = Field(
         10_000_000, description="Largest feed or page body accepted, in bytes."
     )
@@ -78,6 +86,14 @@ class Settings(BaseSettings):
     use_spacy: bool = Field(
         True, description="Use the spaCy English model for actors when it is installed."
     )
+
+    @field_validator("api_token")
+    @classmethod
+    def _empty_token_is_off(cls, value: SecretStr | None) -> SecretStr | None:
+        """`EVENTLINE_API_TOKEN=` (set but empty) must not be a token everyone knows."""
+        if value is not None and not value.get_secret_value().strip():
+            return None
+        return value
 
     @field_validator("database_url")
     @classmethod

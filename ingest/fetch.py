@@ -4,9 +4,9 @@ Every fetch has a deadline for the whole request (connect, headers and body: ing
 and ends within a fraction of a second of the client's stop event; a size cap applies to the
 decoded body while it streams (so a gzip bomb or a 100 MB page stops at the cap); redirects are
 limited, with the URL policy checked on every hop; a clear User-Agent; conditional GET (a 304
-costs a few hundred bytes). Redirects are followed here rather than by httpx so a redirect's own body is
-never read. Errors come out as `FetchError` with a short reason ("timeout after 20s"), which
-callers store as data. Habits from lemon24/reader `_parser/http.py` and miniflux.
+costs a few hundred bytes). Redirects are followed here rather than by httpx so a redirect's
+own body is never read. Errors come out as `FetchError` with a short reason ("timeout after
+20s"), which callers store as data. Habits from lemon24/reader `_parser/http.py` and miniflux.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -29,6 +30,7 @@ from sqlmodel import Session
 from config.settings import Settings, get_settings
 from timeline.export import story_to_dict
 from timeline.export_stories import stories_to_dict, summary_to_dict
+from timeline.guards import RequestGuard, validation_error
 from timeline.serialize import date_label, event_to_dict
 from timeline.store import query as q
 from timeline.store.engine import ping
@@ -239,6 +241,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine_lock = threading.Lock()
     app.include_router(_routes())
+    app.add_middleware(RequestGuard, max_body=settings.max_request_bytes)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(q.QueryError, _query_error)
     app.add_exception_handler(OperationalError, _database_down)
     app.add_exception_handler(InterfaceError, _database_down)
@@ -277,7 +281,7 @@ def require_token(
 ) -> None:
     """Write endpoints: the configured bearer token, compared in constant time."""
     token = request.app.state.settings.api_token
-    if token is None:
+    if token is None or not token.get_secret_value():  # empty is off, never a known token
         raise HTTPException(403, "write endpoints are disabled: set EVENTLINE_API_TOKEN")
     given = credentials.credentials if credentials else ""
     if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):

@@ -28,6 +28,15 @@ def serve(
     except StoreError as exc:
         fail(str(exc))
     typer.echo(f"eventline: serving http://{host}:{port}/ (API docs at /docs)", err=True)
+    if settings.api_token is None:
+        typer.echo(
+            "eventline: writes (POST /ingest) are off: EVENTLINE_API_TOKEN is unset or empty",
+            err=True,
+        )
+    else:
+        typer.echo(
+            "eventline: writes (POST /ingest) need the EVENTLINE_API_TOKEN bearer token", err=True
+        )
     if workers > 1:  # each process builds its own app from the environment's settings
         uvicorn.run(
             "timeline.api:create_app",

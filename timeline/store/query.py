@@ -401,7 +401,8 @@ def decode_cursor(cursor: str) -> Key:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         start, end, ident = json.loads(raw)
-        if not isinstance(ident, int) or isinstance(ident, bool) or not 0 <= ident < 2**63:
+        # ids are 32-bit INTEGER on Postgres: a larger one would be a database error there
+        if not isinstance(ident, int) or isinstance(ident, bool) or not 0 <= ident < 2**31:
             raise TypeError("id")
         if start is None and end is not None:
             raise TypeError("dates")
