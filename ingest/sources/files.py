@@ -6,7 +6,11 @@ one bad file still yields its good ones.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
+import os
+import stat
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,19 +23,82 @@ SUPPORTED = {".txt", ".md", ".json", ".jsonl"}
 
 
 def iter_paths(paths: list[Path]) -> Iterator[Path | SourceProblem]:
-    """Files named directly, and the supported files inside folders (sorted, no hidden ones)."""
+    """Files named directly, and the supported files inside folders (sorted, no hidden ones).
+
+    Only regular files are ever opened. A FIFO, device or socket, an unreadable folder, a
+    broken link and a symbolic-link loop each become a SourceProblem (one line), so nothing is
+    skipped silently and nothing blocks. Links to folders are followed, except back into a
+    folder being walked (a loop).
+    """
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.parts[-1:]):
-                    if child.suffix.lower() in SUPPORTED:
-                        yield child
-                    else:
-                        yield SourceProblem(str(child), f"unsupported file type {child.suffix!r}")
-        elif path.is_file():
+        st = _stat(path)
+        if isinstance(st, SourceProblem):
+            yield st
+        elif stat.S_ISDIR(st.st_mode):
+            yield from _walk(path, {(st.st_dev, st.st_ino)}, set())
+        elif stat.S_ISREG(st.st_mode):
             yield path
         else:
-            yield SourceProblem(str(path), "no such file or folder")
+            yield SourceProblem(str(path), f"not a regular file ({_kind(st.st_mode)}), not read")
+
+
+def _walk(
+    folder: Path, ancestors: set[tuple[int, int]], seen: set[tuple[int, int]]
+) -> Iterator[Path | SourceProblem]:
+    """Depth first, names sorted (the order `sorted(rglob)` gave)."""
+    try:
+        with os.scandir(folder) as it:
+            names = sorted(entry.name for entry in it)
+    except OSError as exc:
+        yield SourceProblem(str(folder), f"cannot read folder: {exc.strerror or exc}")
+        return
+    for name in names:
+        if name.startswith("."):
+            continue
+        child = folder / name
+        st = _stat(child)
+        if isinstance(st, SourceProblem):
+            yield st
+        elif stat.S_ISDIR(st.st_mode):
+            key = (st.st_dev, st.st_ino)
+            if key in ancestors:
+                yield SourceProblem(str(child), "symbolic link loop (back to a folder being read)")
+            elif key not in seen:  # a folder reached twice by links is read once
+                seen.add(key)
+                yield from _walk(child, ancestors | {key}, seen)
+        elif not stat.S_ISREG(st.st_mode):
+            yield SourceProblem(str(child), f"not a regular file ({_kind(st.st_mode)}), not read")
+        elif child.suffix.lower() in SUPPORTED:
+            yield child
+        else:
+            yield SourceProblem(str(child), f"unsupported file type {child.suffix!r}")
+
+
+def _stat(path: Path) -> os.stat_result | SourceProblem:
+    """stat() following links, or the one-line reason it cannot be."""
+    try:
+        return path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return SourceProblem(str(path), "symbolic link loop")
+        if exc.errno == errno.ENOENT:
+            broken = path.is_symlink()
+            return SourceProblem(
+                str(path), "broken symbolic link" if broken else "no such file or folder"
+            )
+        return SourceProblem(str(path), f"cannot read: {exc.strerror or exc}")
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return name
+    return "special file"
 
 
 def read_articles(path: Path, *, max_bytes: int) -> Iterator[ArticleInput | SourceProblem]:
@@ -62,29 +129,86 @@ def read_articles(path: Path, *, max_bytes: int) -> Iterator[ArticleInput | Sour
 
 
 def read_text(path: Path, *, max_bytes: int) -> str:
-    """UTF-8 text of a file, or a SourceError saying why it is not an article."""
-    size = path.stat().st_size
-    if size == 0:
-        raise SourceError("empty file")
-    if size > max_bytes:
-        raise SourceError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit")
-    raw = path.read_bytes()
+    """The text of a regular file, or a SourceError saying why it is not an article.
+
+    Opened non-blocking and checked with fstat before reading, so a FIFO or device put in the
+    file's place after the folder walk is refused, never read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError(f"not a regular file ({_kind(st.st_mode)}), not read")
+        if st.st_size == 0:
+            raise SourceError("empty file")
+        if st.st_size > max_bytes:
+            raise SourceError(
+                f"file is {st.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit"
+            )
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:  # it grew while we read
+        raise SourceError(f"file is over the {max_bytes / 1e6:.1f} MB limit")
     return decode_text(raw)
 
 
+# Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def decode_text(raw: bytes) -> str:
-    """Strict UTF-8 (BOM allowed); binary data and other encodings are refused, not guessed."""
-    if b"\x00" in raw[:8192]:
-        raise SourceError("binary file (contains NUL bytes), not text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
-        ) from None
+    """UTF-8 (BOM allowed), or UTF-16/32 when a byte-order mark or the NUL pattern of
+    UTF-16 says so; binary data and other encodings are refused, not guessed."""
+    text = _wide_text(raw)
+    if text is None:
+        if b"\x00" in raw[:8192]:
+            raise SourceError("binary file (contains NUL bytes), not text")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SourceError(
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+            ) from None
     if not text.strip():
         raise SourceError("no text (only whitespace)")
     return text
+
+
+def _wide_text(raw: bytes) -> str | None:
+    """The text of a UTF-16/UTF-32 file (marked by a BOM, or UTF-16 without one whose every
+    other byte is NUL, as English or any Latin script is), else None."""
+    body, encoding = raw, None
+    for bom, name in BOMS:
+        if raw.startswith(bom):
+            body, encoding = raw[len(bom) :], name
+            break
+    if encoding == "utf-8":
+        return None
+    if encoding is None:
+        sample = raw[:8192]
+        if len(raw) % 2 or len(sample) < 4 or b"\x00" not in sample:
+            return None
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) >= 0.9 * len(odd) and b"\x00" not in even:
+            encoding = "utf-16-le"
+        elif even.count(0) >= 0.9 * len(even) and b"\x00" not in odd:
+            encoding = "utf-16-be"
+        else:
+            return None
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError:
+        return None  # a BOM-like start on binary data: reported as binary below
+    if any(ch in text for ch in CONTROL):
+        return None
+    return text
+
+
+CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f\v")
 
 
 def parse_text_file(text: str, location: str) -> ArticleInput:
@@ -131,11 +255,24 @@ def _record_or_problem(record: Any, location: str) -> ArticleInput | SourceProbl
     text = record.get("text") or record.get("content") or record.get("body")
     if not isinstance(text, str) or not text.strip():
         return SourceProblem(location, "JSON record has no 'text'")
-    meta = {k: str(v) for k, v in record.items() if k in {"title", "url", "published", "date"}}
+    meta: dict[str, str] = {}
+    for key in ("title", "url", "published", "date"):
+        value = record.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return SourceProblem(
+                location, f"JSON record's {key!r} is not a string ({_json_kind(value)})"
+            )
+        meta[key] = value
     try:
         return _article(location, text, meta)
     except SourceError as exc:
         return SourceProblem(location, str(exc))
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", bool: "a boolean"}.get(type(value), "a number")
 
 
 def _article(location: str, text: str, meta: dict[str, str]) -> ArticleInput:
