@@ -5,7 +5,8 @@ server that sends its headers one byte per second keeps a request alive forever.
 connect, read, write and TLS handshake is given at most the time left before the request's
 deadline (set by `fetch` with `within`), so the whole exchange (connect, headers, body) ends
 by then. Reads are also cut into short slices so that a stop event (SIGTERM in `eventline
-schedule`) ends a fetch in flight within a fraction of a second instead of at its deadline.
+schedule`) ends a fetch in flight soon instead of at its deadline: after STOP_GRACE seconds,
+so a page that is nearly there still completes the article in hand.
 """
 
 from __future__ import annotations
@@ -22,24 +23,31 @@ from typing import Any
 import httpcore
 
 SLICE = 0.25  # seconds a read waits before looking at the stop event again
+STOP_GRACE = 2.0  # seconds a fetch in flight may still take once a stop is asked for
 
 
 class FetchCancelled(Exception):
     """The stop event was set while a fetch was in flight."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Deadline:
     """When the current request must be over (time.monotonic()), and what may stop it sooner."""
 
     at: float
     stop: threading.Event | None = None
+    stopped_at: float | None = None  # when this request first saw the stop event set
 
     def left(self) -> float:
-        """Seconds left; raises once the deadline has passed or a stop was asked for."""
+        """Seconds left; raises once the deadline (or the grace after a stop) has passed."""
+        now = time.monotonic()
         if self.stop is not None and self.stop.is_set():
-            raise FetchCancelled("stopped while fetching")
-        left = self.at - time.monotonic()
+            if self.stopped_at is None:
+                self.stopped_at = now
+            if now >= self.stopped_at + STOP_GRACE:
+                raise FetchCancelled("stopped while fetching")
+            return min(self.at, self.stopped_at + STOP_GRACE) - now
+        left = self.at - now
         if left <= 0:
             raise httpcore.ReadTimeout("the request's total time is up")
         return left

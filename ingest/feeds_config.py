@@ -106,6 +106,21 @@ def check_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def check_fetchable(url: str, *, allow_private: bool) -> str | None:
+    """Refuse (FeedConfigError) a feed URL that polling would refuse: not http(s), or a host
+    on a private, loopback or otherwise non-public address (the same check as every fetch).
+    A host that does not resolve now is only a warning, returned: DNS may come back."""
+    from ingest.netsafety import UnresolvedHost, UnsafeURL, UrlPolicy, check_url
+
+    try:
+        check_url(url, UrlPolicy(allow_private=allow_private))
+    except UnresolvedHost as exc:
+        return f"{exc} (added anyway; polls fail until it resolves)"
+    except UnsafeURL as exc:
+        raise FeedConfigError(str(exc)) from None
+    return None
+
+
 def make_spec(
     url: str,
     *,

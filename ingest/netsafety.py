@@ -26,6 +26,10 @@ class UnsafeURL(Exception):
     """A URL eventline refuses to fetch (scheme or address); the message says why."""
 
 
+class UnresolvedHost(UnsafeURL):
+    """The host name does not resolve now (perhaps later: not a property of the URL)."""
+
+
 @dataclass(frozen=True, slots=True)
 class UrlPolicy:
     """What may be fetched: `allow_private` lifts the address check; `allowed_hosts` lifts it
@@ -38,10 +42,46 @@ class UrlPolicy:
         return self.allow_private or host.lower().strip("[]") in self.allowed_hosts
 
 
+# NAT64 (RFC 6052 well-known prefix): the last 32 bits are the IPv4 address reached.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# Local-use NAT64 (RFC 8215): translates to whatever the operator's network holds.
+NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(addr: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, 6to4, Teredo (server and
+    client) and NAT64. `2002:7f00:1::` is 6to4 for 127.0.0.1, so it is as loopback as that."""
+    found = [a for a in (addr.ipv4_mapped, addr.sixtofour) if a is not None]
+    if addr.teredo is not None:
+        found.extend(addr.teredo)
+    if addr in NAT64:
+        found.append(ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF))
+    return found
+
+
 def address_kind(addr: IPAddress) -> str | None:
     """Why an address is not public ("loopback", "private", ...), or None when it is."""
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
+    problem = address_problem(addr)
+    return problem[0] if problem else None
+
+
+def address_problem(addr: IPAddress) -> tuple[str, ipaddress.IPv4Address | None] | None:
+    """(kind, the embedded IPv4 address that has it or None), or None for a public address.
+    An IPv6 address embedding an IPv4 one is judged by the IPv4 address too."""
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr in NAT64_LOCAL:
+            return "local-use NAT64", None
+        for inner in embedded_ipv4(addr):
+            kind = _kind(inner)
+            if kind is not None:
+                return kind, inner
+        if addr.ipv4_mapped is not None:
+            return None  # judged by its IPv4 address alone
+    kind = _kind(addr)
+    return (kind, None) if kind else None
+
+
+def _kind(addr: IPAddress) -> str | None:
     for kind in ("loopback", "link_local", "unspecified", "multicast", "reserved", "private"):
         if getattr(addr, f"is_{kind}"):
             return kind.replace("_", "-")
@@ -59,7 +99,7 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise UnsafeURL(f"cannot resolve host {host!r}: {exc.strerror}") from None
+        raise UnresolvedHost(f"cannot resolve host {host!r}: {exc.strerror}") from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
@@ -68,11 +108,14 @@ def check_addresses(host: str, addresses: Iterable[IPAddress], policy: UrlPolicy
     if policy.host_allowed(host):
         return
     for addr in addresses:
-        kind = address_kind(addr)
-        if kind is not None:
+        problem = address_problem(addr)
+        if problem is not None:
+            kind, inner = problem
             shown = host if str(addr) == host.strip("[]") else f"{host} ({addr})"
+            within = f" {inner}, embedded in IPv6" if inner is not None else ""
             raise UnsafeURL(
-                f"refused {shown}: {kind} address (set EVENTLINE_ALLOW_PRIVATE_URLS=true to allow)"
+                f"refused {shown}: {kind} address{within} "
+                "(set EVENTLINE_ALLOW_PRIVATE_URLS=true to allow)"
             )
 
 

@@ -33,14 +33,27 @@ def _echo(message: str) -> None:
 
 def sync_feeds_file(engine: Engine, settings: Settings) -> None:
     """Upsert the feeds of Settings.feeds_file (if set) by URL; a bad file is an error."""
-    from ingest.feeds_config import FeedConfigError, load_feeds_file, upsert_feeds
+    from ingest.feeds_config import (
+        FeedConfigError,
+        check_fetchable,
+        load_feeds_file,
+        upsert_feeds,
+    )
 
     if settings.feeds_file is None:
         return
     try:
         specs = load_feeds_file(settings.feeds_file)
+        for spec in specs:  # what polling would refuse is refused here, naming the file
+            warning = check_fetchable(spec.url, allow_private=settings.allow_private_urls)
+            if warning:
+                err_console.print(f"warning: {settings.feeds_file}: {warning}", highlight=False)
     except FeedConfigError as exc:
-        fail(str(exc))
+        fail(
+            f"{settings.feeds_file}: {exc}"
+            if str(settings.feeds_file) not in str(exc)
+            else str(exc)
+        )
     created = upsert_feeds(engine, specs, default_interval=settings.default_feed_interval)
     err_console.print(f"{settings.feeds_file}: {len(specs)} feeds ({created} new)", highlight=False)
 
@@ -68,13 +81,16 @@ def add(
     ),
 ) -> None:
     """Add a feed; it is due at once."""
-    from ingest.feeds_config import FeedConfigError, add_feed, make_spec
+    from ingest.feeds_config import FeedConfigError, add_feed, check_fetchable, make_spec
 
     settings = load_settings()
     try:
         spec = make_spec(url, name=name, every=every, cron=cron, tags=tags)
+        warning = check_fetchable(spec.url, allow_private=settings.allow_private_urls)
     except FeedConfigError as exc:
         fail(str(exc), 2)
+    if warning:
+        err_console.print(f"warning: {warning}", highlight=False, soft_wrap=True)
     engine = engine_from_settings()
     try:
         feed = add_feed(engine, spec, default_interval=settings.default_feed_interval)
