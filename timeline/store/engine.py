@@ -7,6 +7,7 @@ server costs one reconnect, not a crash.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,14 +107,39 @@ def upgrade(engine: Engine) -> None:
 
     cfg = alembic_config()
     try:
-        with engine.begin() as conn:
+        with _sqlite_migration_lock(engine), engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 # Two processes starting on a new database must not both create the tables.
                 conn.execute(text("SELECT pg_advisory_xact_lock(727001)"))
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, "head")  # from wherever it is now: perhaps head already
     except Exception as exc:  # pragma: no cover - the message is what matters
         raise StoreError(f"cannot migrate {engine.url.render_as_string()}: {exc}") from exc
+
+
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialise migrations of one SQLite file across processes, as the advisory lock does on
+    Postgres: two first runs on a new file would otherwise both create the tables ("table
+    actor already exists"). SQLite's own locks cannot span Alembic's per-migration commits,
+    so an exclusive flock() is held on the database's folder (never on the file itself:
+    closing another descriptor of it would drop SQLite's POSIX locks). The second process
+    waits, then finds the schema at head and does nothing. No-op for :memory: and where
+    flock() does not exist."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        database = None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    fd = os.open(Path(database).resolve().parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def open_store(url: str) -> Engine:
