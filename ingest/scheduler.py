@@ -126,9 +126,11 @@ def db_retry(fn: Callable[[], T], *, attempts: int = 4, pause: float = 0.2) -> T
     raise AssertionError("unreachable")
 
 
-def claim_next(engine: Engine, now: datetime, lease: timedelta) -> ClaimedFeed | None:
-    """Claim the most overdue feed for `lease`, or None when nothing is due."""
-    feed = feeds.claim_due(engine=engine, now=now, lease=lease)
+def claim_next(
+    engine: Engine, now: datetime, lease: timedelta, *, exclude: frozenset[int] = frozenset()
+) -> ClaimedFeed | None:
+    """Claim the most overdue feed for `lease` (not one of `exclude`), or None."""
+    feed = feeds.claim_due(engine=engine, now=now, lease=lease, exclude=exclude)
     if feed is None:
         return None
     assert feed.id is not None
@@ -350,6 +352,12 @@ def _fits(value: str | None, limit: int) -> str | None:
     return value if value is not None and len(value) <= limit else None
 
 
+def _claim_now(
+    engine: Engine, now_fn: Callable[[], datetime], lease: timedelta, exclude: frozenset[int]
+) -> ClaimedFeed | None:
+    return claim_next(engine, now_fn(), lease, exclude=exclude)
+
+
 def poll_due_feeds(
     engine: Engine,
     *,
@@ -360,13 +368,19 @@ def poll_due_feeds(
     now_fn: Callable[[], datetime] = utcnow,
     on_feed: Callable[[FeedOutcome], None] | None = None,
 ) -> PollSummary:
-    """The scheduler job: claim and poll due feeds one at a time until none is due."""
+    """The scheduler job: claim and poll due feeds one at a time until none is due.
+
+    One round polls each feed at most once: a failing feed with a short interval comes due
+    again during a long round, and polling it again would make the round endless (`feeds
+    poll` must end) and hammer the failing server. It waits for the next round."""
     stop = stop or threading.Event()
     summary = PollSummary()
+    polled: set[int] = set()
     while not stop.is_set():
-        claimed = db_retry(lambda: claim_next(engine, now_fn(), config.lease))
+        claimed = db_retry(partial(_claim_now, engine, now_fn, config.lease, frozenset(polled)))
         if claimed is None:
             break
+        polled.add(claimed.id)
         outcome = _poll_guarded(claimed, engine, client, settings, config, stop, now_fn)
         if outcome is None:
             continue  # the database is gone for now; the claim lapses and is retried

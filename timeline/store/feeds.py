@@ -27,13 +27,19 @@ def _due(now: datetime) -> Any:
     )
 
 
-def claim_due(*, engine: Engine, now: datetime, lease: timedelta) -> Feed | None:
-    """Claim the most overdue feed for `lease` (a detached row), or None when nothing is due."""
+def claim_due(
+    *, engine: Engine, now: datetime, lease: timedelta, exclude: frozenset[int] = frozenset()
+) -> Feed | None:
+    """Claim the most overdue feed for `lease` (a detached row), or None when nothing is due;
+    feeds in `exclude` (already polled this round) are passed over."""
     for _ in range(5):
         with session_scope(engine) as session:
+            due = _due(now)
+            if exclude:
+                due = and_(due, col(Feed.id).not_in(sorted(exclude)))
             query = (
                 select(col(Feed.id))
-                .where(_due(now))
+                .where(due)
                 .order_by(col(Feed.next_check_at).asc().nulls_first(), col(Feed.id))
                 .limit(1)
             )
