@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
+from ingest.dates import shift
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon
 
@@ -88,8 +89,8 @@ def overlaps(c: Candidate, e: StoredEvent) -> bool:
     s, t = c.dating.start, c.dating.end
     if s is None or t is None or e.start is None or e.end is None:
         return s is None and e.start is None
-    slack = timedelta(days=1 if c.dating.inferred or e.inferred else 0)
-    return s - slack <= e.end and e.start <= t + slack
+    slack = 1 if c.dating.inferred or e.inferred else 0
+    return shift(s, -slack) <= e.end and e.start <= shift(t, slack)
 
 
 def same_agent(ours: set[str], theirs: frozenset[str]) -> bool:

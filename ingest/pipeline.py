@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -23,6 +22,7 @@ from sqlmodel import Session
 from ingest.actors import load_actor_table
 from ingest.analysis import AnalysedArticle, analyse
 from ingest.article import ArticleInput, SourceProblem
+from ingest.dates import shift
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summarise
@@ -249,7 +249,6 @@ def merge_candidate(
         return _merge_clause(c, article_id=article_id, session=session, known=known)
     # One day wider than the candidate: an inferred date on either side has a day of slack
     # (merge.overlaps decides exactly).
-    day = timedelta(days=1)
     # its own family, plus the weak types that may join it across families
     types = None if c.type in WEAK_TYPES else [*lex.family_types(c.type), *WEAK_TYPES]
     if c.dating.start is None:
@@ -261,8 +260,8 @@ def merge_candidate(
     else:
         nearby = events.events_overlapping(
             session=session,
-            start=c.dating.start - day,
-            end=(c.dating.end or c.dating.start) + day,
+            start=shift(c.dating.start, -1),
+            end=shift(c.dating.end or c.dating.start, 1),
             types=types,
         )
     ids = [e.id for e in nearby if e.id is not None]
