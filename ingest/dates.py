@@ -13,14 +13,6 @@ from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
 
-
-def shift(day: date, days: int) -> date:
-    """`day` moved by `days`, held at the calendar's ends: date arithmetic at the span edges
-    (a day of slack around 0001-01-01 or 9999-12-31) must not raise OverflowError."""
-    ordinal = min(max(day.toordinal() + days, date.min.toordinal()), date.max.toordinal())
-    return date.fromordinal(ordinal)
-
-
 MONTHS = {
     name: i
     for i, names in enumerate(

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from ingest.dates import shift
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon
+from timeline.dates import shift
 
 STOPWORDS = frozenset(
     """a an the and or of to in on at for with by from that this these those is are was were be

@@ -22,10 +22,10 @@ from sqlmodel import Session
 from ingest.actors import load_actor_table
 from ingest.analysis import AnalysedArticle, analyse
 from ingest.article import ArticleInput, SourceProblem
-from ingest.dates import shift
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summarise
+from timeline.dates import shift
 from timeline.store import actors, articles, events, runs
 from timeline.store.engine import optimize, session_scope
 from timeline.store.events import StoredSource

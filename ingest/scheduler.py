@@ -12,6 +12,8 @@ any number of `eventline schedule` processes can share the work:
 - The feed's HTTP validators (ETag, Last-Modified) are saved only when every entry is
   stored, so an interrupted or partly failed poll is redone in full next time instead of
   being hidden behind a 304.
+- An entry that fails for good (no text on its page, an analysis error) is remembered and
+  passed over until it changes (ingest.entry_failures); network failures are retried.
 - Errors are data on the feed row: `last_error` prefixed by step, `error_count`, backoff via
   `feed_schedule.next_check_at`, disabled after `Settings.max_feed_errors` in a row.
 """
@@ -35,6 +37,7 @@ from sqlmodel import Session
 
 from config.settings import Settings
 from ingest.article import ArticleInput, SourceProblem
+from ingest.entry_failures import TRANSIENT, remember, split_known_failures
 from ingest.feed_schedule import FeedTiming, Hints, Limits, next_check_at
 from ingest.fetch import FetchError, FetchStopped, SafeClient, fetch, make_client
 from ingest.pipeline import ItemResult, finish_run, ingest_article
@@ -47,9 +50,6 @@ from timeline.store.models import Feed, utcnow
 log = logging.getLogger(__name__)
 JOB_ID = "poll-due-feeds"
 T = TypeVar("T")
-# Entry failures worth retrying on the next poll (the network, the database); others
-# ("extract:", "analysis:") would fail the same way again.
-TRANSIENT = ("fetch:",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +215,8 @@ def poll_feed(
     except FeedParseError as exc:
         return replace(base, error=f"parse: {exc}")
     known = db_retry(lambda: known_locations(engine, [e.location for e in parsed.entries]))
-    pending = [e for e in parsed.entries if e.location not in known]
+    fresh = [e for e in parsed.entries if e.location not in known]
+    pending, known_bad = db_retry(partial(split_known_failures, engine, feed.id, fresh))
     results, interrupted = _ingest_entries(
         feed,
         pending,
@@ -226,9 +227,13 @@ def poll_feed(
         stop=stop,
         now_fn=now_fn,
     )
+    tried = list(zip(pending, results, strict=False))  # fewer results when interrupted
+    db_retry(partial(remember, engine, feed.id, tried, now=now_fn()))
     failed = [r for r in results if r.status == "failed"]
     complete = not interrupted and not any((r.reason or "").startswith(TRANSIENT) for r in failed)
     notes = [parsed.warning] if parsed.warning else []
+    if known_bad:
+        notes.insert(0, f"entries: {len(known_bad)} failed before and are unchanged (not retried)")
     if failed:
         notes.insert(
             0,
@@ -245,7 +250,7 @@ def poll_feed(
         etag=etag if complete else feed.etag,
         last_modified=last_modified if complete else feed.last_modified,
         new=sum(r.status == "new" for r in results),
-        skipped=len(known) + sum(r.status == "skipped" for r in results),
+        skipped=len(known) + len(known_bad) + sum(r.status == "skipped" for r in results),
         failed=len(failed),
     )
 

@@ -25,7 +25,7 @@ from tests.feeds.conftest import Clock, FeedServer, make_settings
 from tests.feeds.test_poll import add, articles, feed, poll, serve_all
 from tests.feeds.test_workers import procs, start, wait_for  # noqa: F401 (fixture)
 
-SLACK = 0.6  # seconds past the deadline a fetch may take to notice it
+SLACK = 1.0  # seconds past the deadline a fetch may take to notice it (a loaded machine)
 T = TypeVar("T")
 
 
@@ -128,13 +128,13 @@ def test_sigterm_stops_schedule_during_a_header_drip(
     sent = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     try:
-        code = proc.wait(timeout=5)
+        code = proc.wait(timeout=8)
     except Exception:
         proc.kill()
         raise AssertionError(f"schedule ignored SIGTERM:\n{log.read_text()}") from None
     took = time.monotonic() - sent
     assert code == 0, log.read_text()
-    assert took < 4, took  # the 2 s grace for the fetch in hand, then shutdown
+    assert took < 6, took  # 2 s grace for the fetch in hand, then shutdown (60 s timeout)
     row = feed(store, url)
     assert row.error_count == 0 and row.last_error is None, row
     assert "stopped" in log.read_text()

@@ -19,7 +19,7 @@ EDGES = [date.min, date.max]
 
 
 def test_shift_holds_at_the_ends() -> None:
-    from ingest.dates import shift  # came with the fix
+    from timeline.dates import shift  # came with the fix
 
     assert shift(date.min, -1) == date.min
     assert shift(date.max, 1) == date.max

@@ -25,6 +25,7 @@ TABLES = {
     "eventspan",
     "story",
     "storyevent",
+    "entryfailure",
     "alembic_version",
 }
 

@@ -90,7 +90,11 @@ def save_feed(*, session: Session, feed: Feed) -> Feed:
 
 def delete_feed(*, session: Session, feed: Feed) -> None:
     """Delete a feed; its articles stay, detached from it."""
+    from timeline.store.entries import delete_for_feed
+
     session.execute(update(Article).where(col(Article.feed_id) == feed.id).values(feed_id=None))
+    assert feed.id is not None
+    delete_for_feed(session=session, feed_id=feed.id)
     session.delete(feed)
 
 

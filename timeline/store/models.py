@@ -242,6 +242,27 @@ class IngestRun(SQLModel, table=True):
     events_new: int = 0
     events_merged: int = 0
     items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    # Who runs it, so the next start on this host can tell a crashed run from a live one.
+    host: str | None = Field(default=None, max_length=256)
+    pid: int | None = None
+    crashed: bool = False  # its process died before finishing (marked at a later start)
+
+
+class EntryFailure(SQLModel, table=True):
+    """A feed entry that failed for a reason retrying cannot fix (no article text on its
+    page, an analysis error): polls pass it over until the entry itself changes, i.e. until
+    its `fingerprint` (content and eventline version) differs."""
+
+    __table_args__ = (UniqueConstraint("feed_id", "location", name="uq_entryfailure"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    feed_id: int = Field(foreign_key="feed.id", index=True)
+    location: str = Field(max_length=2048)
+    fingerprint: str = Field(max_length=64)
+    reason: str = Field(max_length=1024)
+    failed_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
 
 
 class EventSpan(SQLModel, table=True):

@@ -14,10 +14,10 @@ gives it the most members (ties: the lowest id); old stories left without member
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
 
 from sqlmodel import Session
 
+from timeline.dates import shift
 from timeline.store import stories as rows
 from timeline.stories.model import Facts, components, infer_links, neighbours, rules, story_title
 
@@ -28,9 +28,9 @@ def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
     touched = rows.load_facts(session=session, event_ids=event_ids)
     if not touched:
         return []
-    gap = timedelta(days=rules().max_gap_days)
-    lo = min(f.start for f in touched.values()) - gap
-    hi = max(f.end for f in touched.values()) + gap
+    gap = rules().max_gap_days
+    lo = shift(min(f.start for f in touched.values()), -gap)  # held at the calendar's ends
+    hi = shift(max(f.end for f in touched.values()), gap)
     near = rows.load_facts(
         session=session,
         event_ids=set(rows.ids_near(session=session, start=lo, end=hi))
