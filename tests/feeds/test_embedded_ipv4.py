@@ -90,3 +90,17 @@ def test_feeds_file_with_a_private_feed_is_refused(
     assert result.exit_code == 1
     assert "feeds.toml" in result.output and "loopback address 127.0.0.1" in result.output
     assert feed_urls(sqlite_url) == []
+
+
+def test_opml_import_with_a_private_feed_is_refused(
+    strict_cli: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>'
+        '<outline type="rss" text="x" xmlUrl="http://[2002:a9fe:a9fe::]/rss"/></body></opml>'
+    )
+    result = strict_cli.invoke(app, ["feeds", "import", str(opml)])
+    assert result.exit_code == 1, result.output
+    assert "link-local address 169.254.169.254" in result.output
+    assert feed_urls(sqlite_url) == []

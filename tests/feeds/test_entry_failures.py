@@ -14,9 +14,10 @@ EMPTY_PAGE = b"<html><head><title>Nothing</title></head><body><script>x()</scrip
 
 
 def item(title: str, link: str, pub: str) -> str:
+    """An entry with a link and no text of its own (so its page is all there is)."""
     return (
         f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
-        f"<pubDate>{pub}</pubDate><description>{title}.</description></item>"
+        f"<pubDate>{pub}</pubDate></item>"
     )
 
 

@@ -106,12 +106,16 @@ def import_(
     ),
 ) -> None:
     """Add the feeds of an OPML file (known URLs get the file's name and tags)."""
-    from ingest.feeds_config import FeedConfigError, upsert_feeds
+    from ingest.feeds_config import FeedConfigError, check_fetchable, upsert_feeds
     from ingest.feeds_opml import parse_opml
 
     settings = load_settings()
     try:
         specs = parse_opml(path.read_bytes())
+        for spec in specs:  # what polling would refuse is refused here too
+            warning = check_fetchable(spec.url, allow_private=settings.allow_private_urls)
+            if warning:
+                err_console.print(f"warning: {path}: {warning}", highlight=False)
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror or exc}")
     except FeedConfigError as exc:
