@@ -30,9 +30,6 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest.clean import body_text  # noqa: E402
-from ingest.nlp import annotator  # noqa: E402
-from ingest.sentences import split_sentences  # noqa: E402
 from query import build  # noqa: E402  (bench/query.py: the synthetic store)
 from sqlalchemy.engine import Engine  # noqa: E402
 
@@ -40,6 +37,9 @@ from ingest.analysis import analyse  # noqa: E402
 from ingest.article import ArticleInput  # noqa: E402
 from ingest.pipeline import ItemResult, analyse_item, store_article  # noqa: E402
 from ingest.sources.files import read_articles  # noqa: E402
+from ingest.text.clean import body_text  # noqa: E402
+from ingest.text.nlp import annotator  # noqa: E402
+from ingest.text.sentences import split_sentences  # noqa: E402
 from timeline.store.engine import open_store  # noqa: E402
 
 
