@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     use_spacy: bool = Field(
         True, description="Use the spaCy English model for actors when it is installed."
     )
+    coref_merge: Literal["rules", "learned"] = Field(
+        "rules",
+        description="How mentions join events: 'rules' or 'learned' (ingest/data/coref.json).",
+    )
 
     @field_validator("api_token")
     @classmethod

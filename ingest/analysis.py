@@ -16,6 +16,7 @@ from datetime import date
 
 from ingest.actors import ArticleActors
 from ingest.article import ArticleInput
+from ingest.coref import MentionView, article_terms, view_of
 from ingest.dates import find_dct
 from ingest.events import ArticleState, Mention, SentenceAnalyser
 from ingest.lexicon import load_lexicon
@@ -37,6 +38,7 @@ class AnalysedArticle:
     dct: date | None
     dct_source: str
     candidates: list[Mention]
+    views: list[MentionView]  # what coreference reads of each mention, in the same order
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +112,53 @@ def analyse(article: ArticleInput, *, use_spacy: bool = True) -> AnalysedArticle
             headline=sentence.headline,
             lead=sentence.lead,
         )
+    times = [(t.begin, t.end) for t in timexes]
+    views = mention_views(article.location, text, annotations, state.candidates, times)
     return AnalysedArticle(
-        article, article.title or headline(text), text, dct, dct_source, state.candidates
+        article, article.title or headline(text), text, dct, dct_source, state.candidates, views
     )
+
+
+def mention_views(
+    doc: str,
+    body: str,
+    annotations: list[Annotation | None],
+    mentions: list[Mention],
+    times: list[tuple[int, int]],
+) -> list[MentionView]:
+    """The coreference view of each mention (`ingest.coref.view_of`, the function training
+    uses on ECB+ gold spans); a mention without trigger offsets takes its sentence's first
+    word."""
+    story = article_terms(body, times=times)
+    untyped = load_lexicon().fallback_type
+    out = []
+    for m in mentions:
+        start, end = m.trigger_start, m.trigger_end
+        if start < 0 or end <= start:
+            start, end = m.sentence_start, m.sentence_start + len(m.quote.split(" ")[0])
+        out.append(
+            view_of(
+                doc=doc,
+                body=body,
+                sentence_index=m.sentence_index,
+                sentence_start=m.sentence_start,
+                sentence_end=m.sentence_end,
+                trigger_start=start,
+                trigger_end=end,
+                annotation=annotations[m.sentence_index],
+                story=story,
+                times=times,
+                agents=m.agents,
+                patients=m.patients or None,
+                places=m.places or None,
+                start=m.dating.start,
+                end=m.dating.end,
+                precision=m.dating.precision,
+                inferred=m.dating.inferred,
+                type=None if m.type == untyped else m.type,
+            )
+        )
+    return out
 
 
 def _shift(t: Timex, offset: int) -> Timex:

@@ -1,4 +1,5 @@
-"""Cross-article de-duplication: is this candidate a happening we already store?
+"""Cross-article de-duplication by rules (`coref_merge = "rules"`): is this candidate a
+happening we already store? The learned alternative is `ingest.coref`.
 
 Rule (DESIGN.md): same type family, overlapping dates, overlapping actors and similar wording.
 A verbatim quote is the easy case; paraphrase ("open to bilateral negotiations" vs "openness to

@@ -19,9 +19,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlmodel import Session
 
+from config.settings import get_settings
+from ingest import coref
 from ingest.actors import load_actor_table
 from ingest.analysis import AnalysedArticle, analyse
 from ingest.article import ArticleInput, SourceProblem
+from ingest.coref import MentionView
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summarise
@@ -220,13 +223,19 @@ def store_analysed(
     event_ids: list[int] = []
     known_actors: dict[str, Actor] = {}  # one look-up per name per article, not per mention
     new = merged = 0
-    for candidate in analysed.candidates:
-        event_id, created = merge_candidate(
-            candidate, article_id=article_id, session=session, lex=lex, known=known_actors
+    if get_settings().coref_merge == "learned":
+        event_ids, created = merge_mentions(
+            analysed, article_id=article_id, session=session, known=known_actors
         )
-        event_ids.append(event_id)
-        new += created
-        merged += not created
+        new, merged = len(created), len(event_ids) - len(created)
+    else:
+        for candidate in analysed.candidates:
+            event_id, made = merge_candidate(
+                candidate, article_id=article_id, session=session, lex=lex, known=known_actors
+            )
+            event_ids.append(event_id)
+            new += made
+            merged += not made
     for index, candidate in enumerate(analysed.candidates):
         for target, kind in candidate.links:
             events.add_link(
@@ -234,6 +243,106 @@ def store_analysed(
             )
     update_stories(session=session, event_ids=event_ids)
     return ItemResult(art.location, "new", None, new, merged, article_id)
+
+
+def candidate_events(
+    views: list[MentionView], *, session: Session, model: coref.Model
+) -> list[int]:
+    """The stored events the article's mentions may report: for each mention, the events
+    that share most of its block keys (trigger root, names) within its date window."""
+    chosen: set[int] = set()
+    for view in views:
+        window = coref.date_window(view)
+        shared: dict[int, int] = {}
+        for key in coref.block_keys(view):
+            for event_id in events.events_by_key(
+                session=session, key=key, window=window, limit=model.max_candidates
+            ):
+                shared[event_id] = shared.get(event_id, 0) + 1
+        chosen.update(coref.top_candidates(shared, model.max_candidates))
+    return sorted(chosen)
+
+
+def merge_mentions(
+    analysed: AnalysedArticle,
+    *,
+    article_id: int,
+    session: Session,
+    known: dict[str, Actor] | None = None,
+) -> tuple[list[int], set[int]]:
+    """Cluster the article's mentions with the mentions of their candidate events and write
+    the result: new sources, sources moved by a merge or a split, events created or removed.
+    Returns each candidate's event id and the ids of the events created."""
+    model = coref.load_model()
+    candidates = candidate_events(analysed.views, session=session, model=model)
+    stored = events.sources_of(session=session, event_ids=candidates)
+    # Sources stored before mention views existed stay where they are, unseen by the score.
+    viewed = {e: [s for s in stored[e] if s.coref is not None] for e in stored}
+    legacy = {e: [s for s in stored[e] if s.coref is None] for e in stored}
+    decision = coref.resolve(
+        analysed.views,
+        {e: [MentionView.from_json(s.coref or {}) for s in viewed[e]] for e in viewed if viewed[e]},
+        model,
+    )
+    created: set[int] = set()
+    event_of_candidate: list[int] = [0] * len(analysed.candidates)
+    touched: dict[int, list[StoredSource | EventSource]] = {}
+    final: list[int] = []  # the event each group ends up as
+    for members, continued in zip(decision.groups, decision.events, strict=True):
+        olds = [
+            viewed[e][decision.origin[i]] for i in members if (e := decision.owner[i]) is not None
+        ]
+        news = [decision.origin[i] for i in members if decision.owner[i] is None]
+        if continued is None:  # new mentions, or stored ones split off their event
+            first = analysed.candidates[news[0]] if news else olds[0]
+            event = events.create_event(
+                session=session, title=first.title, type=first.type, modality=first.modality
+            )
+            assert event.id is not None
+            continued = event.id
+            created.add(continued)
+        final.append(continued)
+        moved = [s.id for s in olds if s.event_id != continued and s.id is not None]
+        events.move_sources(session=session, source_ids=moved, event_id=continued)
+        sources: list[StoredSource | EventSource] = list(olds)
+        seen = {(s.article_id, s.sentence_index) for s in sources}
+        for i in news:
+            c, view = analysed.candidates[i], analysed.views[i]
+            event_of_candidate[i] = continued
+            if (article_id, c.sentence_index) in seen:
+                continue  # one sentence, two readings of one event: keep one source
+            seen.add((article_id, c.sentence_index))
+            source = _source(c, event_id=continued, article_id=article_id, view=view)
+            events.add_source(session=session, source=source)
+            sources.append(source)
+        if news or {s.id for s in viewed.get(continued, [])} != {s.id for s in olds}:
+            touched[continued] = [*legacy.get(continued, []), *sources]
+    # Re-clustered events that continue no group were merged into others (or split).
+    continuing = {e for e in decision.events if e is not None}
+    for old in sorted(decision.compared() - continuing):
+        if legacy.get(old):
+            touched[old] = list(legacy[old])
+            continue
+        takers = [
+            final[g]
+            for g, members in enumerate(decision.groups)
+            for i in members
+            if decision.owner[i] == old
+        ]
+        counted = {e: takers.count(e) for e in takers}
+        into = min(counted, key=lambda e: (-counted[e], e))
+        # its sources have moved: this leaves the tombstone and moves links and actors
+        events.merge_events(session=session, merged_id=old, into_id=into)
+    for event_id in sorted(touched):
+        found = events.get_event(session=session, event_id=event_id)
+        assert found is not None
+        refresh_event(found, touched[event_id], session=session, known=known)
+        sources = touched[event_id]
+        agents = {a for s in sources for a in (s.agents or [])}
+        others = {a for s in sources for a in (s.actors or [])} - agents
+        rows = _actor_rows(agents, others, known, session=session)
+        actors.set_event_actors(session=session, event_id=event_id, actors=rows)
+    return event_of_candidate, created
 
 
 def merge_candidate(
@@ -299,7 +408,9 @@ def merge_candidate(
     return event.id, created
 
 
-def _source(c: Candidate, *, event_id: int, article_id: int) -> EventSource:
+def _source(
+    c: Candidate, *, event_id: int, article_id: int, view: MentionView | None = None
+) -> EventSource:
     """The stored form of a mention."""
     return EventSource(
         event_id=event_id,
@@ -326,6 +437,7 @@ def _source(c: Candidate, *, event_id: int, article_id: int) -> EventSource:
         headline=c.headline,
         lead=c.lead,
         main=c.primary,
+        coref=view.to_json() if view is not None else None,
     )
 
 
@@ -430,6 +542,12 @@ def refresh_event(
     event.salient = salient(sources)
     event.main = any(s.main or s.time_text is not None for s in sources)
     events.save_event(session=session, event=event)
+    assert event.id is not None
+    keys = {k for s in sources if s.coref for k in coref.block_keys(MentionView.from_json(s.coref))}
+    if keys:
+        events.set_event_keys(
+            session=session, event_id=event.id, keys=keys, start=event.start, end=event.end
+        )
     agents = {a for s in sources for a in (s.agents or [])}
     others = {a for s in sources for a in (s.actors or [])} - agents
     assert event.id is not None

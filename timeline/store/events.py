@@ -9,12 +9,21 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from timeline.store.models import Event, EventActor, EventLink, EventSource, EventTombstone, utcnow
+from timeline.store.models import (
+    Event,
+    EventActor,
+    EventKey,
+    EventLink,
+    EventSource,
+    EventTombstone,
+    utcnow,
+)
 from timeline.store.spans import longest_spans
 
 MERGE_LOCK = 727002  # Postgres advisory lock id: one merging transaction at a time
@@ -63,6 +72,8 @@ class StoredSource:
     main: bool
     headline: bool
     lead: bool
+    id: int
+    coref: dict[str, Any] | None  # the mention view (ingest.coref.MentionView as JSON)
 
 
 _SOURCE_COLUMNS = [col(getattr(EventSource, f)) for f in StoredSource.__dataclass_fields__]
@@ -272,7 +283,62 @@ def merge_events(*, session: Session, merged_id: int, into_id: int) -> None:
         )
         far_ends |= {source_id, target_id}
     session.flush()
+    session.execute(delete(EventKey).where(col(EventKey.event_id) == merged_id))
     session.execute(delete(Event).where(col(Event.id) == merged_id))
     session.add(EventTombstone(event_id=merged_id, merged_into=into_id))
     touch_events(session=session, event_ids=far_ends | {into_id})
+
+
+# The coreference block. An event's keys carry its date span, so a dated look-up is bounded on
+# both sides of the (key, start) index: start in [lo - longest stored span, hi].
+
+
+def events_by_key(
+    *, session: Session, key: str, window: tuple[date, date] | None, limit: int
+) -> list[int]:
+    """Ids of the (at most `limit`, newest first) events indexed under `key` whose span meets
+    `window`, or that are undated; every such event when `window` is None (an undated mention
+    is not narrowed by dates)."""
+    query = select(EventKey.event_id).where(col(EventKey.key) == key)
+    if window is not None:
+        lo, hi = window
+        widest = _widest_span(session)
+        earliest = lo - timedelta(days=widest) if lo.toordinal() > widest else date.min
+        query = query.where(
+            or_(
+                col(EventKey.start).is_(None),
+                and_(
+                    col(EventKey.start) >= earliest,
+                    col(EventKey.start) <= hi,
+                    col(EventKey.end) >= lo,
+                ),
+            )
+        )
+    query = query.order_by(col(EventKey.event_id).desc()).limit(limit)
+    return list(session.exec(query).all())
+
+
+def set_event_keys(
+    *, session: Session, event_id: int, keys: Iterable[str], start: date | None, end: date | None
+) -> None:
+    """Make the event's block keys exactly `keys`, with the event's current span."""
+    session.execute(delete(EventKey).where(col(EventKey.event_id) == event_id))
+    for key in sorted(set(keys)):
+        session.add(EventKey(event_id=event_id, key=key, start=start, end=end))
+    session.flush()
+
+
+def move_sources(*, session: Session, source_ids: Collection[int], event_id: int) -> None:
+    """Re-attach sources to another event (a merge, or a split undoing one)."""
+    if source_ids:
+        session.execute(
+            update(EventSource)
+            .where(col(EventSource.id).in_(list(source_ids)))
+            .values(event_id=event_id)
+        )
+        session.flush()
+        for src in session.identity_map.values():
+            if isinstance(src, EventSource) and src.id in source_ids:
+                session.expire(src, ["event_id"])
+        touch_events(session=session, event_ids=[event_id])
     session.flush()

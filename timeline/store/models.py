@@ -127,6 +127,21 @@ class EventSource(SQLModel, table=True):
     headline: bool = False  # the sentence is (part of) the article's headline
     lead: bool = False  # the article's first body sentence
     main: bool = True  # the sentence's main happening (not a clause-level mention)
+    # What the coreference score reads of this mention (ingest.coref.MentionView as JSON),
+    # kept so a stored mention is compared again without re-analysing its article.
+    coref: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class EventKey(SQLModel, table=True):
+    """The coreference block: an event is found again by the trigger roots and names of its
+    mentions ("r:announce", "e:jackman"), within its date span, without scanning events."""
+
+    __table_args__ = (Index("ix_eventkey_key_start", "key", "start"),)
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    key: str = Field(primary_key=True, max_length=128)
+    start: date | None = None
+    end: date | None = None
 
 
 class Actor(SQLModel, table=True):

@@ -1,0 +1,610 @@
+"""Which stored event does a mention report? A learned pair score and a cluster decision.
+
+Pure (no database): the pipeline fetches candidate events by blocking keys (`block_keys`),
+hands their mentions and the new article's mentions to `cluster`, and writes the result.
+
+- A **mention view** (`view_of`) is what the score reads of one mention: the trigger's lemma
+  and derivational root, the sentence's content lemmas and named entities, the entities on
+  each side of the trigger (agent side, patient side, places), the date span with precision,
+  the lexicon type. The same function builds it from ECB+ gold spans at training time
+  (`bench/train_coref.py`) and from extracted mentions at run time, and it is stored as JSON
+  on the source, so a stored mention is never analysed again.
+- The **pair score** is a logistic regression over `features` with the weights of
+  `ingest/data/coref.json` (learned on ECB+ train, threshold chosen on dev). Nothing vetoes:
+  an unknown date or an empty agent slot contributes nothing, a conflict counts against.
+- The **cluster decision** is average-linkage agglomeration of the new mentions with the
+  mentions of the candidate events, from singletons, merged best pair first while the mean
+  pair probability between two clusters is at least the threshold. It reads the set of
+  mentions, not their arrival order, and an event is judged by all its mentions, not by the
+  union of their agents, so it does not drift.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ingest.lemmas import STOPWORDS, content_lemmas, lemma, root
+from ingest.lexicon import OCCUR, load_lexicon
+
+STATEMENT = "STATEMENT"  # the lexicon's type of reporting verbs (ingest/data/event_types.toml)
+MODEL = Path(__file__).parent / "data" / "coref.json"
+IDF = Path(__file__).parent / "data" / "coref_idf.json"
+
+ENTITY_LABELS_AGENT = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+ENTITY_LABELS_PLACE = frozenset({"GPE", "LOC", "FAC"})
+PLACE_WORDS = frozenset({"in", "at", "near", "outside", "inside", "across", "into", "from"})
+PRECISION_WEIGHT = {"day": 1.0, "week": 0.7, "month": 0.5, "season": 0.35, "year": 0.25}
+INFERRED_SLACK = timedelta(days=1)  # a date read off the report's day is known to a day
+CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’.-]*)*")
+
+
+@dataclass(frozen=True, slots=True)
+class MentionView:
+    """What the coreference score knows of one mention (stored as JSON on its source)."""
+
+    doc: str  # the article (its location): "same article" is a feature
+    sentence: int  # sentence index in the article (0: the headline or first line)
+    at: int  # the trigger's offset in the article body: (doc, at) names the mention
+    trigger: str
+    lemma: str
+    root: str
+    context: tuple[str, ...]  # content lemmas of the sentence, trigger excluded, sorted
+    after: tuple[str, ...]  # those after the trigger: what happened to what, what was said
+    quoted: tuple[str, ...]  # content lemmas inside quotation marks in the sentence
+    entities: tuple[str, ...]  # lower-cased names in the sentence
+    story: tuple[str, ...]  # the article's most distinctive lemmas (`article_terms`)
+    agents: tuple[str, ...]  # names on the agent side (before the trigger, or extracted)
+    patients: tuple[str, ...]  # names after the trigger
+    places: tuple[str, ...]
+    start: date | None = None
+    end: date | None = None
+    precision: str = "unknown"
+    inferred: bool = False
+    type: str | None = None
+    reporting: bool = False  # the trigger is a reporting verb ("said", "told")
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["start"] = self.start.isoformat() if self.start else None
+        out["end"] = self.end.isoformat() if self.end else None
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MentionView:
+        values = dict(data)
+        for key in (
+            "context",
+            "after",
+            "quoted",
+            "entities",
+            "story",
+            "agents",
+            "patients",
+            "places",
+        ):
+            values[key] = tuple(values.get(key) or ())
+        for key in ("start", "end"):
+            values[key] = date.fromisoformat(values[key]) if values.get(key) else None
+        return cls(**values)
+
+
+def _name(text: str) -> str:
+    words = text.lower().replace("’", "'").strip(" .,;:!?\"'()").removesuffix("'s").split()
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _entities(
+    sentence: str, annotation_entities: Sequence[tuple[int, int, str]] | None
+) -> list[tuple[int, int, str, str]]:
+    """(start, end, label, name) of the sentence's names: spaCy's entities when it ran, else
+    capitalised word runs (not sentence-initial function words)."""
+    if annotation_entities is not None:
+        found = [(s, e, label, _name(sentence[s:e])) for s, e, label in annotation_entities]
+    else:
+        found = []
+        for m in CAPITALISED.finditer(sentence):
+            name = _name(m.group())
+            if name and name not in STOPWORDS:
+                found.append((m.start(), m.end(), "NAME", name))
+    return [f for f in found if f[3]]
+
+
+def trigger_head(
+    trigger: str, tags: Mapping[int, str] | None, offset: int
+) -> tuple[str, str | None]:
+    """The word of a multi-word trigger that names the happening ("checked into" -> checked,
+    "car crash" -> crash): a verb if there is one, else the last word. Returns (word, tag)."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"[\w'’-]+", trigger)]
+    if not words:
+        return trigger, None
+    tagged = [(w, (tags or {}).get(offset + s)) for s, w in words]
+    if len(tagged) == 1:
+        return tagged[0]
+    for w, t in tagged:
+        if t and t.startswith("V"):
+            return w, t
+    if tags is None and lemma(tagged[0][0]) != tagged[0][0].lower():
+        return tagged[0]  # an inflected first word: a verb phrase ("checked into")
+    return tagged[-1]
+
+
+def lexicon_type(word: str) -> str | None:
+    """The event type the lexicon gives a trigger word ("met" -> CONSULT), None if unlisted."""
+    lex = load_lexicon()
+    hit = lex.words.get(word.lower())
+    if hit is None or hit.type == OCCUR:
+        return None
+    return lex.statement_type if hit.type == "REPORT" else hit.type
+
+
+def blank(text: str, spans: Sequence[tuple[int, int]], offset: int = 0) -> str:
+    """`text` with the characters of `spans` (offsets relative to `offset`) made spaces: time
+    expressions are compared as dates, not again as words ("on Monday")."""
+    chars = list(text)
+    for start, end in spans:
+        for i in range(max(0, start - offset), min(len(chars), end - offset)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+QUOTE = re.compile(r"“([^”]*)(?:”|$)|\"([^\"]*)(?:\"|$)")
+
+
+def quotations(sentence: str) -> list[str]:
+    """The quoted passages of a sentence, curly or straight quotes; an unclosed quotation runs
+    to the end ('"These elections have been rigged,' -> 'These elections have been rigged,')."""
+    return [m.group(1) or m.group(2) or "" for m in QUOTE.finditer(sentence)]
+
+
+def article_terms(
+    body: str,
+    model: Model | None = None,
+    size: int = 30,
+    times: Sequence[tuple[int, int]] = (),
+) -> tuple[str, ...]:
+    """The article's `size` content lemmas of highest tf-idf, sorted: what the whole report
+    is about ("jackman", "oscar", "host", ...), so two mentions' articles can be compared.
+    `times` are the body spans of its time expressions, left out."""
+    model = model or load_model()
+    counts: dict[str, int] = {}
+    for w in content_lemmas(blank(body, times)):
+        counts[w] = counts.get(w, 0) + 1
+    ranked = sorted(counts, key=lambda w: (-counts[w] * model.idf.get(w, model.default_idf), w))
+    return tuple(sorted(ranked[:size]))
+
+
+def view_of(
+    *,
+    doc: str,
+    body: str,
+    sentence_index: int,
+    sentence_start: int,
+    sentence_end: int,
+    trigger_start: int,
+    trigger_end: int,
+    annotation: Any | None = None,
+    story: Sequence[str] = (),
+    times: Sequence[tuple[int, int]] = (),
+    agents: Sequence[str] | None = None,
+    patients: Sequence[str] | None = None,
+    places: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    precision: str = "unknown",
+    inferred: bool = False,
+    type: str | None = None,
+) -> MentionView:
+    """The mention view of the trigger body[trigger_start:trigger_end] in its sentence.
+
+    `story` is `article_terms` of the article (computed once per article); `times` are body
+    spans of time expressions (left out of the context words: dates are compared as dates).
+    `annotation` is the sentence's `ingest.nlp.Annotation` (entities and tags, offsets in the
+    sentence) or None. `type` is the extractor's reading of the clause ("offered talks" ->
+    CONSULT), else the lexicon's type of the trigger word (as at training time). Extracted
+    `agents`/`patients`/`places` replace the positional guess (names before the trigger are on
+    the agent side, after it on the patient side) when given.
+    """
+    sentence = body[sentence_start:sentence_end]
+    words = blank(sentence, times, sentence_start)
+    t0, t1 = trigger_start - sentence_start, trigger_end - sentence_start
+    tags = getattr(annotation, "tags", None)
+    head, tag = trigger_head(body[trigger_start:trigger_end], tags, t0)
+    names = _entities(sentence, getattr(annotation, "entities", None))
+    guessed_places = [
+        n
+        for s, e, label, n in names
+        if label in ENTITY_LABELS_PLACE
+        or (label == "NAME" and sentence[:s].rstrip().rsplit(" ", 1)[-1].lower() in PLACE_WORDS)
+    ]
+    people = [(s, e, n) for s, e, label, n in names if label in ENTITY_LABELS_AGENT | {"NAME"}]
+    guessed_agents = [n for s, e, n in people if e <= t0]
+    guessed_patients = [n for s, e, n in people if s >= t1 and n not in guessed_places]
+    # names count in their own features (entities, roles), not again as context words
+    own = set(content_lemmas(body[trigger_start:trigger_end])) | {
+        w for *_, n in names for w in content_lemmas(n)
+    }
+    context = sorted(set(content_lemmas(words[:t0] + " " + words[t1:])) - own)
+    return MentionView(
+        doc=doc,
+        sentence=sentence_index,
+        at=trigger_start,
+        trigger=body[trigger_start:trigger_end],
+        lemma=lemma(head, tag),
+        root=root(head, tag),
+        context=tuple(context),
+        after=tuple(sorted(set(content_lemmas(words[t1:])) - own)),
+        quoted=tuple(sorted({w for q in quotations(sentence) for w in content_lemmas(q)})),
+        entities=tuple(sorted({n for *_, n in names})),
+        story=tuple(story),
+        agents=tuple(sorted(set(_name(a) for a in agents) if agents else set(guessed_agents))),
+        patients=tuple(
+            sorted(set(_name(a) for a in patients) if patients else set(guessed_patients))
+        ),
+        places=tuple(sorted(set(_name(a) for a in places) if places else set(guessed_places))),
+        start=start,
+        end=end,
+        precision=precision if start is not None else "unknown",
+        inferred=inferred,
+        type=type or lexicon_type(head),
+        reporting=lexicon_type(head) == STATEMENT,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pair features
+
+FEATURES: dict[str, str] = {
+    "bias": "1 for every pair",
+    "lemma_same": "the triggers' head lemmas are equal (announced / announces)",
+    "root_same": "different lemmas, same derivational root (announced / announcement)",
+    "root_idf": "IDF of the shared root over training sentences, / 10 (0 if roots differ)",
+    "context_cos": "IDF-weighted cosine of the two sentences' content lemmas (names left out)",
+    "lemma_context": "root_idf (0 unless the roots match), times context_cos",
+    "after_cos": "IDF-weighted cosine of the content lemmas after the triggers (the object, "
+    "the reported content)",
+    "lemma_after": "root_idf, times after_cos",
+    "quote_cos": "IDF-weighted cosine of the lemmas quoted in the two sentences (0 unless both "
+    "quote): one quotation is one statement",
+    "story_cos": "IDF-weighted cosine of the two articles' top lemmas (article_terms); 0 within "
+    "one article",
+    "lemma_story": "root_idf, times story_cos: a rare shared trigger in one story",
+    "entity_jaccard": "Jaccard overlap of the word sets of the two sentences' names",
+    "agent_match": "both have agent-side names and they share a word",
+    "agent_conflict": "both have agent-side names and they share none",
+    "patient_match": "both have patient-side names and they share a word",
+    "patient_conflict": "both have patient-side names and they share none",
+    "place_match": "both have places and they share a word",
+    "place_conflict": "both have places and they share none",
+    "date_match": "both dated, spans overlap; weight of the coarser precision (day 1 .. year 0.25)",
+    "date_conflict": "both dated by their own time expressions and the spans are disjoint",
+    "date_conflict_inferred": "disjoint spans (with a day of slack) where a date is inferred "
+    "(the publication day of an undated report)",
+    "type_same": "both have a lexicon type and it is the same",
+    "type_diff": "both have a lexicon type and they differ",
+    "day_agent_type": "same day (day precision), a shared agent and the same type, not a "
+    "statement: one actor's one kind of act on one day ('offered talks' / 'proposes "
+    "negotiations')",
+    "statements": "both triggers are reporting verbs (said, told): a speaker says many things",
+    "statements_after": "statements, times after_cos: what was said tells two statements apart",
+    "same_article": "both mentions are in one article",
+    "same_sentence": "both mentions are in one sentence of one article",
+    "lead_both": "both sentences are an article's first two lines (headline, lead)",
+}
+NAMES = list(FEATURES)
+
+
+@lru_cache(maxsize=65536)
+def _words(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for n in names for w in n.split() if w not in STOPWORDS and len(w) > 1)
+
+
+def _agree(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, float]:
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0, 0.0
+    return (1.0, 0.0) if wa & wb else (0.0, 1.0)
+
+
+def _dates(a: MentionView, b: MentionView) -> tuple[float, float, float]:
+    """(match, conflict of two explicit dates, conflict involving an inferred date)."""
+    if a.start is None or b.start is None or a.end is None or b.end is None:
+        return 0.0, 0.0, 0.0  # unknown: neither for nor against
+    inferred = a.inferred or b.inferred
+    slack = INFERRED_SLACK if inferred else timedelta(0)
+    if a.start - slack <= b.end and b.start - slack <= a.end:
+        weight = min(
+            PRECISION_WEIGHT.get(a.precision, 0.25), PRECISION_WEIGHT.get(b.precision, 0.25)
+        )
+        return weight, 0.0, 0.0
+    return (0.0, 0.0, 1.0) if inferred else (0.0, 1.0, 0.0)
+
+
+def _cosine(
+    a: tuple[str, ...], b: tuple[str, ...], idf: Mapping[str, float], default: float
+) -> float:
+    if not a or not b:
+        return 0.0
+    shared = set(a).intersection(b)
+    if not shared:
+        return 0.0
+    num = sum(idf.get(w, default) ** 2 for w in shared)
+    return num / (_norm(a, id(idf), default, idf) * _norm(b, id(idf), default, idf))
+
+
+_NORMS: dict[tuple[tuple[str, ...], int, float], float] = {}
+
+
+def _norm(words: tuple[str, ...], table: int, default: float, idf: Mapping[str, float]) -> float:
+    key = (words, table, default)
+    found = _NORMS.get(key)
+    if found is None:
+        if len(_NORMS) > 100_000:
+            _NORMS.clear()
+        found = _NORMS[key] = math.sqrt(sum(idf.get(w, default) ** 2 for w in words))
+    return found
+
+
+def features(
+    a: MentionView, b: MentionView, idf: Mapping[str, float], default: float
+) -> list[float]:
+    """The pair's feature vector, in the order of `NAMES` (symmetric in a and b)."""
+    reporting = a.reporting and b.reporting
+    lemma_same = float(a.lemma == b.lemma)
+    root_same = float(a.root == b.root and not lemma_same)
+    shared_root = a.root == b.root
+    rarity = idf.get(a.root, default) / 10 if shared_root else 0.0
+    cos = _cosine(a.context, b.context, idf, default)
+    same_article = a.doc == b.doc
+    # one article's story is trivially itself: the story compares two articles
+    story = 0.0 if same_article else _cosine(a.story, b.story, idf, default)
+    after = _cosine(a.after, b.after, idf, default)
+    wa, wb = _words(a.entities), _words(b.entities)
+    jaccard = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    agent = _agree(a.agents, b.agents)
+    patient = _agree(a.patients, b.patients)
+    place = _agree(a.places, b.places)
+    date_match, date_conflict, inferred_conflict = _dates(a, b)
+    typed = a.type is not None and b.type is not None
+    return [
+        1.0,
+        lemma_same,
+        root_same,
+        rarity,
+        cos,
+        rarity * cos,
+        after,
+        rarity * after,
+        _cosine(a.quoted, b.quoted, idf, default),
+        story,
+        rarity * story,
+        jaccard,
+        *agent,
+        *patient,
+        *place,
+        date_match,
+        date_conflict,
+        inferred_conflict,
+        float(typed and a.type == b.type),
+        float(typed and a.type != b.type),
+        float(
+            date_match == 1.0
+            and agent[0] == 1.0
+            and typed
+            and a.type == b.type != STATEMENT
+            and not (a.reporting or b.reporting)
+        ),
+        float(reporting),
+        after if reporting else 0.0,
+        float(same_article),
+        float(same_article and a.sentence == b.sentence),
+        float(a.sentence <= 1 and b.sentence <= 1),
+    ]
+
+
+@dataclass(frozen=True)
+class Model:
+    """The learned pair score: weights per feature name and the merge threshold."""
+
+    weights: dict[str, float]
+    threshold: float
+    idf: dict[str, float] = field(default_factory=dict)
+    default_idf: float = 5.0
+    max_candidates: int = 40
+    cache: dict[tuple[MentionView, MentionView], float] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def probability(self, a: MentionView, b: MentionView) -> float:
+        """p(a and b report one happening); remembered per (model, mention pair), as stored
+        mentions meet every new article of their block."""
+        key = (a, b) if (a.doc, a.at) <= (b.doc, b.at) else (b, a)
+        found = self.cache.get(key)
+        if found is None:
+            if len(self.cache) > 200_000:
+                self.cache.clear()
+            found = self.cache[key] = self._probability(a, b)
+        return found
+
+    def _probability(self, a: MentionView, b: MentionView) -> float:
+        x = features(a, b, self.idf, self.default_idf)
+        z = sum(self.weights.get(n, 0.0) * v for n, v in zip(NAMES, x, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path = MODEL, idf_path: Path = IDF) -> Model:
+    """The shipped model (`ingest/data/coref.json`, rebuilt by bench/train_coref.py)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    idf = json.loads(idf_path.read_text(encoding="utf-8"))
+    return Model(
+        weights={k: float(v) for k, v in data["weights"].items()},
+        threshold=float(data["threshold"]),
+        idf={k: float(v) for k, v in idf["idf"].items()},
+        default_idf=float(idf["default"]),
+        max_candidates=int(data.get("max_candidates", 40)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocking and the cluster decision
+
+
+def block_keys(view: MentionView) -> frozenset[str]:
+    """Index keys under which a mention's event is found again: its trigger root and its
+    names ("r:announce", "e:jackman"); a candidate event shares at least one."""
+    return _keys(view.root, view.entities)
+
+
+@lru_cache(maxsize=65536)
+def _keys(root: str, entities: tuple[str, ...]) -> frozenset[str]:
+    keys = {f"r:{root}"} if root else set()
+    return frozenset(keys | {f"e:{w}" for w in _words(entities)})
+
+
+def date_window(view: MentionView) -> tuple[date, date] | None:
+    """The days a candidate event must overlap, or None when the mention is undated (then
+    dates do not narrow the block at all)."""
+    if view.start is None or view.end is None:
+        return None
+    slack = INFERRED_SLACK if view.inferred else timedelta(0)
+    return view.start - slack, view.end + slack
+
+
+def cluster(views: Sequence[MentionView], model: Model) -> list[list[int]]:
+    """Average-linkage clusters of `views` (lists of indices, each sorted, sorted by first
+    index). Deterministic and independent of the order of `views` up to renumbering:
+    ties break on the views' own content, not on their position."""
+    n = len(views)
+    order = sorted(range(n), key=lambda i: _sort_key(views[i]))
+    rank = {i: r for r, i in enumerate(order)}
+    keys = [block_keys(v) for v in views]
+    sums: dict[tuple[int, int], float] = {}
+    for x in range(n):
+        for y in range(x + 1, n):
+            if keys[x] & keys[y]:  # pairs with nothing in common score as 0
+                p = model.probability(views[x], views[y])
+                if p > 0.0:
+                    sums[_pair(rank[x], rank[y])] = p
+    members: dict[int, list[int]] = {rank[i]: [rank[i]] for i in range(n)}
+    while True:
+        best: tuple[float, int, int] | None = None
+        for (x, y), total in sums.items():
+            mean = total / (len(members[x]) * len(members[y]))
+            if mean >= model.threshold and (
+                best is None or (mean, -x, -y) > (best[0], -best[1], -best[2])
+            ):
+                best = (mean, x, y)
+        if best is None:
+            break
+        _, x, y = best
+        members[x] = sorted(members[x] + members.pop(y))
+        merged: dict[tuple[int, int], float] = {}
+        for (p, q), total in sums.items():
+            p2, q2 = (x if p == y else p), (x if q == y else q)
+            if p2 == q2:
+                continue
+            key = _pair(p2, q2)
+            merged[key] = merged.get(key, 0.0) + total
+        sums = merged
+    groups = [sorted(order[r] for r in m) for m in members.values()]
+    return sorted(groups)
+
+
+def _pair(x: int, y: int) -> tuple[int, int]:
+    return (x, y) if x < y else (y, x)
+
+
+def _sort_key(v: MentionView) -> tuple[str, int, str, str]:
+    return (v.doc, v.sentence, v.trigger, json.dumps(v.to_json(), sort_keys=True))
+
+
+def assign_events(
+    groups: Sequence[Sequence[int]], event_of: Sequence[int | None]
+) -> list[int | None]:
+    """For each group, the stored event it continues (the one holding most of its mentions,
+    then the oldest), or None for a new event; each stored event continues at most once.
+    `event_of[i]` is the stored event of mention i (None for the article's new mentions)."""
+    votes: list[tuple[int, int, int]] = []  # (-count, event id, group)
+    for g, members in enumerate(groups):
+        counts: dict[int, int] = {}
+        for i in members:
+            e = event_of[i]
+            if e is not None:
+                counts[e] = counts.get(e, 0) + 1
+        votes += [(-c, e, g) for e, c in counts.items()]
+    out: list[int | None] = [None] * len(groups)
+    used: set[int] = set()
+    for _, e, g in sorted(votes):
+        if out[g] is None and e not in used:
+            out[g] = e
+            used.add(e)
+    return out
+
+
+def top_candidates(shared: Mapping[int, int], limit: int) -> list[int]:
+    """The candidate events to compare: most shared block keys first, at most `limit`."""
+    return sorted(shared, key=lambda e: (-shared[e], e))[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The clustering of an article's new mentions with its candidate events' mentions.
+
+    `nodes[i]` is a mention, `owner[i]` its stored event (None for a new mention); `groups`
+    are the clusters (indices into nodes) and `events[g]` the stored event group g continues
+    (None: a new event). A stored event that continues no group was merged away or split.
+    """
+
+    nodes: list[MentionView]
+    owner: list[int | None]
+    origin: list[int]  # position of node i in its event's list (in `new` for a new mention)
+    groups: list[list[int]]
+    events: list[int | None]
+
+    def compared(self) -> set[int]:
+        """The stored events this decision re-clustered (the others stand as they were)."""
+        return {e for e in self.owner if e is not None}
+
+
+def _within_reach(new: Sequence[MentionView], members: Sequence[MentionView], model: Model) -> bool:
+    """Whether some new mention's mean probability with the event's mentions reaches half
+    the threshold (an event below that for every new mention cannot change by this article)."""
+    for v in new:
+        keys = block_keys(v)
+        total = sum(model.probability(v, m) for m in members if keys & block_keys(m))
+        if total / len(members) >= model.threshold / 2:
+            return True
+    return False
+
+
+def resolve(
+    new: Sequence[MentionView], stored: Mapping[int, Sequence[MentionView]], model: Model
+) -> Decision:
+    """Re-cluster the candidate events' mentions together with the new ones, from singletons,
+    so an earlier merge is undone when the new evidence says so (order does not matter).
+    Candidate events out of every new mention's reach are left out (`_within_reach`)."""
+    nodes: list[MentionView] = []
+    owner: list[int | None] = []
+    origin: list[int] = []
+    for event_id in sorted(stored):
+        if not _within_reach(new, stored[event_id], model):
+            continue  # no new mention comes near it: its clustering stands as it is
+        for position, view in enumerate(stored[event_id]):
+            nodes.append(view)
+            owner.append(event_id)
+            origin.append(position)
+    nodes += new
+    owner += [None] * len(new)
+    origin += list(range(len(new)))
+    groups = cluster(nodes, model)
+    return Decision(nodes, owner, origin, groups, assign_events(groups, owner))
