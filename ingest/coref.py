@@ -208,7 +208,7 @@ def view_of(
 
     `story` is `article_terms` of the article (computed once per article); `times` are body
     spans of time expressions (left out of the context words: dates are compared as dates).
-    `annotation` is the sentence's `ingest.nlp.Annotation` (entities and tags, offsets in the
+    `annotation` is the sentence's `ingest.text.nlp.Annotation` (entities and tags, offsets in the
     sentence) or None. `type` is the extractor's reading of the clause ("offered talks" ->
     CONSULT), else the lexicon's type of the trigger word (as at training time). Extracted
     `agents`/`patients`/`places` replace the positional guess (names before the trigger are on
