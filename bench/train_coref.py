@@ -30,12 +30,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.text.nlp import Annotation, annotator  # noqa: E402
-
 from ingest import coref  # noqa: E402
 from ingest.coref import FEATURES, NAMES, MentionView, Model, features, view_of  # noqa: E402
 from ingest.lemmas import lemma, root  # noqa: E402
 from ingest.temporal import tag  # noqa: E402
+from ingest.text.nlp import Annotation, annotator  # noqa: E402
 
 WORDS = re.compile(r"[^\W\d_]+")
 L2 = 1.0
