@@ -135,9 +135,14 @@ def clause_event(
     sentence_index: int,
 ) -> tuple[Event | None, bool]:
     """The event of clause-level mentions only (no main or self-dated source) keyed by
-    (trigger lemma, type, start, end), the oldest if several; and whether it already has a
-    source in this sentence. One indexed query, whatever the event's size."""
+    (trigger lemma, type, start, end), the oldest if several, and for an undated mention by
+    its own article too; and whether it already has a source in this sentence. One indexed
+    query, whatever the event's size."""
     same = and_(col(EventSource.event_id) == col(Event.id), col(EventSource.trigger_lemma) == lemma)
+    if start is None:
+        # With no date, lemma and type alone say nothing of which happening: every "attack" of
+        # every story would pool. Undated clause mentions pool within their own article only.
+        same = and_(same, col(EventSource.article_id) == article_id)
     other_pool = and_(
         col(EventSource.event_id) == col(Event.id),
         or_(col(EventSource.main).is_(True), col(EventSource.time_text).is_not(None)),
