@@ -18,12 +18,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urljoin
 
+import httpcore
 import httpx
 
 from config.settings import Settings
 from ingest.deadline import DeadlineBackend, FetchCancelled, within
 from ingest.feed_schedule import Hints, cache_max_age, retry_after
 from ingest.netsafety import GuardedBackend, UnsafeURL, UrlPolicy, check_url
+from ingest.transport import PoolTransport
 from timeline.store.models import utcnow
 
 FEED_ACCEPT = (
@@ -80,6 +82,7 @@ class SafeClient(httpx.Client):
     redirect_limit: int
     total_timeout: float
     stop: threading.Event | None
+    transport: PoolTransport  # what it connects through (tests look at its backend)
 
 
 def make_client(
@@ -91,20 +94,11 @@ def make_client(
     """The one client a process fetches with (use as a context manager to close its sockets).
 
     Setting `stop` ends any fetch in flight within a fraction of a second (FetchStopped)."""
-    import httpcore
-
     policy = UrlPolicy(settings.allow_private_urls, frozenset(h.lower() for h in allowed_hosts))
-    transport = httpx.HTTPTransport(trust_env=False, retries=0)
     # Connect only to vetted addresses, and give every socket operation no more than what is
-    # left of the request's deadline. httpx has no public hook for the network backend, so the
-    # transport's pool is rebuilt with one (same options as httpx's default).
+    # left of the request's deadline: both live in the network backend under the pool.
     backend = httpcore.SyncBackend() if policy.allow_private else GuardedBackend(policy)
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
-        max_connections=20,
-        max_keepalive_connections=10,
-        network_backend=DeadlineBackend(backend),
-    )
+    transport = PoolTransport(DeadlineBackend(backend))
     client = SafeClient(
         transport=transport,
         timeout=httpx.Timeout(settings.fetch_timeout),
@@ -117,6 +111,7 @@ def make_client(
     client.redirect_limit = settings.max_redirects
     client.total_timeout = settings.fetch_timeout
     client.stop = stop
+    client.transport = transport
     return client
 
 

@@ -80,14 +80,14 @@ def test_settings_default_is_strict() -> None:
 
 
 def test_strict_client_connects_through_the_guard(sqlite_url: str) -> None:
-    """make_client swaps httpx's pool for one with GuardedBackend, inside the deadline wrapper
-    (a private attribute of httpx 0.28: this test fails loudly if an upgrade moves it)."""
+    """make_client's transport (ingest.transport, public httpx and httpcore API) connects
+    through GuardedBackend, inside the deadline wrapper."""
     from ingest.deadline import DeadlineBackend
     from ingest.netsafety import address_kind
 
     client = make_client(make_settings(sqlite_url, allow_private_urls=False))
     with client:
-        backend = client._transport._pool._network_backend  # type: ignore[attr-defined]
+        backend = client.transport.network_backend
         assert isinstance(backend, DeadlineBackend)
         guard = backend.inner
         assert isinstance(guard, GuardedBackend) and not guard.policy.allow_private
