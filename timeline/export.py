@@ -13,11 +13,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from timeline.serialize import date_label, event_to_dict, link_to_dict, short_article
 from timeline.store.query import EventView, LinkView, granule
-from timeline.story import Story
+
+if TYPE_CHECKING:
+    from timeline.story import Story
 
 QUOTE_WIDTH = 160  # characters of a quote shown in text logs (the JSON keeps it whole)
 

@@ -181,3 +181,48 @@ def test_events_table_fits_80_columns(
         "actors",
         "src",
     ]
+
+
+# What listing events must never load: the ORM and models (SQLModel), migrations when the
+# store is at head, the web and fetch stacks, and ingest (the timeline package never imports
+# it). `--type` loads ingest.lexicon on purpose (the known types), so it is not listed here.
+NOT_FOR_LISTING = ("sqlmodel", "sqlalchemy.orm", "alembic", "ingest", "fastapi", "httpx", "spacy")
+LISTING_COMMANDS = [
+    ["events"],
+    ["events", "-f", "json"],
+    ["events", "-f", "csv", "--from", "2025-04-20", "--actor", "kremlin", "-q", "truce"],
+    ["events", "--updated-since", "2025-01-01"],
+    ["log"],
+]
+
+
+@pytest.mark.parametrize("argv", LISTING_COMMANDS, ids=" ".join)
+def test_listing_events_loads_no_orm_or_models(
+    argv: list[str], sqlite_url: str, easter_sqlite: dict[str, int]
+) -> None:
+    """`eventline events` reads through SQLAlchemy Core (timeline.store.tables): start-up
+    time is most of what a small store costs, and SQLModel and the ORM are most of that."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "from timeline.cli.main import app\n"
+        "try:\n"
+        f"    app({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"heavy = {NOT_FOR_LISTING!r}\n"
+        "loaded = sorted({h for h in heavy for m in sys.modules"
+        " if m == h or m.startswith(h + '.')})\n"
+        "print('LOADED', ','.join(loaded), file=sys.stderr)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {"EVENTLINE_DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin", "COLUMNS": "80"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip(), "the command printed nothing"
+    assert "LOADED \n" in proc.stderr, proc.stderr

@@ -140,11 +140,11 @@ def events(
         _print_changes(_parse_time(updated_since), fmt=fmt, limit=limit, wide=wide)
         return
     filters = _filter(date_from, date_to, actor, type_, query, everything)
-    from timeline.export import WRITERS, write_json, write_jsonl
-    from timeline.store.engine import session_scope
+    from timeline.store.engine import connection_scope
     from timeline.store.query import MAX_LIMIT, iter_events
 
-    with session_scope(engine_from_settings()) as session, _output():
+    # A plain connection: listing events needs neither SQLModel nor the ORM (start-up time).
+    with connection_scope(engine_from_settings()) as session, _output():
         cap = limit or (TABLE_ROWS + 1 if fmt is EventFormat.table else None)
         batch = min(cap or MAX_LIMIT, MAX_LIMIT)
         linked = fmt in (EventFormat.json, EventFormat.jsonl)  # the API's shape, links included
@@ -161,9 +161,13 @@ def events(
                     highlight=False,
                 )
         elif linked:
+            from timeline.export import write_json, write_jsonl
+
             writer = write_json if fmt is EventFormat.json else write_jsonl
             writer(views, sys.stdout, links=True)
         else:
+            from timeline.export import WRITERS
+
             WRITERS[fmt.value](views, sys.stdout)
 
 
@@ -180,7 +184,7 @@ def _print_changes(since: datetime, *, fmt: EventFormat, limit: int | None, wide
     """Changed events (in the order they changed) and tombstones, every page of them."""
     from timeline.export import write_jsonl
     from timeline.serialize import event_to_dict
-    from timeline.store.engine import session_scope
+    from timeline.store.engine import connection_scope
     from timeline.store.sync import Tombstone, changes_since
 
     if fmt not in (EventFormat.table, EventFormat.json, EventFormat.jsonl):
@@ -188,7 +192,7 @@ def _print_changes(since: datetime, *, fmt: EventFormat, limit: int | None, wide
     changed: list[EventView] = []
     gone: list[Tombstone] = []
     cursor: str | None = None
-    with session_scope(engine_from_settings()) as session:
+    with connection_scope(engine_from_settings()) as session:
         while True:
             page = changes_since(session=session, since=since, limit=500, cursor=cursor)
             changed += page.events
@@ -278,10 +282,10 @@ def log(
     """
     filters = _filter(date_from, date_to, everything=everything)
     from timeline.export import write_log_text, write_markdown
-    from timeline.store.engine import session_scope
+    from timeline.store.engine import connection_scope
     from timeline.store.query import iter_events
 
-    with session_scope(engine_from_settings()) as session, _output():
+    with connection_scope(engine_from_settings()) as session, _output():
         views = iter_events(session=session, filters=filters)
         if fmt is LogFormat.md:
             write_markdown(views, sys.stdout)

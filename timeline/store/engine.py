@@ -15,13 +15,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlmodel import Session, create_engine
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from alembic.config import Config
+    from sqlmodel import Session
+
+    # What the read side (query, textsearch, spans, sync) takes: the ORM session of a writer
+    # or an API request, or a plain Connection (the CLI's listings, which never load the ORM).
+    Reader: TypeAlias = Session | Connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -183,6 +189,8 @@ def open_store(url: str) -> Engine:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back when it raises."""
+    from sqlmodel import Session  # the ORM: only what writes (or reads models) pays for it
+
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -190,6 +198,24 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def connection_scope(engine: Engine) -> Iterator[Connection]:
+    """One transaction on a plain Connection, for reads through timeline.store.query: the
+    same rows as a session gives, without importing SQLModel or the ORM (start-up time)."""
+    with engine.begin() as conn:
+        yield conn
+
+
+def connection_of(reader: Reader) -> Connection:
+    """The Connection a read runs on: the reader itself, or the session's own connection (in
+    its transaction, after flushing what it holds when it autoflushes, as its queries do)."""
+    if isinstance(reader, Connection):
+        return reader
+    if reader.autoflush:
+        reader.flush()
+    return reader.connection()
 
 
 def ping(session: Session) -> None:

@@ -15,24 +15,27 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, true, union_all
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, col, select
 
 from timeline.store import textsearch
-from timeline.store.models import (
-    Actor,
-    ActorAlias,
-    Article,
-    Event,
-    EventActor,
-    EventLink,
-    EventSource,
-)
+from timeline.store.engine import connection_of
 from timeline.store.spans import longest_spans
+from timeline.store.tables import (
+    actor,
+    actor_alias,
+    article,
+    event,
+    event_actor,
+    event_link,
+    event_source,
+)
+
+if TYPE_CHECKING:
+    from timeline.store.engine import Reader
 
 MAX_LIMIT = 1000
 IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's and Postgres' parameter limits
@@ -219,8 +222,8 @@ def _overlap(lo: date | None, hi: date | None, spans: dict[str, int]) -> ColumnE
         branches = overlap_branches(lo, hi, spans)
         return or_(*branches) if branches else false()
     widest = max(spans.values(), default=0)
-    wide = [and_(col(Event.precision) == p, _bounds(lo, hi, p, None)) for p in WIDE_PRECISIONS]
-    narrow = and_(col(Event.precision).not_in(WIDE_PRECISIONS), _bounds(lo, hi, "day", None))
+    wide = [and_(event.c.precision == p, _bounds(lo, hi, p, None)) for p in WIDE_PRECISIONS]
+    narrow = and_(event.c.precision.not_in(WIDE_PRECISIONS), _bounds(lo, hi, "day", None))
     # The widest granule first: a necessary condition on the indexed (start, end) columns
     # alone, so most rows are rejected from the index without reading the table.
     return and_(_bounds(lo, hi, "year", widest), or_(narrow, *wide))
@@ -234,7 +237,7 @@ def overlap_branches(lo: date, hi: date, spans: dict[str, int]) -> list[ColumnEl
     matches, not the number of events before `hi`; none when no event is dated.
     """
     return [
-        and_(col(Event.precision) == p, _bounds(lo, hi, p if p in WIDE_PRECISIONS else "day", days))
+        and_(event.c.precision == p, _bounds(lo, hi, p if p in WIDE_PRECISIONS else "day", days))
         for p, days in sorted(spans.items())
     ]
 
@@ -242,7 +245,7 @@ def overlap_branches(lo: date, hi: date, spans: dict[str, int]) -> list[ColumnEl
 def _bounds(
     lo: date | None, hi: date | None, precision: str, span: int | None
 ) -> ColumnElement[bool]:
-    start, end = col(Event.start), func.coalesce(col(Event.end), col(Event.start))
+    start, end = event.c.start, func.coalesce(event.c.end, event.c.start)
     parts: list[ColumnElement[bool]] = [start.is_not(None)]
     if hi is not None:
         parts.append(start <= granule(hi, precision)[1])
@@ -278,7 +281,7 @@ def _like(term: str) -> list[str]:
     return [f"%{v}%" for v in sorted(variants)]
 
 
-def _text_match(session: Session, text: str) -> ColumnElement[bool]:
+def _text_match(session: Reader, text: str) -> ColumnElement[bool]:
     """Every term occurs in the title or in some quote of the event.
 
     A term the text index can answer (timeline.store.textsearch) and that is not common
@@ -286,7 +289,7 @@ def _text_match(session: Session, text: str) -> ColumnElement[bool]:
     with ILIKE while the database walks the date order, which fills a page after a few
     hundred rows. Both give the same rows; only the cost differs.
     """
-    dialect = session.get_bind().dialect.name
+    dialect = _core(session).dialect.name
     clauses: list[ColumnElement[bool]] = []
     for term in text_terms(text):
         patterns = _like(term)
@@ -295,33 +298,34 @@ def _text_match(session: Session, text: str) -> ColumnElement[bool]:
         if ids is not None and not textsearch.matches_at_least(
             session, spellings, dialect=dialect, like=patterns
         ):
-            clauses.append(col(Event.id).in_(ids))
+            clauses.append(event.c.id.in_(ids))
             continue
-        in_title = [col(Event.title).ilike(p, escape="\\") for p in patterns]
+        in_title = [event.c.title.ilike(p, escape="\\") for p in patterns]
         in_quote = exists().where(
-            col(EventSource.event_id) == col(Event.id),
-            or_(*[col(EventSource.quote).ilike(p, escape="\\") for p in patterns]),
+            event_source.c.event_id == event.c.id,
+            or_(*[event_source.c.quote.ilike(p, escape="\\") for p in patterns]),
         )
         clauses.append(or_(*in_title, in_quote))
     return and_(true(), *clauses)
 
 
-def actor_ids(*, session: Session, name: str) -> list[int]:
+def actor_ids(*, session: Reader, name: str) -> list[int]:
     """Actors called `name` (canonical name or alias, any case); else those whose name or
     alias contains it, so "zelensk" or "peskov" still find someone."""
     needle = name.strip().lower()
-    alias_col, name_col = col(ActorAlias.alias), col(Actor.name)
+    alias_col, name_col = actor_alias.c.alias, actor.c.name
     ids: set[int | None] = set()
-    ids.update(session.exec(select(ActorAlias.actor_id).where(alias_col == needle)).all())
-    ids.update(session.exec(select(Actor.id).where(func.lower(name_col) == needle)).all())
+    conn = _core(session)
+    ids.update(conn.scalars(sa_select(actor_alias.c.actor_id).where(alias_col == needle)))
+    ids.update(conn.scalars(sa_select(actor.c.id).where(func.lower(name_col) == needle)))
     if not ids:
         pattern = _like(needle)[0]
         ids.update(
-            session.exec(
-                select(ActorAlias.actor_id).where(alias_col.ilike(pattern, escape="\\"))
-            ).all()
+            conn.scalars(
+                sa_select(actor_alias.c.actor_id).where(alias_col.ilike(pattern, escape="\\"))
+            )
         )
-        ids.update(session.exec(select(Actor.id).where(name_col.ilike(pattern, escape="\\"))).all())
+        ids.update(conn.scalars(sa_select(actor.c.id).where(name_col.ilike(pattern, escape="\\"))))
     return sorted(i for i in ids if i is not None)
 
 
@@ -334,28 +338,26 @@ def _actor_match(ids: list[int], *, alone: bool) -> ColumnElement[bool]:
     the database drives from. Same rows either way.
     """
     if alone:
-        return exists().where(
-            col(EventActor.event_id) == col(Event.id), col(EventActor.actor_id).in_(ids)
-        )
-    events_of = sa_select(col(EventActor.event_id)).where(col(EventActor.actor_id).in_(ids))
-    return col(Event.id).in_(events_of)
+        return exists().where(event_actor.c.event_id == event.c.id, event_actor.c.actor_id.in_(ids))
+    events_of = sa_select(event_actor.c.event_id).where(event_actor.c.actor_id.in_(ids))
+    return event.c.id.in_(events_of)
 
 
 def _conditions(
-    *, session: Session, filters: EventFilter
+    *, session: Reader, filters: EventFilter
 ) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]] | None]:
     """The filter's conditions, and the date range's per-precision branches when it has both
     bounds (they are run apart, see search_events) - None otherwise."""
     conds: list[ColumnElement[bool]] = []
     if not filters.everything:
-        conds.append(col(Event.salient).is_(True))
+        conds.append(event.c.salient.is_(True))
     branches = None
     if filters.start is not None and filters.end is not None:
         branches = overlap_branches(filters.start, filters.end, longest_spans(session=session))
     elif filters.start is not None or filters.end is not None:
         conds.append(_overlap(filters.start, filters.end, longest_spans(session=session)))
     if filters.types:
-        conds.append(col(Event.type).in_(filters.types))
+        conds.append(event.c.type.in_(filters.types))
     if filters.actor:
         ids = actor_ids(session=session, name=filters.actor)
         if not ids:
@@ -381,8 +383,8 @@ NULLS_FIRST_DIALECTS = {"sqlite", "mysql", "mariadb"}
 
 
 def _dated_order(nulls_first: bool) -> tuple[Any, ...]:
-    end = col(Event.end)
-    return (col(Event.start), end.nulls_first() if nulls_first else end.nulls_last(), col(Event.id))
+    end = event.c.end
+    return (event.c.start, end.nulls_first() if nulls_first else end.nulls_last(), event.c.id)
 
 
 Key = tuple[date | None, date | None, int]
@@ -421,7 +423,7 @@ def _dated_after(
     start: date, end: date | None, ident: int, *, nulls_first: bool
 ) -> ColumnElement[bool]:
     """Dated rows strictly after (start, end, id) in _dated_order(nulls_first)."""
-    s, e, i = col(Event.start), col(Event.end), col(Event.id)
+    s, e, i = event.c.start, event.c.end, event.c.id
     null_end, has_end = e.is_(None), e.is_not(None)
     if end is None:  # the cursor row has no end
         later = has_end if nulls_first else false()
@@ -433,9 +435,9 @@ def _dated_after(
     return and_(s >= start, or_(s > start, and_(s == start, same_start)))
 
 
-def _key(event: EventRow) -> Key:
-    assert event.id is not None
-    return (event.start, event.end, event.id)
+def _key(row: EventRow) -> Key:
+    assert row.id is not None
+    return (row.start, row.end, row.id)
 
 
 # --- public queries -----------------------------------------------------------------------------
@@ -443,7 +445,7 @@ def _key(event: EventRow) -> Key:
 
 def search_events(
     *,
-    session: Session,
+    session: Reader,
     filters: EventFilter | None = None,
     limit: int | None = 100,
     cursor: str | None = None,
@@ -460,18 +462,18 @@ def search_events(
     after = decode_cursor(cursor) if cursor else None
     want = None if limit is None else limit + 1
     rows: list[Any] = []
-    nulls_first = session.get_bind().dialect.name in NULLS_FIRST_DIALECTS
+    nulls_first = _core(session).dialect.name in NULLS_FIRST_DIALECTS
     if after is None or after[0] is not None:  # still in the dated part
-        dated = [col(Event.start).is_not(None), *conds]
+        dated = [event.c.start.is_not(None), *conds]
         if after is not None and after[0] is not None:
             dated.append(_dated_after(after[0], after[1], after[2], nulls_first=nulls_first))
         rows = _dated_rows(session, dated, branches, want=want, nulls_first=nulls_first)
     # then the undated ones (none overlaps a two-sided range)
     if branches is None and (want is None or len(rows) < want):
-        stmt = sa_select(*EVENT_COLUMNS).where(col(Event.start).is_(None), *conds)
+        stmt = sa_select(*EVENT_COLUMNS).where(event.c.start.is_(None), *conds)
         if after is not None and after[0] is None:
-            stmt = stmt.where(col(Event.id) > after[2])
-        stmt = stmt.order_by(col(Event.id))
+            stmt = stmt.where(event.c.id > after[2])
+        stmt = stmt.order_by(event.c.id)
         if want is not None:
             stmt = stmt.limit(want - len(rows))
         rows += _core(session).execute(stmt).all()
@@ -482,7 +484,7 @@ def search_events(
 
 
 def _dated_rows(
-    session: Session,
+    session: Reader,
     conds: list[ColumnElement[bool]],
     branches: list[ColumnElement[bool]] | None,
     *,
@@ -519,7 +521,7 @@ def _dated_rows(
 
 def iter_events(
     *,
-    session: Session,
+    session: Reader,
     filters: EventFilter | None = None,
     batch: int = MAX_LIMIT,
     with_links: bool = False,
@@ -536,47 +538,52 @@ def iter_events(
         cursor = page.next_cursor
 
 
-def get_event(*, session: Session, event_id: int) -> EventView | None:
+def get_event(*, session: Reader, event_id: int) -> EventView | None:
     """One event with its sources, actors and links, or None."""
-    event = session.get(Event, event_id)
-    if event is None:
+    row = _core(session).execute(sa_select(*EVENT_COLUMNS).where(event.c.id == event_id)).first()
+    if row is None:
         return None
-    return load_views(session=session, events=[event], with_links=True)[0]
+    return load_views(session=session, events=[row], with_links=True)[0]
 
 
 def get_events(
-    *, session: Session, event_ids: Iterable[int], with_links: bool = True
+    *, session: Reader, event_ids: Iterable[int], with_links: bool = True
 ) -> dict[int, EventView]:
     """Several events by id (unknown ids are left out), keyed by id."""
     rows: list[Any] = []
     for chunk in _chunks(list(dict.fromkeys(event_ids))):
         rows.extend(
-            _core(session).execute(sa_select(*EVENT_COLUMNS).where(col(Event.id).in_(chunk))).all()
+            _core(session).execute(sa_select(*EVENT_COLUMNS).where(event.c.id.in_(chunk))).all()
         )
     return {v.id: v for v in load_views(session=session, events=rows, with_links=with_links)}
 
 
-def link_pairs(*, session: Session, event_ids: Iterable[int]) -> list[tuple[int, int]]:
+def link_pairs(*, session: Reader, event_ids: Iterable[int]) -> list[tuple[int, int]]:
     """(source, target) of every link touching one of these events: one hop of a story."""
     ids = list(event_ids)
-    rows = session.exec(
-        select(EventLink.source_id, EventLink.target_id).where(
-            or_(col(EventLink.source_id).in_(ids), col(EventLink.target_id).in_(ids))
+    rows = (
+        _core(session)
+        .execute(
+            sa_select(event_link.c.source_id, event_link.c.target_id).where(
+                or_(event_link.c.source_id.in_(ids), event_link.c.target_id.in_(ids))
+            )
         )
-    ).all()
+        .all()
+    )
     return [(s, t) for s, t in rows]
 
 
-def facets(*, session: Session) -> dict[str, list[dict[str, Any]]]:
+def facets(*, session: Reader) -> dict[str, list[dict[str, Any]]]:
     """Event types and actors with their event counts: what the page's filters offer."""
-    types = session.exec(
-        select(Event.type, func.count()).group_by(col(Event.type)).order_by(col(Event.type))
+    conn = _core(session)
+    types = conn.execute(
+        sa_select(event.c.type, func.count()).group_by(event.c.type).order_by(event.c.type)
     ).all()
-    actors = session.exec(
-        select(Actor.name, Actor.kind, func.count())
-        .join(EventActor, col(EventActor.actor_id) == col(Actor.id))
-        .group_by(col(Actor.id), col(Actor.name), col(Actor.kind))
-        .order_by(func.count().desc(), col(Actor.name))
+    actors = conn.execute(
+        sa_select(actor.c.name, actor.c.kind, func.count())
+        .join(event_actor, event_actor.c.actor_id == actor.c.id)
+        .group_by(actor.c.id, actor.c.name, actor.c.kind)
+        .order_by(func.count().desc(), actor.c.name)
     ).all()
     return {
         "types": [{"type": t, "count": n} for t, n in types],
@@ -584,29 +591,33 @@ def facets(*, session: Session) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def day_counts(*, session: Session, filters: EventFilter | None = None) -> list[tuple[date, int]]:
+def day_counts(*, session: Reader, filters: EventFilter | None = None) -> list[tuple[date, int]]:
     """(day, events) for the day-precision events matching `filters`, in date order: the
     density the page's time axis draws (one grouped query; wider precisions are left out,
     they have no day to stand on)."""
     conds, branches = _conditions(session=session, filters=filters or EventFilter())
     if branches is not None:  # one grouped query: the precision branches as one OR
         conds.append(or_(*branches) if branches else false())
-    rows = session.execute(
-        sa_select(col(Event.start), func.count())
-        .where(col(Event.start).is_not(None), col(Event.precision) == "day", *conds)
-        .group_by(col(Event.start))
-        .order_by(col(Event.start))
-    ).all()
+    rows = (
+        _core(session)
+        .execute(
+            sa_select(event.c.start, func.count())
+            .where(event.c.start.is_not(None), event.c.precision == "day", *conds)
+            .group_by(event.c.start)
+            .order_by(event.c.start)
+        )
+        .all()
+    )
     return [(day, int(n)) for day, n in rows]
 
 
 # --- batch loading ---------------------------------------------------------------------------
 
 
-def _core(session: Session) -> Connection:
-    """The session's connection: reads of plain columns skip the ORM's result machinery
-    (about a third of the CPU of a page), in the session's own transaction."""
-    return session.connection()
+def _core(session: Reader) -> Connection:
+    """The connection reads run on (the session's own, in its transaction): reads of plain
+    columns skip the ORM's result machinery (about a third of the CPU of a page)."""
+    return connection_of(session)
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -615,7 +626,7 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 class EventRow(Protocol):
-    """What load_views reads from an event: an Event or a row of EVENT_COLUMNS."""
+    """What load_views reads from an event: a row of EVENT_COLUMNS (or an Event model)."""
 
     @property
     def id(self) -> int | None: ...
@@ -639,20 +650,20 @@ class EventRow(Protocol):
 
 # Plain columns, not ORM entities: a long export must not fill the session's identity map.
 EVENT_COLUMNS = (
-    col(Event.id),
-    col(Event.start),
-    col(Event.end),
-    col(Event.precision),
-    col(Event.date_inferred),
-    col(Event.type),
-    col(Event.modality),
-    col(Event.title),
-    col(Event.updated_at),
+    event.c.id,
+    event.c.start,
+    event.c.end,
+    event.c.precision,
+    event.c.date_inferred,
+    event.c.type,
+    event.c.modality,
+    event.c.title,
+    event.c.updated_at,
 )
 
 
 def load_views(
-    *, session: Session, events: Sequence[EventRow], with_links: bool = False
+    *, session: Reader, events: Sequence[EventRow], with_links: bool = False
 ) -> list[EventView]:
     """EventViews for `events` (same order) with sources, actors and optionally links,
     in a constant number of queries per IN_CHUNK events."""
@@ -694,38 +705,38 @@ def _utc(value: datetime | None) -> datetime | None:
     return value
 
 
-def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[SourceView]]) -> None:
+def _load_sources(session: Reader, chunk: Sequence[int], out: dict[int, list[SourceView]]) -> None:
     rows = (
         _core(session)
         .execute(
             sa_select(
-                col(EventSource.event_id),
-                col(EventSource.article_id),
-                col(EventSource.sentence_index),
-                col(EventSource.quote),
-                col(EventSource.time_text),
-                col(EventSource.time_value),
-                col(EventSource.trigger_text),
-                col(EventSource.trigger_start),
-                col(EventSource.trigger_end),
-                col(EventSource.agents),
-                col(EventSource.patients),
-                col(EventSource.places),
-                col(EventSource.headline),
-                col(EventSource.lead),
-                col(EventSource.main),
-                col(Article.location),
-                col(Article.title),
-                col(Article.published),
-                col(Article.url),
+                event_source.c.event_id,
+                event_source.c.article_id,
+                event_source.c.sentence_index,
+                event_source.c.quote,
+                event_source.c.time_text,
+                event_source.c.time_value,
+                event_source.c.trigger_text,
+                event_source.c.trigger_start,
+                event_source.c.trigger_end,
+                event_source.c.agents,
+                event_source.c.patients,
+                event_source.c.places,
+                event_source.c.headline,
+                event_source.c.lead,
+                event_source.c.main,
+                article.c.location,
+                article.c.title,
+                article.c.published,
+                article.c.url,
             )
-            .join(Article, col(Article.id) == col(EventSource.article_id))
-            .where(col(EventSource.event_id).in_(chunk))
+            .join(article, article.c.id == event_source.c.article_id)
+            .where(event_source.c.event_id.in_(chunk))
             .order_by(
-                col(Article.published),
-                col(Article.id),
-                col(EventSource.sentence_index),
-                col(EventSource.id),
+                article.c.published,
+                article.c.id,
+                event_source.c.sentence_index,
+                event_source.c.id,
             )
         )
         .all()
@@ -760,14 +771,14 @@ def _load_sources(session: Session, chunk: Sequence[int], out: dict[int, list[So
 
 
 def _load_actors(
-    session: Session, chunk: Sequence[int], out: dict[int, list[tuple[int, str]]]
+    session: Reader, chunk: Sequence[int], out: dict[int, list[tuple[int, str]]]
 ) -> None:
     rows = (
         _core(session)
         .execute(
-            select(EventActor.event_id, EventActor.role, Actor.name)
-            .join(Actor, col(Actor.id) == col(EventActor.actor_id))
-            .where(col(EventActor.event_id).in_(chunk))
+            sa_select(event_actor.c.event_id, event_actor.c.role, actor.c.name)
+            .join(actor, actor.c.id == event_actor.c.actor_id)
+            .where(event_actor.c.event_id.in_(chunk))
         )
         .all()
     )
@@ -775,17 +786,18 @@ def _load_actors(
         out[event_id].append((ROLE_ORDER.get(role, 9), name))
 
 
-def _load_links(session: Session, chunk: Sequence[int], out: dict[int, list[LinkView]]) -> None:
-    rows = session.exec(
-        select(EventLink)
-        .where(or_(col(EventLink.source_id).in_(chunk), col(EventLink.target_id).in_(chunk)))
-        .order_by(col(EventLink.id))
+def _load_links(session: Reader, chunk: Sequence[int], out: dict[int, list[LinkView]]) -> None:
+    conn = _core(session)
+    rows = conn.execute(
+        sa_select(event_link)
+        .where(or_(event_link.c.source_id.in_(chunk), event_link.c.target_id.in_(chunk)))
+        .order_by(event_link.c.id)
     ).all()
     far = {r.target_id for r in rows} | {r.source_id for r in rows}
     titles: dict[int, str] = {}
     for part in _chunks(sorted(far)):
-        for ident, title in session.exec(
-            select(col(Event.id), Event.title).where(col(Event.id).in_(part))
+        for ident, title in conn.execute(
+            sa_select(event.c.id, event.c.title).where(event.c.id.in_(part))
         ):
             if ident is not None:
                 titles[ident] = title

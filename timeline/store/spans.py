@@ -11,11 +11,16 @@ writes. It only grows (an edit that shortens an event leaves it conservative, ne
 
 from __future__ import annotations
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING
 
-from timeline.store.models import EventSpan
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection
+
+from timeline.store.engine import connection_of
+from timeline.store.tables import event_span
+
+if TYPE_CHECKING:
+    from timeline.store.engine import Reader
 
 # Example: an event stored 2025-04-01..2025-04-03 with precision "day" makes
 # eventspan("day") at least 2.
@@ -94,7 +99,7 @@ def recompute(conn: Connection) -> None:
     )
 
 
-def longest_spans(*, session: Session) -> dict[str, int]:
+def longest_spans(*, session: Reader) -> dict[str, int]:
     """Precision -> longest span in days, for every precision a dated event has."""
-    rows = session.exec(select(col(EventSpan.precision), col(EventSpan.days))).all()
+    rows = connection_of(session).execute(select(event_span.c.precision, event_span.c.days))
     return {p: d for p, d in rows}

@@ -14,14 +14,17 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
 
-from timeline.store.models import Event, EventTombstone
+from timeline.store.engine import connection_of
 from timeline.store.query import EVENT_COLUMNS, MAX_LIMIT, EventView, QueryError, load_views
+from timeline.store.tables import event, event_tombstone
+
+if TYPE_CHECKING:
+    from timeline.store.engine import Reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ def _after(stamp: Any, ident: Any, since: datetime, key: tuple[datetime, int] | 
 
 
 def changes_since(
-    *, session: Session, since: datetime, limit: int = 100, cursor: str | None = None
+    *, session: Reader, since: datetime, limit: int = 100, cursor: str | None = None
 ) -> Changes:
     """Events changed and events removed after `since` (exclusive), `limit` of each per page."""
     if not 1 <= limit <= MAX_LIMIT:
@@ -94,9 +97,10 @@ def changes_since(
     events_key, tombs_key = _decode(cursor) if cursor else (None, None)
     if cursor and events_key is None and tombs_key is None:
         return Changes([], [], None)
-    stamp, ident = col(Event.updated_at), col(Event.id)
+    conn = connection_of(session)
+    stamp, ident = event.c.updated_at, event.c.id
     rows = list(
-        session.execute(
+        conn.execute(
             sa_select(*EVENT_COLUMNS)
             .where(_after(stamp, ident, since, events_key))
             .order_by(stamp, ident)
@@ -105,10 +109,10 @@ def changes_since(
         if not (cursor and events_key is None)
         else []
     )
-    t_stamp, t_id = col(EventTombstone.removed_at), col(EventTombstone.id)
+    t_stamp, t_id = event_tombstone.c.removed_at, event_tombstone.c.id
     graves = list(
-        session.execute(
-            sa_select(t_id, col(EventTombstone.event_id), col(EventTombstone.merged_into), t_stamp)
+        conn.execute(
+            sa_select(t_id, event_tombstone.c.event_id, event_tombstone.c.merged_into, t_stamp)
             .where(_after(t_stamp, t_id, since, tombs_key))
             .order_by(t_stamp, t_id)
             .limit(limit + 1)

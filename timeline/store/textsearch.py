@@ -15,13 +15,16 @@ Terms shorter than three characters have no trigram; they keep the plain LIKE sc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_, select, table, text
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, col
 
-from timeline.store.models import Event, EventSource
+from timeline.store.engine import connection_of
+from timeline.store.tables import event, event_source
+
+if TYPE_CHECKING:
+    from timeline.store.engine import Reader
 
 MIN_TERM = 3  # a trigram index can answer a substring of at least three characters
 # Above this many matching rows a term is "common": walking the date index and testing each
@@ -123,19 +126,17 @@ def event_ids_matching(variants: list[str], *, dialect: str, like: list[str]) ->
         query = fts_phrase(variants)
         titles = select(TITLE_FTS.c.rowid).where(_match("event_title_fts", query))
         quotes = select(QUOTE_FTS.c.rowid).where(_match("eventsource_quote_fts", query))
-        in_quotes = select(col(EventSource.event_id)).where(col(EventSource.id).in_(quotes))
+        in_quotes = select(event_source.c.event_id).where(event_source.c.id.in_(quotes))
     elif dialect == "postgresql":
-        titles = select(col(Event.id)).where(_any_ilike(col(Event.title), like))
-        in_quotes = select(col(EventSource.event_id)).where(
-            _any_ilike(col(EventSource.quote), like)
-        )
+        titles = select(event.c.id).where(_any_ilike(event.c.title, like))
+        in_quotes = select(event_source.c.event_id).where(_any_ilike(event_source.c.quote, like))
     else:
         return None
     return titles.union(in_quotes)  # type: ignore[return-value]
 
 
 def matches_at_least(
-    session: Session, variants: list[str], *, dialect: str, like: list[str], cap: int | None = None
+    session: Reader, variants: list[str], *, dialect: str, like: list[str], cap: int | None = None
 ) -> bool:
     """Whether titles plus quotes containing the term number `cap` (default COMMON) or more.
 
@@ -152,25 +153,24 @@ def matches_at_least(
         ]
     else:
         parts = [
-            select(col(Event.id)).where(_any_ilike(col(Event.title), like)),
-            select(col(EventSource.id)).where(_any_ilike(col(EventSource.quote), like)),
+            select(event.c.id).where(_any_ilike(event.c.title, like)),
+            select(event_source.c.id).where(_any_ilike(event_source.c.quote, like)),
         ]
         return sum(_estimated_rows(session, part) for part in parts) >= cap
     found = 0
     for part in parts:
         capped = select(func.count()).select_from(part.limit(cap - found).subquery())
-        found += int(session.execute(capped).scalar_one())
+        found += int(connection_of(session).execute(capped).scalar_one())
         if found >= cap:
             return True
     return False
 
 
-def _estimated_rows(session: Session, query: Select[Any]) -> int:
+def _estimated_rows(session: Reader, query: Select[Any]) -> int:
     """The Postgres planner's row estimate for `query` (EXPLAIN, nothing is run)."""
-    compiled = query.compile(dialect=session.get_bind().dialect)
-    plan = session.connection().exec_driver_sql(
-        "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params
-    )
+    conn = connection_of(session)
+    compiled = query.compile(dialect=conn.dialect)
+    plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params)
     return int(plan.scalar_one()[0]["Plan"]["Plan Rows"])
 
 
