@@ -184,9 +184,11 @@ def test_events_table_fits_80_columns(
 
 
 # What listing events must never load: the ORM and models (SQLModel), migrations when the
-# store is at head, the web and fetch stacks, and ingest (the timeline package never imports
-# it). `--type` loads ingest.lexicon on purpose (the known types), so it is not listed here.
-NOT_FOR_LISTING = ("sqlmodel", "sqlalchemy.orm", "alembic", "ingest", "fastapi", "httpx", "spacy")
+# store is at head, rich (only `--wide` wraps cells with it), the web and fetch stacks, and
+# ingest (`--type` loads ingest.lexicon on purpose, for the known types: not used here).
+NOT_FOR_LISTING = (
+    "sqlmodel", "sqlalchemy.orm", "alembic", "rich", "ingest", "fastapi", "httpx", "spacy"
+)  # fmt: skip
 LISTING_COMMANDS = [
     ["events"],
     ["events", "-f", "json"],
@@ -226,3 +228,26 @@ def test_listing_events_loads_no_orm_or_models(
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip(), "the command printed nothing"
     assert "LOADED \n" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Failed Easter truce",
+        "Russia’s February 2022 invasion",
+        "東京で停戦交渉が始まる",
+        "Café déjà vu",
+        "Cafe\u0301 de\u0301ja\u0300 vu",
+    ],
+)
+@pytest.mark.parametrize("width", [1, 5, 12, 40])
+def test_table_cells_are_cut_as_rich_cuts_them(text: str, width: int) -> None:
+    """The default table is drawn without rich (it costs ~30 ms to load); its cells must come
+    out as rich's ellipsis overflow makes them, wide characters and accents included."""
+    from rich.text import Text
+
+    from timeline.cli.events import cut_cell
+
+    cut = Text(text)
+    cut.truncate(width, overflow="ellipsis", pad=True)
+    assert cut_cell(text, width) == cut.plain

@@ -230,14 +230,10 @@ def _take(views: Iterator[EventView], limit: int | None) -> Iterator[EventView]:
 
 def _print_table(views: list[EventView], *, wide: bool = False) -> None:
     """One line per event, cut to the terminal's width; `wide` prints everything."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
     from timeline.serialize import date_label
 
-    console = Console()
-    show_actors = wide or console.width >= WIDE_COLUMNS
+    width = _terminal_width()
+    show_actors = wide or width >= WIDE_COLUMNS
     names = ["id", "date", "type", "title", "actors", "src"]
     rows = [
         [str(v.id), date_label(v), v.type, v.title, ", ".join(v.actors), str(len(v.sources))]
@@ -248,11 +244,71 @@ def _print_table(views: list[EventView], *, wide: bool = False) -> None:
         for r in rows:
             r.pop(4)
     fit = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    free = console.width - 2 * (len(names) - 1) - sum(fit) + fit[3] + (fit[4] if show_actors else 0)
-    if not wide:  # the title and actors share what the fixed columns leave
+    if wide:
+        _print_wrapped_table(names, rows, fit)
+    else:  # the title and actors share what the fixed columns leave
+        free = width - 2 * (len(names) - 1) - sum(fit) + fit[3] + (fit[4] if show_actors else 0)
         fit[3] = max(20, (free * 3) // 4 if show_actors else free)
         if show_actors:
             fit[4] = max(10, free - fit[3])
+        right = [name in ("id", "src") for name in names]
+        header = "  ".join(cut_cell(n, w, r) for n, w, r in zip(names, fit, right, strict=True))
+        typer.echo(typer.style(header, bold=True, underline=True))
+        for row in rows:
+            cells = [cut_cell(c, w, r) for c, w, r in zip(row, fit, right, strict=True)]
+            typer.echo("  ".join([typer.style(cells[0], dim=True), *cells[1:]]))
+    typer.echo(typer.style(f"{len(views)} events", dim=True))
+
+
+def _terminal_width() -> int:
+    """COLUMNS, else the width of the first standard stream that is a terminal, else 80:
+    what rich's Console uses, so `events | less` still fits the terminal it is shown in."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns) or 80
+    for fd in (0, 1, 2):
+        try:
+            return os.get_terminal_size(fd).columns or 80
+        except (AttributeError, ValueError, OSError):  # not a terminal
+            continue
+    return 80
+
+
+def _cells(char: str) -> int:
+    """Terminal cells of one character: 2 for East Asian wide, 0 for combining marks."""
+    import unicodedata
+
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cut_cell(text: str, width: int, right: bool = False) -> str:
+    """`text` in exactly `width` cells: padded, or cut with an ellipsis (as rich cuts it).
+
+    Example: cut_cell("Failed Easter truce", 10) == "Failed Ea…"."""
+    text = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    used = sum(_cells(c) for c in text)
+    if used > width:
+        kept: list[str] = []
+        used = 0
+        for char in text:
+            if used + _cells(char) > width - 1:
+                break
+            kept.append(char)
+            used += _cells(char)
+        text = "".join(kept) + " " * (width - 1 - used) + "…"
+        used = width
+    pad = " " * (width - used)
+    return pad + text if right else text + pad
+
+
+def _print_wrapped_table(names: list[str], rows: list[list[str]], fit: list[int]) -> None:
+    """--wide: whole titles and actors, wrapped inside their columns (rich lays that out)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold underline")
     for i, name in enumerate(names):
         flexible = name in ("title", "actors")
@@ -260,14 +316,13 @@ def _print_table(views: list[EventView], *, wide: bool = False) -> None:
             name,
             justify="right" if name in ("id", "src") else "left",
             style="dim" if name == "id" else None,
-            no_wrap=not (wide and flexible),
-            overflow="fold" if wide else "ellipsis",
-            width=None if wide and flexible else fit[i],
+            no_wrap=not flexible,
+            overflow="fold",
+            width=None if flexible else fit[i],
         )
     for r in rows:
         table.add_row(*(escape(c) for c in r))
-    console.print(table)
-    console.print(f"{len(views)} events", style="dim", highlight=False)
+    Console().print(table)
 
 
 def log(
