@@ -113,7 +113,7 @@ def analyse(article: ArticleInput, *, use_spacy: bool = True) -> AnalysedArticle
             lead=sentence.lead,
         )
     times = [(t.begin, t.end) for t in timexes]
-    views = mention_views(article.location, text, annotations, state.candidates, times)
+    views = mention_views(article.location, text, annotations, state.candidates, times, dct)
     return AnalysedArticle(
         article, article.title or headline(text), text, dct, dct_source, state.candidates, views
     )
@@ -125,6 +125,7 @@ def mention_views(
     annotations: list[Annotation | None],
     mentions: list[Mention],
     times: list[tuple[int, int]],
+    published: date | None = None,
 ) -> list[MentionView]:
     """The coreference view of each mention (`ingest.coref.view_of`, the function training
     uses on ECB+ gold spans); a mention without trigger offsets takes its sentence's first
@@ -156,6 +157,7 @@ def mention_views(
                 precision=m.dating.precision,
                 inferred=m.dating.inferred,
                 type=None if m.type == untyped else m.type,
+                published=published,
             )
         )
     return out

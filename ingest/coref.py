@@ -70,11 +70,13 @@ class MentionView:
     inferred: bool = False
     type: str | None = None
     reporting: bool = False  # the trigger is a reporting verb ("said", "told")
+    published: date | None = None  # the article's publication date (DCT), when known
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["start"] = self.start.isoformat() if self.start else None
         out["end"] = self.end.isoformat() if self.end else None
+        out["published"] = self.published.isoformat() if self.published else None
         return out
 
     @classmethod
@@ -91,7 +93,7 @@ class MentionView:
             "places",
         ):
             values[key] = tuple(values.get(key) or ())
-        for key in ("start", "end"):
+        for key in ("start", "end", "published"):
             values[key] = date.fromisoformat(values[key]) if values.get(key) else None
         return cls(**values)
 
@@ -203,6 +205,7 @@ def view_of(
     precision: str = "unknown",
     inferred: bool = False,
     type: str | None = None,
+    published: date | None = None,
 ) -> MentionView:
     """The mention view of the trigger body[trigger_start:trigger_end] in its sentence.
 
@@ -257,6 +260,7 @@ def view_of(
         inferred=inferred,
         type=type or lexicon_type(head),
         reporting=lexicon_type(head) == STATEMENT,
+        published=published,
     )
 
 
@@ -287,8 +291,12 @@ FEATURES: dict[str, str] = {
     "place_conflict": "both have places and they share none",
     "date_match": "both dated, spans overlap; weight of the coarser precision (day 1 .. year 0.25)",
     "date_conflict": "both dated by their own time expressions and the spans are disjoint",
-    "date_conflict_inferred": "disjoint spans (with a day of slack) where a date is inferred "
-    "(the publication day of an undated report)",
+    "date_gap_inferred": "disjoint spans (with a day of slack) where a date is inferred (the "
+    "publication day of an undated report, a noun's governing verb): ln(1 + gap days) / "
+    "ln(366), at most 1; an inferred day is a guess that grows less likely with the distance",
+    "report_gap": "a mention has no date, both articles' publication dates are known: "
+    "ln(1 + days between them) / ln(366), at most 1 (reports of one happening come out close "
+    "together)",
     "type_same": "both have a lexicon type and it is the same",
     "type_diff": "both have a lexicon type and they differ",
     "day_agent_type": "same day (day precision), a shared agent and the same type, not a "
@@ -315,18 +323,32 @@ def _agree(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, float]:
     return (1.0, 0.0) if wa & wb else (0.0, 1.0)
 
 
-def _dates(a: MentionView, b: MentionView) -> tuple[float, float, float]:
-    """(match, conflict of two explicit dates, conflict involving an inferred date)."""
+YEAR_SCALE = math.log(366.0)
+
+
+def _gap(days: int) -> float:
+    """ln(1 + days) / ln(366), at most 1: a day apart 0.12, a month 0.58, a year 1."""
+    return min(1.0, math.log1p(max(0, days)) / YEAR_SCALE)
+
+
+def _dates(a: MentionView, b: MentionView) -> tuple[float, float, float, float]:
+    """(match, conflict of two explicit dates, gap involving an inferred date, gap between
+    the reports of an undated mention)."""
     if a.start is None or b.start is None or a.end is None or b.end is None:
-        return 0.0, 0.0, 0.0  # unknown: neither for nor against
+        if a.published is None or b.published is None:
+            return 0.0, 0.0, 0.0, 0.0  # unknown: neither for nor against
+        return 0.0, 0.0, 0.0, _gap(abs((a.published - b.published).days))
     inferred = a.inferred or b.inferred
     slack = INFERRED_SLACK if inferred else timedelta(0)
     if a.start - slack <= b.end and b.start - slack <= a.end:
         weight = min(
             PRECISION_WEIGHT.get(a.precision, 0.25), PRECISION_WEIGHT.get(b.precision, 0.25)
         )
-        return weight, 0.0, 0.0
-    return (0.0, 0.0, 1.0) if inferred else (0.0, 1.0, 0.0)
+        return weight, 0.0, 0.0, 0.0
+    if not inferred:
+        return 0.0, 1.0, 0.0, 0.0
+    apart = max((b.start - a.end).days, (a.start - b.end).days) - slack.days
+    return 0.0, 0.0, _gap(apart), 0.0
 
 
 def _cosine(
@@ -373,7 +395,7 @@ def features(
     agent = _agree(a.agents, b.agents)
     patient = _agree(a.patients, b.patients)
     place = _agree(a.places, b.places)
-    date_match, date_conflict, inferred_conflict = _dates(a, b)
+    date_match, date_conflict, inferred_gap, report_gap = _dates(a, b)
     typed = a.type is not None and b.type is not None
     return [
         1.0,
@@ -393,7 +415,8 @@ def features(
         *place,
         date_match,
         date_conflict,
-        inferred_conflict,
+        inferred_gap,
+        report_gap,
         float(typed and a.type == b.type),
         float(typed and a.type != b.type),
         float(
@@ -423,6 +446,7 @@ class Model:
     cache: dict[tuple[MentionView, MentionView], float] = field(
         default_factory=dict, compare=False, repr=False
     )
+    story_threshold: float = 0.0  # coverage groups: see `coverage`
 
     def probability(self, a: MentionView, b: MentionView) -> float:
         """p(a and b report one happening); remembered per (model, mention pair), as stored
@@ -452,6 +476,7 @@ def load_model(path: Path = MODEL, idf_path: Path = IDF) -> Model:
         idf={k: float(v) for k, v in idf["idf"].items()},
         default_idf=float(idf["default"]),
         max_candidates=int(data.get("max_candidates", 40)),
+        story_threshold=float(data.get("story_threshold", 0.0)),
     )
 
 
@@ -480,27 +505,46 @@ def date_window(view: MentionView) -> tuple[date, date] | None:
     return view.start - slack, view.end + slack
 
 
-def cluster(views: Sequence[MentionView], model: Model) -> list[list[int]]:
-    """Average-linkage clusters of `views` (lists of indices, each sorted, sorted by first
-    index). Deterministic and independent of the order of `views` up to renumbering:
-    ties break on the views' own content, not on their position."""
-    n = len(views)
-    order = sorted(range(n), key=lambda i: _sort_key(views[i]))
-    rank = {i: r for r, i in enumerate(order)}
-    keys = [block_keys(v) for v in views]
-    sums: dict[tuple[int, int], float] = {}
-    for x in range(n):
-        for y in range(x + 1, n):
-            if keys[x] & keys[y]:  # pairs with nothing in common score as 0
-                p = model.probability(views[x], views[y])
-                if p > 0.0:
-                    sums[_pair(rank[x], rank[y])] = p
-    members: dict[int, list[int]] = {rank[i]: [rank[i]] for i in range(n)}
+def coverage(views: Sequence[MentionView], model: Model) -> dict[str, int]:
+    """The coverage group of each article among `views`: articles that report one happening.
+
+    Average-linkage agglomeration of the articles by story cosine (`article_terms`), merged
+    while the mean cosine between two groups is at least `model.story_threshold`. Two mentions
+    of articles in different groups never share an event, however alike the sentences: two
+    Oscar ceremonies, two firings of one coach, are covered by two sets of reports that share
+    words with each other less than reports of one happening do. Deterministic: groups are
+    built from the set of articles, not their order."""
+    stories: dict[str, tuple[str, ...]] = {}
+    for v in views:
+        stories.setdefault(v.doc, v.story)
+    docs = sorted(stories)
+    if model.story_threshold <= 0.0 or len(docs) < 2:
+        return {d: 0 for d in docs}
+    sims: dict[tuple[int, int], float] = {}
+    for x in range(len(docs)):
+        for y in range(x + 1, len(docs)):
+            sims[(x, y)] = _story_similarity(stories[docs[x]], stories[docs[y]], model)
+    groups = _agglomerate(len(docs), sims, model.story_threshold)
+    return {docs[i]: g for g, members in enumerate(groups) for i in members}
+
+
+def _story_similarity(a: tuple[str, ...], b: tuple[str, ...], model: Model) -> float:
+    return _cosine(a, b, model.idf, model.default_idf)
+
+
+def _agglomerate(
+    n: int, sims: Mapping[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """Average-linkage groups of items 0..n-1 from pair similarities (missing pairs are 0),
+    merged best pair first while the mean similarity is >= threshold; ties break on the
+    smaller indices. Returns sorted groups of sorted indices."""
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    sums = {k: v for k, v in sims.items() if v > 0.0}
     while True:
         best: tuple[float, int, int] | None = None
         for (x, y), total in sums.items():
             mean = total / (len(members[x]) * len(members[y]))
-            if mean >= model.threshold and (
+            if mean >= threshold and (
                 best is None or (mean, -x, -y) > (best[0], -best[1], -best[2])
             ):
                 best = (mean, x, y)
@@ -511,13 +555,32 @@ def cluster(views: Sequence[MentionView], model: Model) -> list[list[int]]:
         merged: dict[tuple[int, int], float] = {}
         for (p, q), total in sums.items():
             p2, q2 = (x if p == y else p), (x if q == y else q)
-            if p2 == q2:
-                continue
-            key = _pair(p2, q2)
-            merged[key] = merged.get(key, 0.0) + total
+            if p2 != q2:
+                key = _pair(p2, q2)
+                merged[key] = merged.get(key, 0.0) + total
         sums = merged
-    groups = [sorted(order[r] for r in m) for m in members.values()]
-    return sorted(groups)
+    return sorted(members.values())
+
+
+def cluster(views: Sequence[MentionView], model: Model) -> list[list[int]]:
+    """Average-linkage clusters of `views` (lists of indices, each sorted, sorted by first
+    index), within the coverage groups of their articles (`coverage`). Deterministic and
+    independent of the order of `views` up to renumbering: ties break on the views' own
+    content, not on their position."""
+    n = len(views)
+    order = sorted(range(n), key=lambda i: _sort_key(views[i]))
+    rank = {i: r for r, i in enumerate(order)}
+    keys = [block_keys(v) for v in views]
+    group = coverage(views, model)
+    sums: dict[tuple[int, int], float] = {}
+    for x in range(n):
+        for y in range(x + 1, n):
+            if keys[x] & keys[y] and group[views[x].doc] == group[views[y].doc]:
+                p = model.probability(views[x], views[y])
+                if p > 0.0:
+                    sums[_pair(rank[x], rank[y])] = p
+    groups = _agglomerate(n, sums, model.threshold)
+    return sorted(sorted(order[r] for r in members) for members in groups)
 
 
 def _pair(x: int, y: int) -> tuple[int, int]:

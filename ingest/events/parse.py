@@ -9,12 +9,16 @@ date: a time expression inside its own clause, else the date of the clause it de
 else the discourse reference time (`dating.undated`). A negated head (a `neg` dependent) is no
 mention; a hypothetical one ("could abandon") is none either.
 
-Event nouns without a date of their own are left undated: "open to talks" says nothing of when
-talks happen, and giving them the report's date would invent a happening on that day.
+An event noun without a date of its own takes, marked inferred, the date of the verb mention
+it is the object of ("met in Hiroshima on Friday for a summit", "condemned the attack"): the
+verb's happening is about it, and the date keeps two summits a year apart from merging. Any
+other event noun is left undated: "open to talks" says nothing of when talks happen, and
+giving them the report's date would invent a happening on that day.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from functools import lru_cache
 
@@ -156,7 +160,9 @@ def _mention(
         when = dating.from_timex(own)
     elif (shifted := _days_from_head(s, words, children, i, before)) is not None:
         when = shifted
-    elif w.pos == "NOUN" or _reported(s, words, i):
+    elif w.pos == "NOUN":
+        when = _dating_of_governor(s, words, i, before)
+    elif _reported(s, words, i):
         when = UNDATED
     else:
         when = _dating_of_head(s, words, i, before) or dating.undated(s, hit, agents)
@@ -255,6 +261,30 @@ def _dating_of_head(
                     return None  # what was said happened at its own time, not the saying's
                 return dating.borrowed(m.dating)
     return None
+
+
+GOVERNED_BY = frozenset({"dobj", "pobj", "attr", "nsubjpass"})
+
+
+def _dating_of_governor(
+    s: Sentence, words: tuple[Word, ...], i: int, before: list[Mention]
+) -> Dating:
+    """An event noun's date from the dated verb mention that governs it directly (its object,
+    or the object of one of its prepositions), marked inferred; else undated."""
+    if words[i].dep not in GOVERNED_BY:
+        return UNDATED
+    j = words[i].head
+    if words[i].dep == "pobj" and words[j].dep == "prep" and words[j].head != j:
+        j = words[j].head
+    if j == i:
+        return UNDATED
+    at = s.offset + words[j].start
+    for m in before:
+        if m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end:
+            if m.dating.start is None or m.type == s.lex.statement_type:
+                return UNDATED  # what a statement is about happened at its own time
+            return replace(dating.borrowed(m.dating), inferred=True)
+    return UNDATED
 
 
 COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 
 from ingest import coref
-from ingest.coref import MentionView, Model, article_terms, cluster, features, load_model, view_of
+from ingest.coref import (
+    NAMES,
+    MentionView,
+    Model,
+    article_terms,
+    cluster,
+    coverage,
+    features,
+    load_model,
+    view_of,
+)
 from ingest.lemmas import lemma, root
 
 
@@ -236,3 +247,72 @@ def test_score_joins_a_statement_to_a_typed_event_of_one_agent_on_similar_wordin
     # merges, "violated" vs "assaults": for the score, type is one term among others.)
     assert same_happening(similar, stored)
     assert not same_happening(unrelated, stored)
+
+
+def _undated(quote: str, trigger: str, published: date | None, doc: str) -> MentionView:
+    at = quote.index(trigger)
+    return view_of(
+        doc=doc,
+        body=quote,
+        sentence_index=0,
+        sentence_start=0,
+        sentence_end=len(quote),
+        trigger_start=at,
+        trigger_end=at + len(trigger),
+        story=article_terms(quote),
+        published=published,
+    )
+
+
+def test_an_inferred_date_counts_against_more_the_further_apart() -> None:
+    model = load_model()
+    stored = _mention("Scholz offered talks.", "offered", ["Olaf Scholz"], DCT, doc="a.txt")
+    gaps = []
+    for days in (3, 30, 400):
+        other = _mention(
+            "Scholz offered talks.",
+            "offered",
+            ["Olaf Scholz"],
+            DCT + timedelta(days),
+            inferred=True,
+        )
+        x = features(stored, other, model.idf, model.default_idf)
+        gaps.append(x[NAMES.index("date_gap_inferred")])
+    assert 0 < gaps[0] < gaps[1] < gaps[2] == 1.0
+    assert not same_happening(
+        _mention(
+            "Scholz offered talks.", "offered", ["Olaf Scholz"], DCT + timedelta(400), inferred=True
+        ),
+        stored,
+    )
+
+
+def test_undated_mentions_compare_by_the_distance_of_their_reports() -> None:
+    model = load_model()
+    a = _undated("Jackman will host the ceremony.", "host", date(2008, 12, 12), "a.txt")
+    near = _undated("Jackman will host the ceremony.", "host", date(2008, 12, 13), "b.txt")
+    far = _undated("Jackman will host the ceremony.", "host", date(2013, 8, 2), "c.txt")
+    unknown = _undated("Jackman will host the ceremony.", "host", None, "d.txt")
+    at = NAMES.index("report_gap")
+    values = [features(a, b, model.idf, model.default_idf)[at] for b in (near, far, unknown)]
+    assert 0 < values[0] < values[1] == 1.0
+    assert values[2] == 0.0  # no publication date: no evidence either way
+
+
+def test_coverage_keeps_reports_of_unrelated_stories_apart() -> None:
+    """The same sentence in two articles about different happenings: apart once the articles'
+    story words are compared (coverage groups), together without that."""
+    sentence = "The coach was fired on Saturday."
+    a = replace(
+        _mention(sentence, "fired", [], DCT, "OTHER", doc="a.txt"),
+        story=("sixers", "cheeks", "philadelphia", "coach", "fire"),
+    )
+    b = replace(
+        _mention(sentence, "fired", [], DCT, "OTHER", doc="b.txt"),
+        story=("blazers", "portland", "nate", "mcmillan", "fire"),
+    )
+    model = load_model()
+    assert model.story_threshold > 0
+    assert cluster([a, b], replace(model, story_threshold=0.0, cache={})) == [[0, 1]]
+    assert cluster([a, b], replace(model, cache={})) == [[0], [1]]
+    assert coverage([a, b], model) == {"a.txt": 0, "b.txt": 1}

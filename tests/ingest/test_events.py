@@ -231,3 +231,21 @@ def test_names_split_by_the_model_at_a_particle_are_one_person() -> None:
     assert (m.name, m.kind) == ("Bingu wa Mutharika", "person")
     later = "Mr Mutharika said corruption is evil."
     assert [x.name for x in actors.find(later, [(3, 12, "GPE")])] == ["Bingu wa Mutharika"]
+
+
+def test_an_event_noun_takes_the_date_of_the_verb_it_is_the_object_of_as_inferred() -> None:
+    found = mentions("Leaders of the G7 met in Hiroshima on Friday for a summit.")
+    summit = next(m for m in found if m.trigger == "summit")
+    friday = date(2024, 3, 8)
+    assert (summit.dating.start, summit.dating.end, summit.dating.inferred) == (
+        friday,
+        friday,
+        True,
+    )
+    assert summit.dating.time_text is None  # no words of its own said when
+
+
+def test_an_event_noun_under_a_statement_stays_undated() -> None:
+    found = mentions("Putin said on Monday that Moscow is open to talks with Kyiv.")
+    talks = [m for m in found if m.trigger == "talks"]
+    assert all(m.dating.start is None for m in talks)  # "open to talks" says nothing of when

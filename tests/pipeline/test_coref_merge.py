@@ -67,10 +67,6 @@ OSCARS_2014 = _article(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since multi-mention extraction (main 11:20): the planned 'will host' / noun mentions carry no date of their own or inferred ones, -3 for an inferred-date conflict does not outweigh same lemma + same story on two-sentence articles; learned merge is not the default yet (coref_merge=rules)",
-)
 def test_ingestion_order_does_not_change_the_timeline(tmp_path: Path) -> None:
     articles = [OSCARS_2009, OSCARS_2014, OSCARS_2009_B]
     results = []
@@ -82,10 +78,6 @@ def test_ingestion_order_does_not_change_the_timeline(tmp_path: Path) -> None:
     assert results[0] == results[1] == results[2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since multi-mention extraction (main 11:20): the planned 'will host' / noun mentions carry no date of their own or inferred ones, -3 for an inferred-date conflict does not outweigh same lemma + same story on two-sentence articles; learned merge is not the default yet (coref_merge=rules)",
-)
 def test_two_oscar_ceremonies_stay_apart_and_one_ceremony_merges(tmp_path: Path) -> None:
     eng = _engine(tmp_path, "oscars.db")
     ingest_batch([OSCARS_2009, OSCARS_2014, OSCARS_2009_B], engine=eng, use_spacy=True)
@@ -123,10 +115,6 @@ def test_two_statements_of_one_actor_on_one_day_stay_apart(tmp_path: Path) -> No
     assert len(said) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since multi-mention extraction (main 11:20): the planned 'will host' / noun mentions carry no date of their own or inferred ones, -3 for an inferred-date conflict does not outweigh same lemma + same story on two-sentence articles; learned merge is not the default yet (coref_merge=rules)",
-)
 def test_two_happenings_of_one_kind_on_different_days_stay_apart(tmp_path: Path) -> None:
     eng = _engine(tmp_path, "summits.db")
     ingest_batch(
