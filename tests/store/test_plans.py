@@ -18,9 +18,10 @@ from sqlalchemy import event, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from timeline.store import textsearch
 from timeline.store.engine import optimize, session_scope
 from timeline.store.events import events_overlapping
-from timeline.store.models import Article, Event, EventSource
+from timeline.store.models import Actor, ActorAlias, Article, Event, EventActor, EventSource
 from timeline.store.query import EventFilter, search_events
 
 N_EVENTS = 12000
@@ -58,6 +59,14 @@ def filled(engine: Engine) -> Engine:
             )  # fmt: skip
         conn.execute(insert(Event), events)
         conn.execute(insert(EventSource), sources)
+        conn.execute(insert(Actor), [{"id": a, "name": f"Actor {a}"} for a in range(1, 31)])
+        conn.execute(
+            insert(ActorAlias), [{"alias": f"actor {a}", "actor_id": a} for a in range(1, 31)]
+        )
+        conn.execute(
+            insert(EventActor),
+            [{"event_id": i, "actor_id": 1 + i % 30, "role": "agent"} for i in range(1, N_EVENTS)],
+        )
     optimize(engine, full=True)
     return engine
 
@@ -114,12 +123,55 @@ def check_rare_word_is_found_through_the_text_index(filled: Engine) -> None:
     setup = ("SET enable_seqscan = off",) if filled.dialect.name == "postgresql" else ()
     plan = plan_of(filled, page(EventFilter(text="zyxquokka")), marker="ORDER BY", setup=setup)
     if filled.dialect.name == "sqlite":
-        assert "event_title_fts VIRTUAL TABLE" in plan, plan
-        assert "eventsource_quote_fts VIRTUAL TABLE" in plan, plan
+        assert "event_text_fts VIRTUAL TABLE" in plan, plan
     else:
         assert "ix_event_title_trgm" in plan, plan
         assert "ix_eventsource_quote_trgm" in plan, plan
     assert not full_scans(plan, "event") and not full_scans(plan, "eventsource"), plan
+
+
+def check_two_words_are_one_text_index_query(filled: Engine) -> None:
+    """Several words: one FTS5 query (the index intersects them) on SQLite; the trigram
+    indexes on Postgres. Neither reads every event or every quote."""
+    setup = ("SET enable_seqscan = off",) if filled.dialect.name == "postgresql" else ()
+    plan = plan_of(
+        filled, page(EventFilter(text="truce zyxquokka")), marker="ORDER BY", setup=setup
+    )
+    if filled.dialect.name == "sqlite":
+        assert plan.count("event_text_fts VIRTUAL TABLE") == 1, plan
+    else:
+        assert "ix_event_title_trgm" in plan, plan
+    assert not full_scans(plan, "event") and not full_scans(plan, "eventsource"), plan
+
+
+def check_common_word_walks_salient_events_in_date_order(
+    filled: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: a common word is tested on each event's document (a primary-key read) while
+    the salient events are walked in date order from the index, with no sort."""
+    if filled.dialect.name != "sqlite":
+        return
+    with monkeypatch.context() as patched:
+        patched.setattr(textsearch, "COMMON", 1)
+        plan = plan_of(filled, page(EventFilter(text="truce summit")), marker="ORDER BY")
+    assert "ix_event_salient_start (salient=?" in plan, plan
+    assert "SEARCH eventtext USING INTEGER PRIMARY KEY" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+
+
+def check_actor_text_and_range_start_from_the_actors_events(filled: Engine) -> None:
+    """An actor in few events drives the query: its events from the (actor_id, event_id)
+    index, then one primary-key read each, not a walk of the range."""
+    filters = EventFilter.build(
+        actor="actor 7", text="truce", start=date(2018, 1, 1), end=date(2019, 1, 1)
+    )
+    setup = ("SET enable_seqscan = off",) if filled.dialect.name == "postgresql" else ()
+    plan = plan_of(filled, page(filters), marker="ORDER BY", setup=setup)
+    assert "ix_eventactor_actor_event" in plan, plan
+    if filled.dialect.name == "sqlite":
+        assert "SEARCH event USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+        assert "ix_event_precision_start" not in plan, plan
+    assert not full_scans(plan, "event"), plan
 
 
 def check_merge_candidates_are_a_bounded_range(filled: Engine) -> None:
@@ -132,8 +184,11 @@ def check_merge_candidates_are_a_bounded_range(filled: Engine) -> None:
         assert "start>? AND start<?" in plan, plan
 
 
-def test_queries_use_their_indexes(filled: Engine) -> None:
-    """One store built per backend, three plans checked on it."""
+def test_queries_use_their_indexes(filled: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One store built per backend, six plans checked on it."""
     check_week_is_a_two_sided_range_on_the_precision_index(filled)
     check_rare_word_is_found_through_the_text_index(filled)
+    check_two_words_are_one_text_index_query(filled)
+    check_common_word_walks_salient_events_in_date_order(filled, monkeypatch)
+    check_actor_text_and_range_start_from_the_actors_events(filled)
     check_merge_candidates_are_a_bounded_range(filled)

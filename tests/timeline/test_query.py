@@ -11,6 +11,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 
 from tests.timeline.conftest import make_article, make_event
+from timeline.store import textsearch
 from timeline.store.engine import session_scope
 from timeline.store.query import (
     EventFilter,
@@ -76,7 +77,17 @@ def test_wider_precisions_cover_their_whole_granule(engine: Engine, easter: dict
     assert ids(engine, start=D(2022, 1, 1), end=D(2022, 1, 31)) == []
 
 
-def test_actor_by_name_alias_any_case(engine: Engine, easter: dict[str, int]) -> None:
+@pytest.fixture(params=["short lists", "walks"])
+def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both plans for actors and words: driven from their (short) id lists, or tested row by
+    row while the date order is walked (every actor and word counts as common when COMMON
+    is 1). The rows must be the same."""
+    if request.param == "walks":
+        monkeypatch.setattr(textsearch, "COMMON", 1)
+    return str(request.param)
+
+
+def test_actor_by_name_alias_any_case(engine: Engine, easter: dict[str, int], plan: str) -> None:
     e = easter
     russia = [e["invasion"], e["violations"], e["truce"]]
     assert ids(engine, actor="Russia") == russia
@@ -88,7 +99,7 @@ def test_actor_by_name_alias_any_case(engine: Engine, easter: dict[str, int]) ->
     assert ids(engine, actor="nobody at all") == []
 
 
-def test_type_and_text_filters(engine: Engine, easter: dict[str, int]) -> None:
+def test_type_and_text_filters(engine: Engine, easter: dict[str, int], plan: str) -> None:
     e = easter
     assert ids(engine, type="consult") == [
         e["gaza_truce"],
@@ -108,7 +119,7 @@ def test_type_and_text_filters(engine: Engine, easter: dict[str, int]) -> None:
     assert ids(engine, text="_") == []
 
 
-def test_filters_combine(engine: Engine, easter: dict[str, int]) -> None:
+def test_filters_combine(engine: Engine, easter: dict[str, int], plan: str) -> None:
     e = easter
     got = ids(engine, start=D(2025, 4, 21), end=D(2025, 4, 21), actor="Putin", type="CONSULT")
     assert got == [e["proposal"]]

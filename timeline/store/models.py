@@ -61,7 +61,7 @@ class Event(SQLModel, table=True):
     # Shown by the default view: a source is the main happening of its sentence, stands in
     # the headline or lead, or carries its own date; or the event has several sources.
     # Everything else (clause-level mentions) is listed on request (`--all`).
-    salient: bool = Field(default=True, index=True)
+    salient: bool = Field(default=True)  # indexed with start, end: ix_event_salient_start
     # Some source is its sentence's main happening or dated in its own words (not only
     # clause-level mentions): what stories are built from.
     main: bool = Field(default=True)
@@ -163,8 +163,11 @@ class ActorAlias(SQLModel, table=True):
 class EventActor(SQLModel, table=True):
     """Who took part in an event, and as what (agent, target, participant)."""
 
+    # (actor_id, event_id): an actor's events straight from the index (migration 0009)
+    __table_args__ = (Index("ix_eventactor_actor_event", "actor_id", "event_id"),)
+
     event_id: int = Field(foreign_key="event.id", primary_key=True)
-    actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
+    actor_id: int = Field(foreign_key="actor.id", primary_key=True)
     role: str = Field(default="participant", max_length=16)
 
 

@@ -281,32 +281,70 @@ def _like(term: str) -> list[str]:
     return [f"%{v}%" for v in sorted(variants)]
 
 
-def _text_match(session: Reader, text: str) -> ColumnElement[bool]:
-    """Every term occurs in the title or in some quote of the event.
+def _spellings(term: str) -> list[str]:
+    """The term with straight and typographic apostrophes (either finds the other)."""
+    return sorted({term, term.replace("'", "\u2019"), term.replace("\u2019", "'")})
+
+
+def _text_match(session: Reader, text: str) -> tuple[ColumnElement[bool], bool]:
+    """Every term occurs in the title or in some quote of the event; and whether the
+    condition is a short list of ids the query should be driven from.
 
     A term the text index can answer (timeline.store.textsearch) and that is not common
-    becomes "id IN (the index's matches)"; a common or very short term is tested row by row
-    with ILIKE while the database walks the date order, which fills a page after a few
-    hundred rows. Both give the same rows; only the cost differs.
+    makes the index's matches an id list: on SQLite one FTS query for all the indexed terms,
+    which the index intersects, on Postgres one IN per term. Common or very short terms are
+    tested row by row while the database walks the date order (a page fills after a few
+    hundred rows): on SQLite one primary-key read of the event's document. Both give the
+    same rows; only the cost differs.
     """
     dialect = _core(session).dialect.name
+    terms = text_terms(text)
+    if dialect == "sqlite":
+        return _sqlite_text_match(session, terms)
     clauses: list[ColumnElement[bool]] = []
-    for term in text_terms(text):
+    driven = False
+    for term in terms:
         patterns = _like(term)
-        spellings = sorted({term, term.replace("'", "\u2019"), term.replace("\u2019", "'")})
-        ids = textsearch.event_ids_matching(spellings, dialect=dialect, like=patterns)
-        if ids is not None and not textsearch.matches_at_least(
-            session, spellings, dialect=dialect, like=patterns
+        if (
+            dialect == "postgresql"
+            and min(len(v) for v in _spellings(term)) >= textsearch.MIN_TERM
+            and not textsearch.matches_at_least(session, patterns)
         ):
-            clauses.append(event.c.id.in_(ids))
+            clauses.append(event.c.id.in_(textsearch.event_ids_matching(patterns)))
+            driven = True
             continue
-        in_title = [event.c.title.ilike(p, escape="\\") for p in patterns]
-        in_quote = exists().where(
-            event_source.c.event_id == event.c.id,
-            or_(*[event_source.c.quote.ilike(p, escape="\\") for p in patterns]),
-        )
-        clauses.append(or_(*in_title, in_quote))
-    return and_(true(), *clauses)
+        clauses.append(_title_or_quote(patterns))
+    return and_(true(), *clauses), driven
+
+
+def _sqlite_text_match(session: Reader, terms: list[str]) -> tuple[ColumnElement[bool], bool]:
+    indexed = [t for t in terms if textsearch.indexable(_spellings(t))]
+    rest = [t for t in terms if t not in indexed]
+    clauses: list[ColumnElement[bool]] = []
+    rare = any(
+        not textsearch.fts_matches_at_least(session, textsearch.fts_query([_spellings(t)]))
+        for t in indexed
+    )  # stops at the first rare term
+    if rare:  # the index intersects every indexed term, driven by the rare one
+        query = textsearch.fts_query([_spellings(t) for t in indexed])
+        clauses.append(event.c.id.in_(textsearch.fts_event_ids(query)))
+    else:
+        rest = terms
+    in_documents = [t for t in rest if textsearch.SEPARATOR not in t]
+    if in_documents:
+        clauses.append(textsearch.documents_contain(event.c.id, [_like(t) for t in in_documents]))
+    clauses.extend(_title_or_quote(_like(t)) for t in rest if t not in in_documents)
+    return and_(true(), *clauses), rare
+
+
+def _title_or_quote(patterns: list[str]) -> ColumnElement[bool]:
+    """ILIKE on the title or on some quote: the row-by-row test without a document index."""
+    in_title = [event.c.title.ilike(p, escape="\\") for p in patterns]
+    in_quote = exists().where(
+        event_source.c.event_id == event.c.id,
+        or_(*[event_source.c.quote.ilike(p, escape="\\") for p in patterns]),
+    )
+    return or_(*in_title, in_quote)
 
 
 def actor_ids(*, session: Reader, name: str) -> list[int]:
@@ -329,28 +367,41 @@ def actor_ids(*, session: Reader, name: str) -> list[int]:
     return sorted(i for i in ids if i is not None)
 
 
-def _actor_match(ids: list[int], *, alone: bool) -> ColumnElement[bool]:
-    """Events with one of these actors.
+def _actor_match(
+    session: Reader, ids: list[int], *, alone: bool
+) -> tuple[ColumnElement[bool], bool]:
+    """Events with one of these actors; and whether the query should be driven from them.
 
-    Alone, a correlated test: walking the date order fills a page after ~100/selectivity rows
-    (a thousand or so for one actor). With other filters the selectivities multiply and the
-    walk gets long, so the actor's events (through the eventactor index) become an IN list
-    the database drives from. Same rows either way.
+    An actor in fewer than COMMON events: the actor's events (through the eventactor index)
+    are an id list the database drives from, a primary-key read each. A common one alone: a
+    correlated test while walking the date order, which fills a page after ~100/selectivity
+    rows; with other filters the selectivities multiply, so an IN list the walk tests.
+    Same rows either way.
     """
-    if alone:
-        return exists().where(event_actor.c.event_id == event.c.id, event_actor.c.actor_id.in_(ids))
     events_of = sa_select(event_actor.c.event_id).where(event_actor.c.actor_id.in_(ids))
-    return event.c.id.in_(events_of)
+    capped = sa_select(func.count()).select_from(events_of.limit(textsearch.COMMON).subquery())
+    if int(_core(session).execute(capped).scalar_one()) < textsearch.COMMON:
+        return event.c.id.in_(events_of), True
+    if alone:
+        in_events = exists().where(
+            event_actor.c.event_id == event.c.id, event_actor.c.actor_id.in_(ids)
+        )
+        return in_events, False
+    return event.c.id.in_(events_of), False
 
 
 def _conditions(
     *, session: Reader, filters: EventFilter
-) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]] | None]:
-    """The filter's conditions, and the date range's per-precision branches when it has both
-    bounds (they are run apart, see search_events) - None otherwise."""
+) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]] | None, bool]:
+    """The filter's conditions; the date range's per-precision branches when it has both
+    bounds (they are run apart, see search_events) - None otherwise; and whether one
+    condition is a short id list to drive the query from (then the branches are not split).
+
+    The salient test comes last: SQLite tests the conditions the index holds before it
+    reads the row.
+    """
     conds: list[ColumnElement[bool]] = []
-    if not filters.everything:
-        conds.append(event.c.salient.is_(True))
+    driven = False
     branches = None
     if filters.start is not None and filters.end is not None:
         branches = overlap_branches(filters.start, filters.end, longest_spans(session=session))
@@ -363,12 +414,16 @@ def _conditions(
         if not ids:
             conds.append(false())
         else:
-            conds.append(
-                _actor_match(ids, alone=not (filters.text or filters.start or filters.end))
-            )
+            alone = not (filters.text or filters.start or filters.end)
+            match, driven = _actor_match(session, ids, alone=alone)
+            conds.append(match)
     if filters.text:
-        conds.append(_text_match(session, filters.text))
-    return conds, branches
+        match, by_text = _text_match(session, filters.text)
+        conds.append(match)
+        driven = driven or by_text
+    if not filters.everything:
+        conds.append(event.c.salient.is_(True))
+    return conds, branches, driven
 
 
 # --- ordering and keyset cursors ----------------------------------------------------------------
@@ -458,7 +513,7 @@ def search_events(
     """
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}", param="limit")
-    conds, branches = _conditions(session=session, filters=filters or EventFilter())
+    conds, branches, driven = _conditions(session=session, filters=filters or EventFilter())
     after = decode_cursor(cursor) if cursor else None
     want = None if limit is None else limit + 1
     rows: list[Any] = []
@@ -467,7 +522,9 @@ def search_events(
         dated = [event.c.start.is_not(None), *conds]
         if after is not None and after[0] is not None:
             dated.append(_dated_after(after[0], after[1], after[2], nulls_first=nulls_first))
-        rows = _dated_rows(session, dated, branches, want=want, nulls_first=nulls_first)
+        rows = _dated_rows(
+            session, dated, branches, want=want, nulls_first=nulls_first, split=not driven
+        )
     # then the undated ones (none overlaps a two-sided range)
     if branches is None and (want is None or len(rows) < want):
         stmt = sa_select(*EVENT_COLUMNS).where(event.c.start.is_(None), *conds)
@@ -490,15 +547,18 @@ def _dated_rows(
     *,
     want: int | None,
     nulls_first: bool,
+    split: bool = True,
 ) -> list[Any]:
     """Dated rows matching `conds`, in (start, end, id) order, at most `want`.
 
     With date-range branches, each branch walks its own stretch of the (precision, start,
     end) index in order and stops after `want` rows; the page is the first `want` of their
     union. A week thus reads about 4 x 101 index entries, not the ~10k events (every
-    year-precision event of that year among them) that overlap it.
+    year-precision event of that year among them) that overlap it. Not `split` (the query
+    is driven from a short id list): one query with the branches as one OR, so the list is
+    read once.
     """
-    if branches is None or want is None:
+    if branches is None or want is None or not split:
         if branches is not None:
             conds = [*conds, or_(*branches) if branches else false()]
         stmt = sa_select(*EVENT_COLUMNS).where(*conds).order_by(*_dated_order(nulls_first))
@@ -595,7 +655,7 @@ def day_counts(*, session: Reader, filters: EventFilter | None = None) -> list[t
     """(day, events) for the day-precision events matching `filters`, in date order: the
     density the page's time axis draws (one grouped query; wider precisions are left out,
     they have no day to stand on)."""
-    conds, branches = _conditions(session=session, filters=filters or EventFilter())
+    conds, branches, _driven = _conditions(session=session, filters=filters or EventFilter())
     if branches is not None:  # one grouped query: the precision branches as one OR
         conds.append(or_(*branches) if branches else false())
     rows = (

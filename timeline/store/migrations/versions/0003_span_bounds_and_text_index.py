@@ -28,7 +28,7 @@ def upgrade() -> None:
     op.create_index("ix_event_precision_start", "event", ["precision", "start", "end"])
     conn = op.get_bind()
     spans.install(conn)
-    textsearch.install(conn)
+    textsearch.install_per_column(conn)
 
 
 def downgrade() -> None:

@@ -60,7 +60,7 @@ def _reinstall_triggers() -> None:
     """SQLite batch mode rebuilt the tables and dropped their triggers with them."""
     conn = op.get_bind()
     spans.install(conn)
-    textsearch.install(conn)
+    textsearch.install_per_column(conn)
 
 
 def downgrade() -> None:
