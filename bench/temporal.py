@@ -15,8 +15,9 @@ rule can be checked to help both halves and more than one news source, not one d
 
 Whole processes, start-up included: `eventline timex --jsonl IN OUT` on the TimeBank export
 against a process that imports dateparser and tags the same file (this script with
-`--dateparser-jsonl IN OUT`); wall and CPU seconds of each (CPU is the fairer figure on a
-shared machine) and their ratios. `--skip-process` leaves this out.
+`--dateparser-jsonl IN OUT`); median wall and CPU seconds of each over `--process-runs` runs
+taken in turns (CPU is the fairer figure on a shared machine) and their ratios.
+`--skip-process` leaves this out.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -153,28 +155,36 @@ def dateparser_jsonl(in_path: Path, out_path: Path) -> None:
 
 
 def run_timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system) of one child process run to completion, after one
-    untimed run: as an installed program runs, with its bytecode cached (a shell that sets
-    PYTHONDONTWRITEBYTECODE would otherwise make every run recompile eventline's sources,
-    while dateparser's were compiled when pip installed it)."""
+    """Wall and CPU seconds (user + system) of one child process run to completion. Run
+    after an untimed one: as an installed program runs, with its bytecode cached (a shell
+    that sets PYTHONDONTWRITEBYTECODE would otherwise make every run recompile eventline's
+    sources, while dateparser's were compiled when pip installed it)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-    def run() -> None:
-        subprocess.run(
-            cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-
-    run()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    run()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
 
-def process_comparison(docs: list[Doc]) -> None:
+def median_timed(commands: list[list[str]], runs: int) -> list[tuple[float, float]]:
+    """Median wall and CPU of each command over `runs` timed runs, the commands taking turns
+    (so a change in the machine's load falls on both), after one untimed run of each."""
+    for cmd in commands:
+        run_timed(cmd)
+    samples: list[list[tuple[float, float]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for cmd, out in zip(commands, samples, strict=True):
+            out.append(run_timed(cmd))
+    return [
+        (statistics.median(w for w, _ in out), statistics.median(c for _, c in out))
+        for out in samples
+    ]
+
+
+def process_comparison(docs: list[Doc], runs: int) -> None:
     """`eventline timex --jsonl` vs a dateparser process on the same export, start-up in."""
     eventline = shutil.which("eventline", path=str(Path(sys.executable).parent)) or shutil.which(
         "eventline"
@@ -191,11 +201,14 @@ def process_comparison(docs: list[Doc]) -> None:
             ),
             encoding="utf-8",
         )
-        ev_wall, ev_cpu = run_timed([eventline, "timex", "--jsonl", str(src), str(out)])
-        dp_wall, dp_cpu = run_timed(
-            [sys.executable, __file__, "--dateparser-jsonl", str(src), str(out)]
+        (ev_wall, ev_cpu), (dp_wall, dp_cpu) = median_timed(
+            [
+                [eventline, "timex", "--jsonl", str(src), str(out)],
+                [sys.executable, __file__, "--dateparser-jsonl", str(src), str(out)],
+            ],
+            runs,
         )
-    print(f"\n{'process':<28} {'wall s':>7} {'CPU s':>7}")
+    print(f"\n{'process (median of ' + str(runs) + ' runs)':<28} {'wall s':>7} {'CPU s':>7}")
     print(f"{'eventline timex --jsonl':<28} {ev_wall:>7.2f} {ev_cpu:>7.2f}")
     print(f"{'dateparser (same file)':<28} {dp_wall:>7.2f} {dp_cpu:>7.2f}")
     print(
@@ -215,6 +228,7 @@ def main() -> None:
     ap.add_argument("--skip-dateparser", action="store_true", help="eventline figures only")
     ap.add_argument("--dump", type=Path, default=None, help="write eventline's predictions here")
     ap.add_argument("--skip-process", action="store_true", help="no whole-process timing")
+    ap.add_argument("--process-runs", type=int, default=3, help="timed runs of each process")
     args = ap.parse_args()
 
     scorer = load_scorer(args.scorer)
@@ -252,7 +266,7 @@ def main() -> None:
     print(f"process max RSS (both taggers loaded): {rss:.0f} MiB")
     breakdown(scorer, args.timebank, ev_preds, docs)
     if not (args.skip_process or args.skip_dateparser):
-        process_comparison(docs)
+        process_comparison(docs, args.process_runs)
     if args.dump:
         args.dump.write_text("".join(json.dumps(p) + "\n" for p in ev_preds), encoding="utf-8")
 

@@ -84,3 +84,30 @@ def test_tag_jsonl_counts(tmp_path: Path) -> None:
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text(json.dumps({"doc": 1, "dct": "1998-01-08", "text": "now"}) + "\n\n")
     assert tag_jsonl(src, out) == 1
+
+
+def test_batch_tagging_loads_only_the_tagger(tmp_path: Path) -> None:
+    """`eventline timex --jsonl` as a process is measured against dateparser start-up
+    included (bench/temporal.py): it must not load pydantic (typer 0.29 did, to parse the
+    options), SQLAlchemy, the settings, rich or the rest of ingest."""
+    import subprocess
+    import sys
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(json.dumps({"doc": "d", "dct": "2025-04-21", "text": "on Friday"}) + "\n")
+    code = (
+        "import sys\n"
+        "from timeline.cli.main import app\n"
+        "try:\n"
+        f"    app(['timex', '--jsonl', {str(src)!r}, {str(out)!r}])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "heavy = ('pydantic', 'pydantic_settings', 'sqlalchemy', 'sqlmodel', 'rich', 'config',"
+        " 'ingest.events', 'ingest.pipeline', 'httpx', 'spacy')\n"
+        "print(sorted({h for h in heavy for m in sys.modules if m == h or m.startswith(h + '.')}))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+    assert json.loads(out.read_text())["timexes"][0]["value"] == "2025-04-18"
