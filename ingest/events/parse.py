@@ -29,6 +29,7 @@ from ingest.events.model import UNDATED, Dating, Hit, Mention, Sentence
 from ingest.events.titles import tidy
 from ingest.events.triggers import eventive_noun
 from ingest.events.words import (
+    CONNECTIVE_PARTICIPLES,
     FUTURE,
     GENERIC_SUBJECTS,
     HYPOTHETICAL,
@@ -82,6 +83,7 @@ def clause_mentions(
             _negated(words, children, i)
             or _hypothetical(words, children, i)
             or _hedge_or_opinion(s, words, children, i)
+            or _continues_statement(s, words, children, i, taken + out)
         ):
             continue
         out.append(_mention(s, words, children, i, timexes, taken + out))
@@ -90,7 +92,11 @@ def clause_mentions(
 
 def _names_happening(w: Word) -> bool:
     if w.pos == "VERB":
-        return w.dep in CLAUSE_DEPS and w.lemma.lower() not in NON_EVENT_VERBS
+        return (
+            w.dep in CLAUSE_DEPS
+            and w.lemma.lower() not in NON_EVENT_VERBS
+            and w.text.lower() not in CONNECTIVE_PARTICIPLES
+        )
     if w.pos == "NOUN":
         return w.dep not in NOT_EVENT_NOUN_DEPS and eventive_noun(
             w.lemma, event_verbs(), verb_lemmas()
@@ -121,6 +127,34 @@ def _hedge_or_opinion(
         return True
     return any(
         words[c].dep in SUBJECTS and words[c].text.lower() in GENERIC_SUBJECTS for c in children[i]
+    )
+
+
+SPEECH_CONTINUATIONS = frozenset({"advcl", "conj", "xcomp"})
+
+
+def _continues_statement(
+    s: Sentence,
+    words: tuple[Word, ...],
+    children: list[list[int]],
+    i: int,
+    before: list[Mention],
+) -> bool:
+    """ "Peskov elaborated on Putin's comments, telling reporters that ...", "she said ... and
+    added that ...": a reporting verb with no subject of its own that hangs on a reporting
+    mention is the same speaker's one act of speaking, not a second statement."""
+    trigger = s.lex.words.get(words[i].text.lower())
+    if trigger is None or trigger.type != "REPORT" or words[i].dep not in SPEECH_CONTINUATIONS:
+        return False
+    if any(words[c].dep in SUBJECTS | PASSIVE_SUBJECTS for c in children[i]):
+        return False
+    head = words[words[i].head]
+    said = s.lex.words.get(head.text.lower())
+    if said is None or said.type != "REPORT":
+        return False  # "fled, telling ...": the speaking is a happening of its own
+    at = s.offset + head.start
+    return any(
+        m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end for m in before
     )
 
 
@@ -279,9 +313,10 @@ def _dating_of_governor(
     if j == i:
         return UNDATED
     at = s.offset + words[j].start
+    said = s.lex.words.get(words[j].text.lower())
     for m in before:
         if m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end:
-            if m.dating.start is None or m.type == s.lex.statement_type:
+            if m.dating.start is None or (said is not None and said.type == "REPORT"):
                 return UNDATED  # what a statement is about happened at its own time
             return replace(dating.borrowed(m.dating), inferred=True)
     return UNDATED

@@ -249,3 +249,13 @@ def test_an_event_noun_under_a_statement_stays_undated() -> None:
     found = mentions("Putin said on Monday that Moscow is open to talks with Kyiv.")
     talks = [m for m in found if m.trigger == "talks"]
     assert all(m.dating.start is None for m in talks)  # "open to talks" says nothing of when
+
+
+def test_a_participle_continuing_a_statement_is_the_same_statement() -> None:
+    found = mentions(
+        "Kremlin spokesman Dmitry Peskov elaborated on the comments on Monday, telling reporters "
+        "that the talks would go on."
+    )
+    reporting = [m for m in found if m.trigger in {"elaborated", "telling"}]
+    assert [m.trigger for m in reporting] == ["elaborated"]
+    assert any(m.trigger == "elaborated" and m.primary for m in found)
