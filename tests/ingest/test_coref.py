@@ -173,12 +173,14 @@ def _mention(
     quote: str,
     trigger: str,
     agents: list[str],
-    day: date,
-    type_: str = "CONSULT",
+    day: date | None,
+    type_: str | None = "CONSULT",
     inferred: bool = False,
     doc: str = "b.txt",
+    published: date | None = None,
 ) -> MentionView:
-    """The coreference view of a one-sentence article's mention, as the pipeline builds it."""
+    """The coreference view of a one-sentence article's mention, as the pipeline builds it
+    (`day` None: a mention without a date)."""
     at = quote.index(trigger)
     return view_of(
         doc=doc,
@@ -195,6 +197,7 @@ def _mention(
         precision="day",
         inferred=inferred,
         type=type_,
+        published=published,
     )
 
 
@@ -250,18 +253,7 @@ def test_score_joins_a_statement_to_a_typed_event_of_one_agent_on_similar_wordin
 
 
 def _undated(quote: str, trigger: str, published: date | None, doc: str) -> MentionView:
-    at = quote.index(trigger)
-    return view_of(
-        doc=doc,
-        body=quote,
-        sentence_index=0,
-        sentence_start=0,
-        sentence_end=len(quote),
-        trigger_start=at,
-        trigger_end=at + len(trigger),
-        story=article_terms(quote),
-        published=published,
-    )
+    return _mention(quote, trigger, [], None, None, doc=doc, published=published)
 
 
 def test_an_inferred_date_counts_against_more_the_further_apart() -> None:
