@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -29,10 +31,11 @@ from ingest.events import Candidate
 from ingest.lexicon import Lexicon, load_lexicon
 from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summarise
 from timeline.dates import shift
-from timeline.store import actors, articles, events, runs
+from timeline.store import articles, events, runs
 from timeline.store.engine import optimize, session_scope
 from timeline.store.events import StoredSource
-from timeline.store.models import Actor, Article, Event, EventSource, IngestRun
+from timeline.store.models import Article, IngestRun
+from timeline.store.workset import ActorCache, EventState, WorkSet
 from timeline.stories.update import update_stories
 
 log = logging.getLogger(__name__)
@@ -68,11 +71,12 @@ def ingest_batch(
         run = runs.start_run(session=session, source=source)
     assert run.id is not None
     results: list[ItemResult] = []
+    known = ActorCache()  # actors ensured by this run's articles: looked up once per run
     for prepared in _prepared(items, engine=engine, use_spacy=use_spacy, jobs=jobs):
         if isinstance(prepared, ItemResult):
             result = prepared
         else:
-            result = store_article(prepared, engine=engine, run_id=run.id)
+            result = store_article(prepared, engine=engine, run_id=run.id, actors=known)
         results.append(result)
         if on_item is not None:
             on_item(result)
@@ -181,16 +185,26 @@ def already_stored(article: ArticleInput, *, session: Session) -> ItemResult | N
     return ItemResult(article.location, "skipped", f"already ingested ({why} as #{known.id})")
 
 
-def store_article(analysed: AnalysedArticle, *, engine: Engine, run_id: int | None) -> ItemResult:
-    """One transaction: check for a duplicate, store the article, merge its events."""
+def store_article(
+    analysed: AnalysedArticle,
+    *,
+    engine: Engine,
+    run_id: int | None,
+    actors: ActorCache | None = None,
+) -> ItemResult:
+    """One transaction: check for a duplicate, store the article, merge its events.
+    `actors` carries the actors known to earlier articles of the run (no query for them)."""
     article = analysed.article
+    cache = actors if actors is not None else ActorCache()
     try:
         with session_scope(engine) as session:
             events.lock_for_merge(session=session)
             skipped = already_stored(article, session=session)
             if skipped is not None:
                 return skipped
-            return store_analysed(analysed, session=session, run_id=run_id)
+            result = store_analysed(analysed, session=session, run_id=run_id, actors=cache)
+        cache.commit()
+        return result
     except IntegrityError:
         # Another worker stored the same article between our check and our insert.
         return ItemResult(article.location, "skipped", "already ingested (concurrently)")
@@ -199,12 +213,22 @@ def store_article(analysed: AnalysedArticle, *, engine: Engine, run_id: int | No
     except Exception as exc:
         log.exception("storing failed for %s", article.location)
         return ItemResult(article.location, "failed", f"store: {type(exc).__name__}: {exc}")
+    finally:
+        cache.discard()  # what a rolled-back transaction created does not exist
 
 
 def store_analysed(
-    analysed: AnalysedArticle, *, session: Session, run_id: int | None
+    analysed: AnalysedArticle,
+    *,
+    session: Session,
+    run_id: int | None,
+    actors: ActorCache | None = None,
 ) -> ItemResult:
-    """Write the article and merge its candidates inside the caller's transaction."""
+    """Write the article and merge its candidates inside the caller's transaction.
+
+    The merge runs on a WorkSet: the stored events its mentions can meet are read in a few
+    queries up front, the decisions are taken in memory, mention by mention as before, and
+    the changes are written in bulk at the end (`WorkSet.flush`)."""
     art = analysed.article
     row = Article(
         location=art.location,
@@ -220,28 +244,24 @@ def store_analysed(
     )
     article_id = articles.add_article(session=session, article=row)
     lex = load_lexicon()
+    ws = WorkSet(session, actors=actors)
     event_ids: list[int] = []
-    known_actors: dict[str, Actor] = {}  # one look-up per name per article, not per mention
     new = merged = 0
     if get_settings().coref_merge == "learned":
-        event_ids, created = merge_mentions(
-            analysed, article_id=article_id, session=session, known=known_actors
-        )
+        event_ids, created = merge_mentions(analysed, article_id=article_id, ws=ws)
         new, merged = len(created), len(event_ids) - len(created)
     else:
+        load_rule_candidates(analysed.candidates, ws=ws)
         for candidate in analysed.candidates:
-            event_id, made = merge_candidate(
-                candidate, article_id=article_id, session=session, lex=lex, known=known_actors
-            )
+            event_id, made = merge_candidate(candidate, article_id=article_id, ws=ws, lex=lex)
             event_ids.append(event_id)
             new += made
             merged += not made
     for index, candidate in enumerate(analysed.candidates):
         for target, kind in candidate.links:
-            events.add_link(
-                session=session, source_id=event_ids[index], target_id=event_ids[target], kind=kind
-            )
-    update_stories(session=session, event_ids=event_ids)
+            ws.add_link(event_ids[index], event_ids[target], kind)
+    ws.flush(describe_actor)
+    update_stories(session=session, event_ids=[ws.real(i) for i in event_ids])
     return ItemResult(art.location, "new", None, new, merged, article_id)
 
 
@@ -249,33 +269,36 @@ def candidate_events(
     views: list[MentionView], *, session: Session, model: coref.Model
 ) -> list[int]:
     """The stored events the article's mentions may report: for each mention, the events
-    that share most of its block keys (trigger root, names) within its date window."""
+    that share most of its block keys (trigger root, names) within its date window. Mentions
+    of one article share most keys and windows: each (key, window) is asked once."""
     chosen: set[int] = set()
+    asked: dict[tuple[str, tuple[date, date] | None], list[int]] = {}
     for view in views:
         window = coref.date_window(view)
         shared: dict[int, int] = {}
         for key in coref.block_keys(view):
-            for event_id in events.events_by_key(
-                session=session, key=key, window=window, limit=model.max_candidates
-            ):
+            found = asked.get((key, window))
+            if found is None:
+                found = asked[(key, window)] = events.events_by_key(
+                    session=session, key=key, window=window, limit=model.max_candidates
+                )
+            for event_id in found:
                 shared[event_id] = shared.get(event_id, 0) + 1
         chosen.update(coref.top_candidates(shared, model.max_candidates))
     return sorted(chosen)
 
 
 def merge_mentions(
-    analysed: AnalysedArticle,
-    *,
-    article_id: int,
-    session: Session,
-    known: dict[str, Actor] | None = None,
+    analysed: AnalysedArticle, *, article_id: int, ws: WorkSet
 ) -> tuple[list[int], set[int]]:
     """Cluster the article's mentions with the mentions of their candidate events and write
     the result: new sources, sources moved by a merge or a split, events created or removed.
-    Returns each candidate's event id and the ids of the events created."""
+    Returns each candidate's event id and the ids of the events created (ids of `ws`: map
+    them with `ws.real` once flushed)."""
     model = coref.load_model()
-    candidates = candidate_events(analysed.views, session=session, model=model)
-    stored = events.sources_of(session=session, event_ids=candidates)
+    candidates = candidate_events(analysed.views, session=ws.session, model=model)
+    stored = events.sources_of(session=ws.session, event_ids=candidates)
+    ws.load_events(candidates)
     # Sources stored before mention views existed stay where they are, unseen by the score.
     viewed = {e: [s for s in stored[e] if s.coref is not None] for e in stored}
     legacy = {e: [s for s in stored[e] if s.coref is None] for e in stored}
@@ -286,7 +309,7 @@ def merge_mentions(
     )
     created: set[int] = set()
     event_of_candidate: list[int] = [0] * len(analysed.candidates)
-    touched: dict[int, list[StoredSource | EventSource]] = {}
+    touched: dict[int, list[StoredSource]] = {}
     final: list[int] = []  # the event each group ends up as
     for members, continued in zip(decision.groups, decision.events, strict=True):
         olds = [
@@ -295,16 +318,12 @@ def merge_mentions(
         news = [decision.origin[i] for i in members if decision.owner[i] is None]
         if continued is None:  # new mentions, or stored ones split off their event
             first = analysed.candidates[news[0]] if news else olds[0]
-            event = events.create_event(
-                session=session, title=first.title, type=first.type, modality=first.modality
-            )
-            assert event.id is not None
+            event = ws.create_event(title=first.title, type=first.type, modality=first.modality)
             continued = event.id
             created.add(continued)
         final.append(continued)
-        moved = [s.id for s in olds if s.event_id != continued and s.id is not None]
-        events.move_sources(session=session, source_ids=moved, event_id=continued)
-        sources: list[StoredSource | EventSource] = list(olds)
+        ws.move_sources([s.id for s in olds if s.event_id != continued], continued)
+        sources: list[StoredSource] = list(olds)
         seen = {(s.article_id, s.sentence_index) for s in sources}
         for i in news:
             c, view = analysed.candidates[i], analysed.views[i]
@@ -312,9 +331,8 @@ def merge_mentions(
             if (article_id, c.sentence_index) in seen:
                 continue  # one sentence, two readings of one event: keep one source
             seen.add((article_id, c.sentence_index))
-            source = _source(c, event_id=continued, article_id=article_id, view=view)
-            events.add_source(session=session, source=source)
-            sources.append(source)
+            row = source_row(c, event_id=continued, article_id=article_id, view=view)
+            sources.append(ws.add_source(row))
         if news or {s.id for s in viewed.get(continued, [])} != {s.id for s in olds}:
             touched[continued] = [*legacy.get(continued, []), *sources]
     # Re-clustered events that continue no group were merged into others (or split).
@@ -332,124 +350,121 @@ def merge_mentions(
         counted = {e: takers.count(e) for e in takers}
         into = min(counted, key=lambda e: (-counted[e], e))
         # its sources have moved: this leaves the tombstone and moves links and actors
-        events.merge_events(session=session, merged_id=old, into_id=into)
+        ws.merge_events(merged_id=old, into_id=into, describe=describe_actor)
     for event_id in sorted(touched):
-        found = events.get_event(session=session, event_id=event_id)
-        assert found is not None
-        refresh_event(found, touched[event_id], session=session, known=known)
+        refresh_event(ws.event(event_id), touched[event_id], ws=ws)
         sources = touched[event_id]
         agents = {a for s in sources for a in (s.agents or [])}
         others = {a for s in sources for a in (s.actors or [])} - agents
-        rows = _actor_rows(agents, others, known, session=session)
-        actors.set_event_actors(session=session, event_id=event_id, actors=rows)
+        ws.set_actors(event_id, _roles(agents, others))
     return event_of_candidate, created
 
 
+def load_rule_candidates(candidates: list[Candidate], *, ws: WorkSet) -> None:
+    """Read, in a few queries, every stored event one of these mentions may join by the
+    rules: the date windows and trigger lemmas `merge_candidate` looks in, and the clause
+    pools `_merge_clause` looks for."""
+    windows: list[tuple[date, date]] = []
+    lemmas: set[str] = set()
+    pools: set[tuple[str, str, date, date | None]] = set()
+    for c in candidates:
+        if _clause_level(c):
+            if c.dating.start is not None:  # undated ones pool within this (new) article
+                pools.add((c.trigger_lemma, c.type, c.dating.start, c.dating.end))
+        elif c.dating.start is None:
+            lemmas.add(c.trigger_lemma)
+        else:
+            windows.append(_window(c, c.dating.start))
+    ws.load_nearby(windows, lemmas)
+    ws.load_clause_pools(pools)
+
+
+def _window(c: Candidate, start: date) -> tuple[date, date]:
+    # One day wider than the candidate: an inferred date on either side has a day of slack
+    # (merge.overlaps decides exactly).
+    return shift(start, -1), shift(c.dating.end or start, 1)
+
+
 def merge_candidate(
-    c: Candidate,
-    *,
-    article_id: int,
-    session: Session,
-    lex: Lexicon,
-    known: dict[str, Actor] | None = None,
+    c: Candidate, *, article_id: int, ws: WorkSet, lex: Lexicon
 ) -> tuple[int, bool]:
     """Attach the candidate to the event it reports, or create one. Returns (id, created)."""
     if _clause_level(c):
-        return _merge_clause(c, article_id=article_id, session=session, known=known)
-    # One day wider than the candidate: an inferred date on either side has a day of slack
-    # (merge.overlaps decides exactly).
+        return _merge_clause(c, article_id=article_id, ws=ws)
     # its own family, plus the weak types that may join it across families
     types = None if c.type in WEAK_TYPES else [*lex.family_types(c.type), *WEAK_TYPES]
     if c.dating.start is None:
         # No date to narrow the candidates: the indexed trigger lemma does (a stopgap block
         # until ingest/coref.py blocks on keys; the cost per mention stays flat).
-        nearby = events.events_with_lemma(
-            session=session, lemma=c.trigger_lemma, start=None, types=types
-        )
+        nearby = ws.with_lemma(c.trigger_lemma, types)
     else:
-        nearby = events.events_overlapping(
-            session=session,
-            start=shift(c.dating.start, -1),
-            end=shift(c.dating.end or c.dating.start, 1),
-            types=types,
-        )
-    ids = [e.id for e in nearby if e.id is not None]
-    sources = events.sources_of(session=session, event_ids=ids)
+        nearby = ws.nearby(*_window(c, c.dating.start), types)
     stored = [
         StoredEvent(
             id=e.id,
             type=e.type,
             start=e.start,
             end=e.end,
-            agents=frozenset(a for s in sources[e.id] for a in (s.agents or [])),
-            quotes=tuple(s.quote for s in sources[e.id]),
+            agents=frozenset(a for s in ws.sources(e.id) for a in (s.agents or [])),
+            quotes=tuple(s.quote for s in ws.sources(e.id)),
             inferred=e.date_inferred,
         )
         for e in nearby
-        if e.id is not None and not _clause_pool(sources[e.id])
+        if not _clause_pool(ws.sources(e.id))
     ]
     match = best_match(c, stored, lex)
     created = match is None
     if match is None:
-        event = events.create_event(
-            session=session, title=c.title, type=c.type, modality=c.modality
-        )
+        event = ws.create_event(title=c.title, type=c.type, modality=c.modality)
     else:
-        found = events.get_event(session=session, event_id=match.id)
-        assert found is not None
-        event = found
-    assert event.id is not None
-    source = _source(c, event_id=event.id, article_id=article_id)
-    existing = sources.get(event.id, [])
+        event = ws.event(match.id)
+    existing = list(ws.sources(event.id))
     if any(s.article_id == article_id and s.sentence_index == c.sentence_index for s in existing):
         return event.id, created  # one sentence, two readings of one event: keep one source
-    events.add_source(session=session, source=source)
-    refresh_event(event, [*existing, source], session=session, known=known)
+    source = ws.add_source(source_row(c, event_id=event.id, article_id=article_id))
+    refresh_event(event, [*existing, source], ws=ws)
     return event.id, created
 
 
-def _source(
+def source_row(
     c: Candidate, *, event_id: int, article_id: int, view: MentionView | None = None
-) -> EventSource:
-    """The stored form of a mention."""
-    return EventSource(
-        event_id=event_id,
-        article_id=article_id,
-        sentence_index=c.sentence_index,
-        quote=c.quote,
-        time_text=c.dating.time_text,
-        time_value=c.dating.time_value,
-        start=c.dating.start,
-        end=c.dating.end,
-        precision=c.dating.precision,
-        date_inferred=c.dating.inferred,
-        type=c.type,
-        modality=c.modality,
-        title=c.title,
-        agents=list(c.agents),
-        actors=list(c.actors),
-        trigger_text=c.trigger[:256],
-        trigger_start=c.trigger_start,
-        trigger_end=c.trigger_end,
-        trigger_lemma=c.trigger_lemma[:64] or None,
-        patients=list(c.patients),
-        places=list(c.places),
-        headline=c.headline,
-        lead=c.lead,
-        main=c.primary,
-        coref=view.to_json() if view is not None else None,
-    )
+) -> dict[str, Any]:
+    """The stored form of a mention (EventSource's columns)."""
+    return {
+        "event_id": event_id,
+        "article_id": article_id,
+        "sentence_index": c.sentence_index,
+        "quote": c.quote,
+        "time_text": c.dating.time_text,
+        "time_value": c.dating.time_value,
+        "start": c.dating.start,
+        "end": c.dating.end,
+        "precision": c.dating.precision,
+        "date_inferred": c.dating.inferred,
+        "type": c.type,
+        "modality": c.modality,
+        "title": c.title,
+        "agents": list(c.agents),
+        "actors": list(c.actors),
+        "trigger_text": c.trigger[:256],
+        "trigger_start": c.trigger_start,
+        "trigger_end": c.trigger_end,
+        "trigger_lemma": c.trigger_lemma[:64] or None,
+        "patients": list(c.patients),
+        "places": list(c.places),
+        "headline": c.headline,
+        "lead": c.lead,
+        "main": c.primary,
+        "coref": view.to_json() if view is not None else None,
+    }
 
 
-def _merge_clause(
-    c: Candidate, *, article_id: int, session: Session, known: dict[str, Actor] | None
-) -> tuple[int, bool]:
+def _merge_clause(c: Candidate, *, article_id: int, ws: WorkSet) -> tuple[int, bool]:
     """Clause-level mentions without a date of their own form a pool of their own,
     clustered by key (same trigger lemma, type and date): an equivalence, so ingest order
-    cannot change the result, and one indexed query per mention however large the event.
+    cannot change the result, and one look-up per mention however large the event.
     Main and self-dated mentions never join these events, nor these theirs."""
-    event, here = events.clause_event(
-        session=session,
+    event, here = ws.clause_event(
         lemma=c.trigger_lemma,
         type=c.type,
         start=c.dating.start,
@@ -458,27 +473,21 @@ def _merge_clause(
         sentence_index=c.sentence_index,
     )
     if event is not None and here:
-        assert event.id is not None
         return event.id, False  # one sentence, two readings of one event: keep one source
     created = event is None
     if event is None:
-        event = events.create_event(
-            session=session, title=c.title, type=c.type, modality=c.modality
-        )
-    assert event.id is not None
-    source = _source(c, event_id=event.id, article_id=article_id)
-    events.add_source(session=session, source=source)
+        event = ws.create_event(title=c.title, type=c.type, modality=c.modality)
+    source = ws.add_source(source_row(c, event_id=event.id, article_id=article_id))
     if created:
-        refresh_event(event, [source], session=session, known=known)
+        refresh_event(event, [source], ws=ws)
         return event.id, True
     # The key fixes dates and type; salience and title (the smallest, a stable choice)
     # follow from the set of sources, not from their order.
     if (salient([source]) and not event.salient) or c.title < event.title:
         event.salient = event.salient or salient([source])
         event.title = min(event.title, c.title)
-        events.save_event(session=session, event=event)
-    rows = _actor_rows(set(c.agents), set(c.actors) - set(c.agents), known, session=session)
-    actors.add_event_actors(session=session, event_id=event.id, actors=rows)
+        ws.save(event)
+    ws.add_actors(event.id, _roles(set(c.agents), set(c.actors) - set(c.agents)))
     return event.id, False
 
 
@@ -492,27 +501,20 @@ def _clause_pool(sources: list[StoredSource]) -> bool:
     return all(not s.main and s.time_text is None for s in sources)
 
 
-def _actor_rows(
-    agents: set[str], others: set[str], known: dict[str, Actor] | None, *, session: Session
-) -> list[tuple[Actor, str]]:
-    """(actor, role) rows for these names, looked up once per name per article."""
+def _roles(agents: set[str], others: set[str]) -> list[tuple[str, str]]:
+    """(name, role) rows for these names: agents first, each group sorted."""
+    return [(n, "agent") for n in sorted(agents)] + [(n, "participant") for n in sorted(others)]
+
+
+def describe_actor(name: str) -> tuple[str, list[str]]:
+    """A new actor's kind and aliases, from the alias table."""
     table = load_actor_table()
-    cache = known if known is not None else {}
-    rows = []
-    for name in sorted(agents) + sorted(others):
-        if name not in cache:
-            entry = table.canonical(name)
-            cache[name] = actors.ensure_actor(
-                session=session,
-                name=name,
-                kind=entry[1] if entry else "person" if " " in name else "unknown",
-                aliases=table.aliases_of(name),
-            )
-        rows.append((cache[name], "agent" if name in agents else "participant"))
-    return rows
+    entry = table.canonical(name)
+    kind = entry[1] if entry else "person" if " " in name else "unknown"
+    return kind, list(table.aliases_of(name))
 
 
-def salient(sources: list[StoredSource | EventSource]) -> bool:
+def salient(sources: list[StoredSource]) -> bool:
     """Whether the default view shows the event: some source is its sentence's main
     happening, stands in the headline or lead, or dates it in its own words. Clause-level
     mentions in the body without a date of their own are there on request (`--all`), so
@@ -521,13 +523,7 @@ def salient(sources: list[StoredSource | EventSource]) -> bool:
     return any(s.main or s.headline or s.lead or s.time_text is not None for s in sources)
 
 
-def refresh_event(
-    event: Event,
-    sources: list[StoredSource | EventSource],
-    *,
-    session: Session,
-    known: dict[str, Actor] | None = None,
-) -> None:
+def refresh_event(event: EventState, sources: list[StoredSource], *, ws: WorkSet) -> None:
     """Derive the event's fields and actors from all its sources (order-independent)."""
     facts = [
         SourceFacts(
@@ -541,16 +537,12 @@ def refresh_event(
     event.type, event.modality, event.title = best.type, best.modality, best.title
     event.salient = salient(sources)
     event.main = any(s.main or s.time_text is not None for s in sources)
-    events.save_event(session=session, event=event)
-    assert event.id is not None
+    ws.save(event)
     keys = {k for s in sources if s.coref for k in coref.block_keys(MentionView.from_json(s.coref))}
     if keys:
-        events.set_event_keys(
-            session=session, event_id=event.id, keys=keys, start=event.start, end=event.end
-        )
+        ws.set_keys(event.id, keys)
     agents = {a for s in sources for a in (s.agents or [])}
     others = {a for s in sources for a in (s.actors or [])} - agents
-    assert event.id is not None
     before = sources[:-1]  # the new source is the last one
     if (
         before
@@ -560,5 +552,4 @@ def refresh_event(
         return  # the new report names no one new: the actor rows stand
     if not before and not agents and not others:
         return  # a new event naming no one: no actor rows to write
-    rows = _actor_rows(agents, others, known, session=session)
-    actors.set_event_actors(session=session, event_id=event.id, actors=rows)
+    ws.set_actors(event.id, _roles(agents, others))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, and_, bindparam, delete, insert, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, col, select
 
 from timeline.store.events import touch_events
 from timeline.store.models import Actor, ActorAlias, EventActor
+
+IN_CHUNK = 500
 
 
 def actor_names(*, session: Session, event_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -94,3 +100,88 @@ def add_event_actors(
             changed = True
     if changed:
         touch_events(session=session, event_ids=[event_id])
+
+
+def ensure_actors(
+    *, session: Session, actors: Sequence[tuple[str, str, Sequence[str]]]
+) -> dict[str, int]:
+    """`ensure_actor` for several (name, kind, aliases) in a few queries, in this order (new
+    actors get their ids in it; an alias goes to the first actor that claims it). Returns
+    name -> actor id."""
+    names = [name for name, _, _ in actors]
+    ids: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(names))):
+        query = sa_select(col(Actor.name), col(Actor.id)).where(col(Actor.name).in_(chunk))
+        ids.update({name: ident for name, ident in session.execute(query)})
+    new = [(name, kind) for name, kind, _ in actors if name not in ids]
+    if new:
+        made = session.execute(
+            insert(Actor).returning(col(Actor.id), sort_by_parameter_order=True),
+            [{"name": name, "kind": kind} for name, kind in new],
+        )
+        ids.update({name: r[0] for (name, _), r in zip(new, made, strict=True)})
+    wanted = {name: {name.lower(), *(a.lower() for a in aliases)} for name, _, aliases in actors}
+    every = sorted({a for group in wanted.values() for a in group})
+    taken: set[str] = set()
+    for chunk in _chunks(every):
+        claimed = sa_select(col(ActorAlias.alias)).where(col(ActorAlias.alias).in_(chunk))
+        taken.update(r[0] for r in session.execute(claimed))
+    rows = []
+    for name in names:
+        for alias in sorted(wanted[name] - taken):
+            taken.add(alias)
+            rows.append({"alias": alias, "actor_id": ids[name]})
+    if rows:
+        session.execute(insert(ActorAlias), rows)
+    return ids
+
+
+def roles_of(*, session: Session, event_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """event id -> {actor id: role} for these events (empty for an event without actors)."""
+    out: dict[int, dict[int, str]] = {i: {} for i in event_ids}
+    for chunk in _chunks(sorted(set(event_ids))):
+        query = sa_select(
+            col(EventActor.event_id), col(EventActor.actor_id), col(EventActor.role)
+        ).where(col(EventActor.event_id).in_(chunk))
+        for event_id, actor_id, role in session.execute(query):
+            out[event_id][actor_id] = role
+    return out
+
+
+def write_roles(
+    *, session: Session, before: dict[int, dict[int, str]], after: dict[int, dict[int, str]]
+) -> None:
+    """Turn the events' actor rows from `before` into `after` (deletes, role changes, new
+    rows: one executemany each)."""
+    gone, changed, added = [], [], []
+    for event_id, rows in after.items():
+        old = before.get(event_id, {})
+        gone += [{"e": event_id, "a": a} for a in old if a not in rows]
+        changed += [
+            {"e": event_id, "a": a, "r": r} for a, r in rows.items() if a in old and old[a] != r
+        ]
+        added += [
+            {"event_id": event_id, "actor_id": a, "role": r}
+            for a, r in rows.items()
+            if a not in old
+        ]
+    table = inspect_table(EventActor)  # Core: executemany with a WHERE per row
+    same = and_(table.c.event_id == bindparam("e"), table.c.actor_id == bindparam("a"))
+    if gone:
+        session.execute(delete(table).where(same), gone)
+    if changed:
+        session.execute(update(table).where(same).values(role=bindparam("r")), changed)
+    if added:
+        session.execute(insert(table), added)
+
+
+def inspect_table(model: type[SQLModel]) -> Table:
+    """The Core table of a model (for statements the ORM will not run as executemany)."""
+    table = sa_inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), IN_CHUNK):
+        yield items[i : i + IN_CHUNK]
