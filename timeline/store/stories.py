@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -36,7 +37,9 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts]:
-    """Facts of the dated events among `event_ids`, keyed by id, in a few queries per chunk."""
+    """Facts of the dated events among `event_ids`, keyed by id, in a few queries per chunk
+    (actors, quotes and links are read for those events only, not for the clause-level
+    ones a date window also returns)."""
     ids = sorted(set(event_ids))
     out: dict[int, Facts] = {}
     for chunk in _chunks(ids):
@@ -49,12 +52,15 @@ def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts
                 col(Event.main).is_(True),  # main and self-dated happenings, not clause-level
             )
         ).all()
+        dated = [row[0] for row in events]
+        if not dated:
+            continue
         agents: dict[int, set[str]] = {}
         actors: dict[int, set[str]] = {}
         for event_id, role, name in session.execute(
             sa_select(col(EventActor.event_id), col(EventActor.role), col(Actor.name))
             .join(Actor, col(Actor.id) == col(EventActor.actor_id))
-            .where(col(EventActor.event_id).in_(chunk))
+            .where(col(EventActor.event_id).in_(dated))
         ):
             actors.setdefault(event_id, set()).add(name)
             if role == "agent":
@@ -64,7 +70,7 @@ def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts
         for event_id, article_id, quote in session.execute(
             sa_select(
                 col(EventSource.event_id), col(EventSource.article_id), col(EventSource.quote)
-            ).where(col(EventSource.event_id).in_(chunk))
+            ).where(col(EventSource.event_id).in_(dated))
         ):
             quotes.setdefault(event_id, []).append(quote)
             articles.setdefault(event_id, set()).add(article_id)
@@ -72,13 +78,13 @@ def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts
         for source, target in session.execute(
             sa_select(col(EventLink.source_id), col(EventLink.target_id)).where(
                 col(EventLink.origin) != "story",
-                or_(col(EventLink.source_id).in_(chunk), col(EventLink.target_id).in_(chunk)),
+                or_(col(EventLink.source_id).in_(dated), col(EventLink.target_id).in_(dated)),
             )
         ):
             linked.setdefault(source, set()).add(target)
             linked.setdefault(target, set()).add(source)
         for ident, start, end, type_, title in events:
-            names = actors.get(ident, set())
+            names = frozenset(actors.get(ident, set()))
             out[ident] = Facts(
                 id=ident,
                 start=start,
@@ -86,12 +92,19 @@ def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts
                 type=type_,
                 title=title,
                 agents=frozenset(agents.get(ident, set())),
-                actors=frozenset(names),
-                words=topic_words([title, *sorted(quotes.get(ident, []))], names=names),
+                actors=names,
+                words=_topic_words((title, *sorted(quotes.get(ident, []))), names),
                 articles=len(articles.get(ident, set())) or 1,
                 linked=frozenset(linked.get(ident, set())),
             )
     return out
+
+
+@lru_cache(maxsize=65536)
+def _topic_words(texts: tuple[str, ...], names: frozenset[str]) -> frozenset[str]:
+    """topic_words, remembered: an event's title and quotes are read again for every
+    article of its days while they have not changed."""
+    return topic_words(texts, names=names)
 
 
 def ids_near(*, session: Session, start: date, end: date) -> list[int]:
@@ -158,19 +171,23 @@ def save_story(
     *, session: Session, story_id: int | None, story: Sequence[Facts], title: str, articles: int
 ) -> int:
     """Create or update one story row with its derived fields; returns its id."""
-    row = session.get(Story, story_id) if story_id is not None else None
-    if row is None:
-        row = Story(title=title, start=story[0].start, end=story[0].end)
-    row.title = title
-    row.start = min(f.start for f in story)
-    row.end = max(f.end for f in story)
-    row.events = len(story)
-    row.articles = articles
-    row.updated_at = utcnow()
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    return row.id
+    values = {
+        "title": title,
+        "start": min(f.start for f in story),
+        "end": max(f.end for f in story),
+        "events": len(story),
+        "articles": articles,
+        "updated_at": utcnow(),
+    }
+    if story_id is not None:
+        done = session.execute(
+            update(Story).where(col(Story.id) == story_id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        if getattr(done, "rowcount", 0):
+            return story_id
+    made = session.execute(insert(Story).returning(col(Story.id)), [values]).all()
+    return int(made[0][0])
 
 
 def articles_of(*, session: Session, event_ids: Iterable[int]) -> int:
@@ -194,8 +211,8 @@ def set_members(*, session: Session, story_id: int, event_ids: Iterable[int]) ->
     ids = sorted(set(event_ids))
     for chunk in _chunks(ids):
         session.execute(delete(StoryEvent).where(col(StoryEvent.event_id).in_(chunk)))
-    session.add_all(StoryEvent(event_id=i, story_id=story_id) for i in ids)
-    session.flush()
+    if ids:
+        session.execute(insert(StoryEvent), [{"event_id": i, "story_id": story_id} for i in ids])
 
 
 def delete_stories(*, session: Session, story_ids: Iterable[int]) -> None:
@@ -209,7 +226,7 @@ def replace_inferred_links(
     *, session: Session, event_ids: Iterable[int], links: Iterable[tuple[int, int, str]]
 ) -> None:
     """Drop the inferred links touching these events, then add `links` (source, target,
-    kind) unless a connective already links the pair with that kind."""
+    kind) unless a connective already links the pair with that kind (or it is listed twice)."""
     ids = sorted(set(event_ids))
     for chunk in _chunks(ids):
         session.execute(
@@ -218,18 +235,25 @@ def replace_inferred_links(
                 or_(col(EventLink.source_id).in_(chunk), col(EventLink.target_id).in_(chunk)),
             )
         )
-    session.flush()
-    for source, target, kind in links:
-        exists = session.exec(
-            select(EventLink.id).where(
-                col(EventLink.source_id) == source,
-                col(EventLink.target_id) == target,
-                col(EventLink.kind) == kind,
+    wanted = list(dict.fromkeys(links))
+    if not wanted:
+        return
+    have: set[tuple[int, int, str]] = set()
+    for chunk in _chunks(sorted({source for source, _, _ in wanted})):
+        have.update(
+            (s, t, k)
+            for s, t, k in session.execute(
+                sa_select(
+                    col(EventLink.source_id), col(EventLink.target_id), col(EventLink.kind)
+                ).where(col(EventLink.source_id).in_(chunk))
             )
-        ).first()
-        if exists is None:
-            session.add(EventLink(source_id=source, target_id=target, kind=kind, origin="story"))
-    session.flush()
+        )
+    new = [link for link in wanted if link not in have]
+    if new:
+        session.execute(
+            insert(EventLink),
+            [{"source_id": s, "target_id": t, "kind": k, "origin": "story"} for s, t, k in new],
+        )
 
 
 def list_rows(
