@@ -304,6 +304,8 @@ FEATURES: dict[str, str] = {
     "negotiations')",
     "statements": "both triggers are reporting verbs (said, told): a speaker says many things",
     "statements_after": "statements, times after_cos: what was said tells two statements apart",
+    "statements_quote": "statements, times quote_cos: two reports of one quotation are one "
+    "statement, whoever reports it and with whichever verb ('told' / 'said')",
     "same_article": "both mentions are in one article",
     "same_sentence": "both mentions are in one sentence of one article",
     "lead_both": "both sentences are an article's first two lines (headline, lead)",
@@ -390,6 +392,7 @@ def features(
     # one article's story is trivially itself: the story compares two articles
     story = 0.0 if same_article else _cosine(a.story, b.story, idf, default)
     after = _cosine(a.after, b.after, idf, default)
+    quote = _cosine(a.quoted, b.quoted, idf, default)
     wa, wb = _words(a.entities), _words(b.entities)
     jaccard = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
     agent = _agree(a.agents, b.agents)
@@ -406,7 +409,7 @@ def features(
         rarity * cos,
         after,
         rarity * after,
-        _cosine(a.quoted, b.quoted, idf, default),
+        quote,
         story,
         rarity * story,
         jaccard,
@@ -428,6 +431,7 @@ def features(
         ),
         float(reporting),
         after if reporting else 0.0,
+        quote if reporting else 0.0,
         float(same_article),
         float(same_article and a.sentence == b.sentence),
         float(a.sentence <= 1 and b.sentence <= 1),
