@@ -20,7 +20,7 @@ from ingest.coref import MentionView, article_terms, view_of
 from ingest.dates import find_dct
 from ingest.events import ArticleState, Mention, SentenceAnalyser
 from ingest.lexicon import load_lexicon
-from ingest.temporal import Timex, tag
+from ingest.temporal import ReferenceTime, Timex, tag
 from ingest.text.clean import Paragraph, headline, paragraphs
 from ingest.text.nlp import Annotation, annotator
 from ingest.text.sentences import split_sentences
@@ -90,7 +90,8 @@ def analyse(article: ArticleInput, *, use_spacy: bool = True) -> AnalysedArticle
     annotations: list[Annotation | None] = (
         list(annotate([s.text for s in sentences])) if annotate else [None] * len(sentences)
     )
-    state = ArticleState(dct=dct, actors=ArticleActors.new())
+    reference = ReferenceTime.from_timexes(timexes, dct)  # the narrative's date, for dating
+    state = ArticleState(dct=dct, actors=ArticleActors.new(), reference=reference)
     analyser = SentenceAnalyser(lex, state)
     position = 0
     for index, (sentence, notes) in enumerate(zip(sentences, annotations, strict=True)):

@@ -4,19 +4,23 @@ else the publication date (marked inferred).
 A time expression dates the trigger whose clause it sits in ("said on Monday that ...",
 "Last Friday, ... was sworn in"); one bound to an event noun dates that noun ("Russia's February
 2022 invasion", "a truce declared over the weekend"). A mention with none of its own is dated
-at the discourse level: the *reference time* is the date of the last explicitly dated happening
-the article narrated; a sentence that continues that narrative ("Upon arrival, ...", "Then
-...", "He met ..." about the same agent, "Earlier, ..." / a pluperfect after "As a reminder,
-on April 19 ...") takes it, anything else the publication date.
+at the discourse level, by the article's one narrative reference time: the temporal package's
+`ReferenceTime` (ingest/temporal/reference.py), built once per article from the tagger's
+output, the same anchor the tagger reads for "that day" and a bare "10 p.m.". Its anchor in
+force at the trigger (the last past day or week named before it) dates a sentence that
+continues that narrative ("Upon arrival, ...", "Then ...", "He met ..." about the same agent,
+"Earlier, ..." / a pluperfect after "As a reminder, on April 19 ..."); anything else takes
+the publication date.
 
-The temporal helper's narrative reference-time API (ingest/temporal) is meant to replace
-`ReferenceTime` below; until then this is the one place that holds the notion.
+What stays here is what is event-specific: which mentions continue the narrative (openers,
+pluperfect, the same agent as a pronoun subject, recency), who acted on each anchor's day
+(`remember`), and that plans do not move where a happening stands.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from ingest.events.clauses import inside
@@ -29,7 +33,8 @@ from ingest.events.words import (
     NP_STOP,
     PRONOUNS,
 )
-from ingest.temporal import Timex
+from ingest.temporal import Anchor, Timex
+from ingest.temporal.calendar import value_span
 from ingest.text.nlp import Word
 from ingest.text.tokens import Token
 
@@ -57,48 +62,69 @@ def publication(dct: date | None) -> Dating:
     return Dating(dct, dct, "day" if dct else "unknown", True)
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceTime:
-    """The narrative's reference time: the last explicitly dated past happening, and who
-    did it (a following sentence about the same agent continues it)."""
-
-    dating: Dating
-    agents: tuple[str, ...]
-    sentence_index: int
+# Where a happening can stand: a day, or a week / weekend ("last week"); a month or a year is
+# background ("in February", "in 2022"), not the day the narrative is on.
+HAPPENING_PRECISIONS = ("day", "week")
 
 
-def remember(s: Sentence, dating: Dating, agents: list[str], modality: str) -> None:
-    """A mention with its own past date moves the reference time (plans do not: "will
-    travel on Wednesday" is not where the narrative stands)."""
-    if dating.inferred or dating.start is None or dating.time_text is None:
+def remember(s: Sentence, tx: Timex, agents: list[str], modality: str) -> None:
+    """A mention dated by its own expression `tx`: the narrative's anchor there is where its
+    agents acted, so a later sentence about them continues it. A plan's expression is no
+    place where happenings stand ("will travel on Wednesday", "was due to meet on Monday")."""
+    begin = s.offset + tx.begin
+    if modality == "planned":
+        if begin not in s.state.anchor_agents:
+            s.state.plans.add(begin)
         return
-    if modality == "planned" or (s.state.dct is not None and dating.start > s.state.dct):
-        return
-    if dating.precision not in {"day", "week"}:
-        return  # "in 2022", "in February": background, not the narrative's day
-    s.state.reference = borrowed(dating)
-    s.state.reference_agents = tuple(agents)
-    s.state.reference_sentence = s.index
+    s.state.plans.discard(begin)
+    s.state.anchor_agents[begin] = tuple(agents)
+    s.state.continued = (begin, s.index)
 
 
 def undated(s: Sentence, trigger: Hit | None, agents: list[str]) -> Dating:
-    """The discourse-level date of a mention without a time expression of its own."""
-    ref = s.state.reference
-    if ref is None or trigger is None:
+    """The discourse-level date of a mention without a time expression of its own: the
+    narrative's reference time at the trigger, if this sentence continues that narrative."""
+    if trigger is None:
         return publication(s.state.dct)
+    state = s.state
+    anchor = narrative_anchor(s, trigger)
+    if anchor is None:
+        return publication(state.dct)
+    ref = borrowed_anchor(anchor)
     opener = _opener(s)
     before = [t.lower for t in s.tokens[max(0, trigger.first - 3) : trigger.first]]
     pluperfect = "had" in before or any(w.endswith("'d") for w in before)
-    same_agent = bool(agents) and bool(set(agents) & set(s.state.reference_agents))
-    recent = s.index - s.state.reference_sentence <= 2
+    same_agent = bool(agents) and bool(set(agents) & set(state.anchor_agents.get(anchor.begin, ())))
+    since = state.sentence_at(anchor.begin)
+    if state.continued[0] == anchor.begin:
+        since = max(since, state.continued[1])
+    recent = s.index - since <= 2
     if opener in EARLIER or pluperfect:
         return ref  # "Earlier, X proposed ...", "X had proposed ...": back in that narrative
     if recent and (opener in CONTINUING or (same_agent and _pronoun_subject(s, trigger))):
         # "Upon arrival, ...", "Then ...", "He met villagers": the narrative goes on, and
         # the next sentence may continue it from here
-        s.state.reference_sentence = s.index
+        state.continued = (anchor.begin, s.index)
         return ref
-    return publication(s.state.dct)
+    return publication(state.dct)
+
+
+def narrative_anchor(s: Sentence, trigger: Hit) -> Anchor | None:
+    """Where the narrative of happenings stands at the trigger: the last past day or week
+    the article named before it, plans skipped (None when only the DCT is left)."""
+    at = s.offset + s.tokens[trigger.first].start
+    anchor = s.state.reference.at(
+        at, past_only=True, precisions=HAPPENING_PRECISIONS, skip=s.state.plans
+    )
+    return None if anchor is None or anchor.from_dct else anchor
+
+
+def borrowed_anchor(anchor: Anchor) -> Dating:
+    """The date of the anchor's expression, dated as `from_timex` dates it, without its words
+    (none of this sentence's)."""
+    granularity, _, _ = value_span(anchor.value)
+    precision = DATING_GRANULARITY.get(granularity, "unknown")
+    return Dating(anchor.start, anchor.end, precision, False, None, anchor.value)
 
 
 def _opener(s: Sentence) -> str:

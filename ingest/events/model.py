@@ -7,6 +7,7 @@ A mention is one reported happening in one sentence. Offsets (`trigger_start`,
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,7 @@ from datetime import date
 from ingest.actors import ArticleActors
 from ingest.actors import Mention as Named
 from ingest.lexicon import Lexicon, Trigger
+from ingest.temporal.reference import ReferenceTime
 from ingest.text.nlp import Word
 from ingest.text.tokens import Token
 
@@ -83,13 +85,24 @@ class ArticleState:
 
     dct: date | None
     actors: ArticleActors
+    # The narrative's reference time, the one the tagger moves while resolving: built once
+    # per article from the tagger's output (`ReferenceTime.from_timexes`, ingest/analysis.py).
+    reference: ReferenceTime
     candidates: list[Mention] = field(default_factory=list)
     last_person: str | None = None
     last_agents: list[str] = field(default_factory=list)
-    # The narrative's reference time: the last explicitly dated happening (see dating.py).
-    reference: Dating | None = None
-    reference_agents: tuple[str, ...] = ()
-    reference_sentence: int = -(10**6)
+    # What event dating adds to the reference time (dating.py): who did the happening that an
+    # anchor's expression dated, the expressions that dated only plans, where each sentence
+    # starts, and the sentence where the narrative of an anchor was last taken up.
+    anchor_agents: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    plans: set[int] = field(default_factory=set)
+    sentence_starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, index)
+    continued: tuple[int, int] = (-1, -(10**6))  # (anchor begin, sentence index)
+
+    def sentence_at(self, offset: int) -> int:
+        """The index of the sentence an article offset falls in (-10**6 before any)."""
+        i = bisect.bisect_right(self.sentence_starts, (offset, 10**9))
+        return self.sentence_starts[i - 1][1] if i else -(10**6)
 
     def recent(self, event_type: str, trigger: str) -> int | None:
         """The latest mention that "the <trigger>" can mean: one named by the same word

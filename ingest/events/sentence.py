@@ -57,6 +57,7 @@ class SentenceAnalyser:
     ) -> list[Mention]:
         """Mentions of one sentence, appended to the article state; returns the new ones.
         `offset` is where the sentence starts in the article body."""
+        self.state.sentence_starts.append((offset, index))
         if text.rstrip("”\"' ").endswith("?"):
             return []
         tokens = tokenize(text)
@@ -237,13 +238,13 @@ class SentenceAnalyser:
                 dating=own,
                 links=links,
             )
-            dating.remember(s, own, agents, "planned" if planned else modality)
+            dating.remember(s, content_tx, agents, "planned" if planned else modality)
             if main_tx is None:
                 return
             links = []
         if main_tx is not None:
             when = dating.from_timex(main_tx)
-            dating.remember(s, when, agents, modality)
+            dating.remember(s, main_tx, agents, modality)
         elif inherited is not None and not inherited.inferred:
             when = inherited
         else:

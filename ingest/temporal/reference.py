@@ -12,13 +12,16 @@ this way "narratives". One `ReferenceTime` per article holds that anchor as it m
     ref.at(offset)                            # the anchor in force at a character offset
 
 The tagger moves it while resolving (clock times, "that day", "the following month" read it),
-and event dating replays it over the tagger's output to date a mention that has no time
-expression of its own:
+and event dating (ingest/events/dating.py) replays it over the tagger's output, once per
+article (ingest/analysis.py), to date a mention that has no time expression of its own. It is
+the one notion of the narrative's date; event dating only decides which mentions continue it:
 
     ref = ReferenceTime.from_timexes(tag(text, dct), dct)
     anchor = ref.at(mention_offset)           # None only without a DCT and before any date
     ref.at(offset, past_only=True, precisions=("day", "week"))  # where a *happening* stands:
                                               # plans ("will meet on Friday") and months skipped
+    ref.at(offset, past_only=True, skip={begin})  # and not on the day of the expression at
+                                              # `begin`, which dated only a plan
 
 What moves the anchor: a DATE or TIME whose value names a day ("March 3", "Friday",
 "yesterday", "10 p.m. Wednesday"), a week or weekend ("last week") or a month ("in March"):
@@ -70,9 +73,13 @@ class Anchor:
 
 
 class _TimexLike(Protocol):
-    begin: int
-    type: str
-    value: str
+    # read-only, so that frozen dataclasses (`Timex`) match
+    @property
+    def begin(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def value(self) -> str: ...
 
 
 def anchor_of(begin: int, type_: str, value: str) -> Anchor | None:
@@ -146,16 +153,19 @@ class ReferenceTime:
         *,
         past_only: bool = False,
         precisions: Collection[str] = PRECISIONS,
+        skip: Collection[int] = (),
     ) -> Anchor | None:
         """The anchor in force at `offset`: set by the last expression that begins before it,
         else the DCT (check `from_dct`); None without either.
 
         `past_only` skips anchors that start after the DCT ("will meet on Friday" is a plan,
         not where the narrative of happenings stands); `precisions` skips coarser ones (event
-        dating may want only "day" and "week")."""
+        dating may want only "day" and "week"); `skip` passes over the anchors set by the
+        expressions beginning at those offsets (event dating skips the days of plans: "was
+        due to meet on Monday" does not say the story has moved to Monday)."""
         i = bisect.bisect_left(self._begins, offset)
         for anchor in reversed(self._anchors[:i]):
-            if anchor.precision not in precisions:
+            if anchor.precision not in precisions or anchor.begin in skip:
                 continue
             if past_only and self.dct is not None and anchor.start > self.dct:
                 continue

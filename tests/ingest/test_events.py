@@ -93,6 +93,31 @@ def test_despite_the_truce_dates_an_undated_report_by_the_truce() -> None:
     assert report.agents == ["Army"]
 
 
+@pytest.mark.parametrize("spacy", [True, False], ids=["spacy", "alias-table"])
+def test_a_pluperfect_takes_the_day_the_narrative_named_even_in_a_clause(spacy: bool) -> None:
+    # "on March 2" dates the clause "was pulled over" (not the sentence's main verb with the
+    # model): event dating reads the article's one reference time, so the day still holds.
+    found = mentions(
+        "Williams was pulled over around 1:30 a.m. on March 2, but was arrested on suspicion "
+        "of drunk driving. He had refused a breath test.",
+        spacy=spacy,
+    )
+    (refused,) = [m for m in found if m.trigger == "refused"]
+    assert (refused.dating.start, refused.dating.inferred) == (date(2024, 3, 2), False)
+    assert refused.dating.time_text is None  # borrowed: no words of its sentence said it
+
+
+def test_a_plans_day_is_not_where_the_narrative_of_happenings_stands() -> None:
+    found = mentions(
+        "Rebels attacked the town on Monday. The minister had planned to visit the town on "
+        "Tuesday. Then the rebels left the town."
+    )
+    (visit,) = [m for m in found if m.trigger == "visit"]
+    assert (visit.modality, visit.dating.start) == ("planned", date(2024, 3, 12))
+    (left,) = [m for m in found if m.trigger == "left"]
+    assert (left.dating.start, left.dating.inferred) == (date(2024, 3, 11), False)  # Monday
+
+
 def test_no_publication_date_leaves_relative_dates_unresolved() -> None:
     (e,) = events(
         "Chancellor Olaf Scholz said on Monday that Germany would send more aid.", dct=None

@@ -96,3 +96,16 @@ def test_a_week_anchors_as_a_week_and_leaves_the_named_day_for_anaphora() -> Non
     assert week is not None and week.precision == "week"
     assert (week.start, week.end) == (datetime.date(2018, 3, 31), datetime.date(2018, 4, 1))
     assert ref.named_day == datetime.date(2018, 3, 3)
+
+
+def test_skipped_expressions_leave_the_anchor_before_them_in_force() -> None:
+    text = "Rebels attacked on Thursday. The minister had planned a visit on Friday. Then ..."
+    ref = ReferenceTime.from_timexes(tag(text, SAT), SAT)
+    end = len(text)
+    plan = text.index("Friday")
+    latest = ref.at(end, past_only=True)
+    assert latest is not None and latest.begin == plan
+    skipped = ref.at(end, past_only=True, skip={plan})
+    assert skipped is not None and skipped.day == datetime.date(2018, 4, 5)  # Thursday
+    only = ref.at(plan, skip={text.index("Thursday")})
+    assert only is not None and only.from_dct  # nothing else named before: the DCT
