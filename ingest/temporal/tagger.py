@@ -39,6 +39,9 @@ def _candidates(text: str, ctx: Context) -> list[Candidate]:
                 if key not in found:
                     found[key] = (pos, own.end(), priority, pattern, own)
     resolved = []
+    # The end of the longest DATE / TIME read so far: a reading inside it ("Friday" in "Last
+    # Friday") loses to it in `_choose`, so it must not move the narrative either.
+    dated_until = -1
     for begin, end, priority, pattern, own in sorted(found.values(), key=lambda c: c[:3]):
         if pattern.name not in _NAMES_ARE_TIMES and in_name(text, begin, end):
             continue  # "60 Minutes", "High Noon", "the March for Our Lives"
@@ -48,8 +51,9 @@ def _candidates(text: str, ctx: Context) -> list[Candidate]:
             continue  # the date would fall outside datetime's years 1-9999: leave it untagged
         if result is not None:
             resolved.append((begin, end, priority, result))
-            if result.type in ("DATE", "TIME"):
+            if result.type in ("DATE", "TIME") and end > dated_until:
                 ctx.note_value(begin, result.type, result.value)
+                dated_until = end
     return resolved
 
 

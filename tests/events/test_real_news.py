@@ -58,10 +58,6 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
         "the Fed and Bank of England happenings of one sentence give one event; "
         "'Bank of England' is not among its actors"
     ),
-    ("botswana_boko_sworn_in_2024.txt", "W4"): (
-        "'the same day' resolved to the DCT, not to the previous sentence's 'Last Friday'; "
-        "passive 'was declared ... by' read as Boko declaring"
-    ),
     ("asean_summits_vientiane_2024.txt", "A2"): (
         "dated the year 2024 from the role modifier 'ASEAN Chair for 2024' instead of Friday"
     ),

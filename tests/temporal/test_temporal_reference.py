@@ -109,3 +109,14 @@ def test_skipped_expressions_leave_the_anchor_before_them_in_force() -> None:
     assert skipped is not None and skipped.day == datetime.date(2018, 4, 5)  # Thursday
     only = ref.at(plan, skip={text.index("Thursday")})
     assert only is not None and only.from_dct  # nothing else named before: the DCT
+
+
+def test_a_reading_inside_a_longer_one_does_not_move_the_narrative() -> None:
+    # "Friday" alone (this week's, the DCT) is read inside "Last Friday" and loses to it: it
+    # must not be the day that "the same day" counts from.
+    fri = datetime.date(2018, 4, 13)  # a Friday: "Friday" alone would be the DCT
+    text = "Last Friday, the president conceded defeat. Boko was declared winner the same day."
+    assert [(t.text, t.value) for t in tag(text, fri)] == [
+        ("Last Friday", "2018-04-06"),
+        ("the same day", "2018-04-06"),
+    ]
