@@ -14,7 +14,9 @@ the publication date.
 
 What stays here is what is event-specific: which mentions continue the narrative (openers,
 pluperfect, the same agent as a pronoun subject, recency), who acted on each anchor's day
-(`remember`), and that plans do not move where a happening stands.
+(`remember`), that plans do not move where a happening stands, and that a trailing report
+("..., the statement said") is dated when it was made, the publication date, while its
+content continues the narrative.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from datetime import date
 from ingest.events.clauses import inside
 from ingest.events.model import Dating, Hit, Sentence
 from ingest.events.words import (
+    AUXILIARIES,
+    BE_FORMS,
     CONTINUING,
     DATING_GRANULARITY,
     EARLIER,
@@ -99,13 +103,16 @@ def undated(s: Sentence, trigger: Hit | None, agents: list[str]) -> Dating:
     if state.continued[0] == anchor.begin:
         since = max(since, state.continued[1])
     recent = s.index - since <= 2
+    reported_now = _trailing_report(s, trigger)
     if opener in EARLIER or pluperfect:
-        return ref  # "Earlier, X proposed ...", "X had proposed ...": back in that narrative
+        # "Earlier, X proposed ...", "X had proposed ...": back in that narrative
+        return publication(state.dct) if reported_now else ref
     if recent and (opener in CONTINUING or (same_agent and _pronoun_subject(s, trigger))):
         # "Upon arrival, ...", "Then ...", "He met villagers": the narrative goes on, and
-        # the next sentence may continue it from here
+        # the next sentence may continue it from here (even when its words are a report's:
+        # "Then the rebels left, he said" is said now about what happened then)
         state.continued = (anchor.begin, s.index)
-        return ref
+        return publication(state.dct) if reported_now else ref
     return publication(state.dct)
 
 
@@ -125,6 +132,25 @@ def borrowed_anchor(anchor: Anchor) -> Dating:
     granularity, _, _ = value_span(anchor.value)
     precision = DATING_GRANULARITY.get(granularity, "unknown")
     return Dating(anchor.start, anchor.end, precision, False, None, anchor.value)
+
+
+_ADVERBS = frozenset({"also", "later", "then", "earlier", "previously"})
+
+
+def _trailing_report(s: Sentence, trigger: Hit) -> bool:
+    """ "After a brief skirmish, three boats were captured, the statement said": a reporting
+    clause after what it reports says when it was reported, not when that happened; the
+    sentence's opener, pluperfect and pronoun belong to the report's content."""
+    if trigger.trigger.type != "REPORT":
+        return False
+    head = s.text[: s.tokens[trigger.first].start]
+    cut = max(head.rfind(mark) for mark in (",", "\u201d", '"', "''"))
+    if cut <= 0 or len(head[:cut].split()) < 3:
+        return False
+    between = [w.strip(".,").lower() for w in head[cut + 1 :].split()]
+    # only a subject may stand between ("he", "the statement", "Navy spokesperson"): with an
+    # auxiliary ("which ..., also had indicated") the verb is the main clause's own
+    return len(between) <= 4 and not set(between) & (AUXILIARIES | BE_FORMS | _ADVERBS)
 
 
 def _opener(s: Sentence) -> str:

@@ -118,6 +118,19 @@ def test_a_plans_day_is_not_where_the_narrative_of_happenings_stands() -> None:
     assert (left.dating.start, left.dating.inferred) == (date(2024, 3, 11), False)  # Monday
 
 
+@pytest.mark.parametrize("spacy", [True, False], ids=["spacy", "alias-table"])
+def test_a_trailing_report_is_dated_now_but_the_narrative_goes_on(spacy: bool) -> None:
+    found = mentions(
+        "Rebels attacked the town on Monday. Then the rebels left the town, he said. "
+        "Then they burned the bridge.",
+        spacy=spacy,
+    )
+    (said,) = [m for m in found if m.trigger == "said"]
+    assert (said.dating.start, said.dating.inferred) == (DCT, True)  # said now, not Monday
+    (burned,) = [m for m in found if m.trigger == "burned"]
+    assert (burned.dating.start, burned.dating.inferred) == (date(2024, 3, 11), False)
+
+
 def test_no_publication_date_leaves_relative_dates_unresolved() -> None:
     (e,) = events(
         "Chancellor Olaf Scholz said on Monday that Germany would send more aid.", dct=None
