@@ -252,12 +252,19 @@ def run_queries(session: Session, rng: random.Random, runs: int) -> dict[str, di
     return {name: measure(n, fn) for name, (n, fn) in queries.items()}
 
 
+class _Discard(io.TextIOBase):
+    """A text stream that keeps nothing: the export is timed, not the terminal."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
 def export_rate(session: Session, n_events: int) -> tuple[float, float]:
     """Events per second (wall, and per CPU-second of this process) of `events --format
-    jsonl` over the first `n_events` of the store in date order."""
+    jsonl` over the first `n_events` of the store in date order: the CLI's stream
+    (iter_events into write_jsonl), written to a stream that discards it."""
     t0, c0 = time.perf_counter(), time.process_time()
-    for view in itertools.islice(iter_events(session=session), n_events):
-        write_jsonl([view], io.StringIO())
+    write_jsonl(itertools.islice(iter_events(session=session), n_events), _Discard())
     return n_events / (time.perf_counter() - t0), n_events / (time.process_time() - c0)
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, TextIO
 
-from timeline.serialize import date_label, event_to_dict, link_to_dict, short_article
+from timeline.serialize import date_label, event_to_dict, link_to_dict, short_article, to_json
 from timeline.store.query import EventView, LinkView, granule
 
 if TYPE_CHECKING:
@@ -37,14 +37,14 @@ def write_json(events: Iterable[EventView], out: TextIO, *, links: bool = False)
     out.write('{"events": [')
     for n, view in enumerate(events):
         out.write(",\n" if n else "\n")
-        out.write(json.dumps(event_to_dict(view, links=links), ensure_ascii=False))
+        out.write(to_json(event_to_dict(view, links=links)))
     out.write("\n]}\n")
 
 
 def write_jsonl(events: Iterable[EventView], out: TextIO, *, links: bool = False) -> None:
     """One contract event object per line."""
     for view in events:
-        out.write(json.dumps(event_to_dict(view, links=links), ensure_ascii=False) + "\n")
+        out.write(to_json(event_to_dict(view, links=links)) + "\n")
 
 
 CSV_COLUMNS = (

@@ -7,22 +7,41 @@ sources[article, published, quote, time_text]) are never removed or renamed; ext
 
 from __future__ import annotations
 
-from datetime import date
+import json
 from typing import Any
+
+import orjson
 
 from timeline.store.query import EventView, LinkView, SourceView
 
+_stdlib_json = json.JSONEncoder(ensure_ascii=False).encode
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+
+def to_json(value: Any) -> str:
+    """Compact JSON text, non-ASCII kept as is. orjson (an export writes one event per call);
+    the standard library for what orjson refuses (a lone surrogate, an int over 64 bits)."""
+    try:
+        return orjson.dumps(value).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        return _stdlib_json(value)
+
+
+def to_json_bytes(value: Any) -> bytes:
+    """`to_json` as UTF-8 bytes (an HTTP response body)."""
+    try:
+        return orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(value).encode()  # ASCII escapes: valid JSON whatever the text holds
 
 
 def source_to_dict(src: SourceView) -> dict[str, Any]:
     """One source: the article it is in, that article's date, the verbatim sentence, and the
     trigger (its words and offsets into the article body) with the mention's roles."""
-    out: dict[str, Any] = {
+    published = src.published
+    trigger = src.trigger_text
+    return {
         "article": src.article,
-        "published": _iso(src.published),
+        "published": published.isoformat() if published else None,
         "quote": src.quote,
         "time_text": src.time_text,
         "time_value": src.time_value,
@@ -34,13 +53,12 @@ def source_to_dict(src: SourceView) -> dict[str, Any]:
         "places": list(src.places),
         "position": "headline" if src.headline else "lead" if src.lead else "body",
         "main": src.main,
+        "trigger": (
+            {"text": trigger, "start": src.trigger_start, "end": src.trigger_end}
+            if src.trigger_start >= 0 and trigger is not None
+            else None  # stored before triggers were kept
+        ),
     }
-    out["trigger"] = (
-        {"text": src.trigger_text, "start": src.trigger_start, "end": src.trigger_end}
-        if src.trigger_start >= 0 and src.trigger_text is not None
-        else None  # stored before triggers were kept
-    )
-    return out
 
 
 def link_to_dict(link: LinkView) -> dict[str, Any]:
@@ -57,11 +75,13 @@ def link_to_dict(link: LinkView) -> dict[str, Any]:
 
 
 def event_to_dict(view: EventView, *, links: bool = False) -> dict[str, Any]:
-    """The contract's event object; `links` adds the event's links (stories, single events)."""
+    """The contract's event object; `links` adds the event's links (stories, single events).
+    (Written for speed: an export calls it once per event.)"""
+    start, end = view.start, view.end
     out: dict[str, Any] = {
         "id": view.id,
-        "start": _iso(view.start),
-        "end": _iso(view.end),
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
         "precision": view.precision,
         "date_inferred": view.date_inferred,
         "label": date_label(view),

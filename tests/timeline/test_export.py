@@ -24,7 +24,7 @@ from timeline.export import (
     write_story_markdown,
     write_story_text,
 )
-from timeline.serialize import date_label
+from timeline.serialize import date_label, event_to_dict, to_json, to_json_bytes
 from timeline.store.engine import session_scope
 from timeline.store.query import EventView, iter_events
 from timeline.story import build_story
@@ -86,6 +86,25 @@ def test_json_follows_the_contract(sqlite_engine: Engine, easter_sqlite: dict[st
     assert undated["start"] is None and undated["end"] is None
     lines = render(write_jsonl, all_views(sqlite_engine)).splitlines()
     assert [json.loads(line)["id"] for line in lines] == [e["id"] for e in data["events"]]
+
+
+def test_json_lines_are_the_event_dicts(
+    sqlite_engine: Engine, easter_sqlite: dict[str, int]
+) -> None:
+    """orjson writes the lines: parsed back, each is exactly the event's contract dict."""
+    views = all_views(sqlite_engine)
+    lines = render(write_jsonl, views).splitlines()
+    assert [json.loads(line) for line in lines] == [
+        json.loads(json.dumps(event_to_dict(v))) for v in views
+    ]
+
+
+def test_json_falls_back_to_the_standard_library_for_what_orjson_refuses() -> None:
+    """A lone surrogate (orjson refuses it) or an integer past 64 bits still serialises."""
+    assert json.loads(to_json({"quote": "caf\u00e9 \ud800"})) == {"quote": "caf\u00e9 \ud800"}
+    assert json.loads(to_json_bytes({"quote": "\ud800"})) == {"quote": "\ud800"}
+    assert json.loads(to_json([2**70])) == [2**70]
+    assert to_json({"title": "Élection"}) == '{"title":"Élection"}'  # non-ASCII kept as is
 
 
 def test_story_json_is_the_contract_in_story_order(
