@@ -174,6 +174,23 @@ def check_actor_text_and_range_start_from_the_actors_events(filled: Engine) -> N
     assert not full_scans(plan, "event"), plan
 
 
+def check_details_of_a_page_are_index_lookups(filled: Engine) -> None:
+    """Sources, actors and links of a page: looked up by event id through their indexes
+    (one ids parameter), never a scan of the table."""
+    setup = ("SET enable_seqscan = off",) if filled.dialect.name == "postgresql" else ()
+
+    def with_links(session: Session) -> None:
+        search_events(session=session, filters=EventFilter(), limit=100, with_links=True)
+
+    for marker, table in (
+        ("JOIN article", "eventsource"),
+        ("JOIN actor", "eventactor"),
+        ("FROM eventlink", "eventlink"),
+    ):
+        plan = plan_of(filled, with_links, marker=marker, setup=setup)
+        assert not full_scans(plan, table), (marker, plan)
+
+
 def check_merge_candidates_are_a_bounded_range(filled: Engine) -> None:
     def lookup(session: Session) -> None:
         events_overlapping(session=session, start=date(2020, 3, 1), end=date(2020, 3, 2))
@@ -185,10 +202,11 @@ def check_merge_candidates_are_a_bounded_range(filled: Engine) -> None:
 
 
 def test_queries_use_their_indexes(filled: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    """One store built per backend, six plans checked on it."""
+    """One store built per backend, seven kinds of plan checked on it."""
     check_week_is_a_two_sided_range_on_the_precision_index(filled)
     check_rare_word_is_found_through_the_text_index(filled)
     check_two_words_are_one_text_index_query(filled)
     check_common_word_walks_salient_events_in_date_order(filled, monkeypatch)
     check_actor_text_and_range_start_from_the_actors_events(filled)
+    check_details_of_a_page_are_index_lookups(filled)
     check_merge_candidates_are_a_bounded_range(filled)

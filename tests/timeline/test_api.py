@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from config.settings import Settings
-from timeline.api import create_app
+from timeline.api import EventPage, create_app
 from timeline.serialize import event_to_dict
 from timeline.store.engine import session_scope
 from timeline.store.query import get_event
@@ -53,6 +53,22 @@ def test_events_filters(client: TestClient, easter_sqlite: dict[str, int]) -> No
     ]
     assert ids(client.get("/events", params={"q": "Pokrovsk"})) == [e["violations"]]
     assert ids(client.get("/events", params={"q": "", "actor": ""})) == ids(client.get("/events"))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"limit": 3}, {"q": "truce"}, {"from": "2025-04-20", "to": "2025-04-21"}, {"all": "true"}],
+)
+def test_events_body_is_what_the_response_model_gives(
+    client: TestClient, params: dict[str, str]
+) -> None:
+    """GET /events serialises its payload itself (orjson): the body must be exactly what
+    FastAPI's validation through EventPage would have sent, key for key."""
+    response = client.get("/events", params=params)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["events"], params
+    assert body == EventPage.model_validate(body).model_dump(mode="json")
 
 
 def test_events_pages_with_cursor(client: TestClient) -> None:

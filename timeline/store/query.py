@@ -15,12 +15,25 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, false, func, or_, true, union_all
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    true,
+    union,
+    union_all,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import BindParameter
 
 from timeline.store import textsearch
 from timeline.store.engine import connection_of
@@ -776,52 +789,112 @@ def _utc(value: datetime | None) -> datetime | None:
     return value
 
 
-# The detail queries are built once, with an expanding IN parameter: building and caching
-# a statement per chunk cost about as much as SQLite's work on a page of 100.
-_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-_SOURCES = (
-    sa_select(
-        event_source.c.event_id,
-        event_source.c.article_id,
-        event_source.c.sentence_index,
-        event_source.c.quote,
-        event_source.c.time_text,
-        event_source.c.time_value,
-        event_source.c.trigger_text,
-        event_source.c.trigger_start,
-        event_source.c.trigger_end,
-        event_source.c.agents,
-        event_source.c.patients,
-        event_source.c.places,
-        event_source.c.headline,
-        event_source.c.lead,
-        event_source.c.main,
-        article.c.location,
-        article.c.title,
-        article.c.published,
-        article.c.url,
+# The detail queries are built once per dialect, with the ids as ONE parameter: a JSON array
+# read by json_each on SQLite, an integer array (= ANY) on Postgres. Building a statement
+# per chunk, and SQLAlchemy's expansion of an IN list into one parameter per id, cost more
+# CPU than SQLite's own work on a page of 100.
+
+
+def _ids_param(dialect: str) -> Any:
+    """What `_in_ids` compares against: the ids parameter as this dialect reads it."""
+    if dialect == "postgresql":
+        return func.any(bindparam("ids", type_=ARRAY(Integer)))
+    return sa_select(literal_column("value")).select_from(func.json_each(bindparam("ids")))
+
+
+def _in_ids(column: Any, dialect: str) -> ColumnElement[bool]:
+    if dialect == "postgresql":
+        return cast(ColumnElement[bool], column == _ids_param(dialect))
+    return cast(ColumnElement[bool], column.in_(_ids_param(dialect)))
+
+
+def _ids_value(ids: Sequence[int], dialect: str) -> Any:
+    return list(ids) if dialect == "postgresql" else json.dumps(list(ids))
+
+
+@dataclass(frozen=True, slots=True)
+class _Details:
+    """The detail statements for one dialect."""
+
+    sources: Any
+    actors: Any
+    links: Any
+    titles: Any
+
+
+_DETAILS: dict[str, _Details] = {}
+
+
+def _details(dialect: str) -> _Details:
+    found = _DETAILS.get(dialect)
+    if found is None:
+        found = _DETAILS[dialect] = _build_details(dialect)
+    return found
+
+
+def _build_details(dialect: str) -> _Details:
+    sources = (
+        sa_select(
+            event_source.c.event_id,
+            event_source.c.article_id,
+            event_source.c.sentence_index,
+            event_source.c.quote,
+            event_source.c.time_text,
+            event_source.c.time_value,
+            event_source.c.trigger_text,
+            event_source.c.trigger_start,
+            event_source.c.trigger_end,
+            event_source.c.agents,
+            event_source.c.patients,
+            event_source.c.places,
+            event_source.c.headline,
+            event_source.c.lead,
+            event_source.c.main,
+            article.c.location,
+            article.c.title,
+            article.c.published,
+            article.c.url,
+        )
+        .join(article, article.c.id == event_source.c.article_id)
+        .where(_in_ids(event_source.c.event_id, dialect))
+        .order_by(
+            article.c.published, article.c.id, event_source.c.sentence_index, event_source.c.id
+        )
     )
-    .join(article, article.c.id == event_source.c.article_id)
-    .where(event_source.c.event_id.in_(_IDS))
-    .order_by(article.c.published, article.c.id, event_source.c.sentence_index, event_source.c.id)
-)
-_ACTORS = (
-    sa_select(event_actor.c.event_id, event_actor.c.role, actor.c.name)
-    .join(actor, actor.c.id == event_actor.c.actor_id)
-    .where(event_actor.c.event_id.in_(_IDS))
-)
-_LINKS = (
-    sa_select(
-        event_link.c.kind, event_link.c.source_id, event_link.c.target_id, event_link.c.origin
+    actors = (
+        sa_select(event_actor.c.event_id, event_actor.c.role, actor.c.name)
+        .join(actor, actor.c.id == event_actor.c.actor_id)
+        .where(_in_ids(event_actor.c.event_id, dialect))
     )
-    .where(or_(event_link.c.source_id.in_(_IDS), event_link.c.target_id.in_(_IDS)))
-    .order_by(event_link.c.id)
-)
-_TITLES = sa_select(event.c.id, event.c.title).where(event.c.id.in_(_IDS))
+    # Two index lookups, not an OR (SQLite scans the table for an OR of two subqueries).
+    columns = (
+        event_link.c.id,
+        event_link.c.kind,
+        event_link.c.source_id,
+        event_link.c.target_id,
+        event_link.c.origin,
+    )
+    either = union(
+        sa_select(*columns).where(_in_ids(event_link.c.source_id, dialect)),
+        sa_select(*columns).where(_in_ids(event_link.c.target_id, dialect)),
+    ).subquery()
+    links = sa_select(
+        either.c.kind, either.c.source_id, either.c.target_id, either.c.origin
+    ).order_by(either.c.id)
+    titles = sa_select(event.c.id, event.c.title).where(_in_ids(event.c.id, dialect))
+    return _Details(sources, actors, links, titles)
+
+
+def _run(session: Reader, kind: str, ids: Sequence[int]) -> list[Any]:
+    """Rows of detail statement `kind` for these ids."""
+    conn = _core(session)
+    dialect = conn.dialect.name
+    stmt = getattr(_details(dialect), kind)
+    return list(conn.execute(stmt, {"ids": _ids_value(ids, dialect)}).all())
 
 
 def _load_sources(session: Reader, chunk: Sequence[int], out: dict[int, list[SourceView]]) -> None:
-    for row in _core(session).execute(_SOURCES, {"ids": list(chunk)}).all():
+    for row in _run(session, "sources", chunk):
         (event_id, article_id, index, quote, time_text, time_value, trigger_text,
          trigger_start, trigger_end, agents, patients, places, headline, lead, main,
          location, title, day, url) = row  # fmt: skip
@@ -853,17 +926,16 @@ def _load_actors(
     session: Reader, chunk: Sequence[int], out: dict[int, list[tuple[int, str]]]
 ) -> None:
     order = ROLE_ORDER.get
-    for event_id, role, name in _core(session).execute(_ACTORS, {"ids": list(chunk)}).all():
+    for event_id, role, name in _run(session, "actors", chunk):
         out[event_id].append((order(role, 9), name))
 
 
 def _load_links(session: Reader, chunk: Sequence[int], out: dict[int, list[LinkView]]) -> None:
-    conn = _core(session)
-    rows = conn.execute(_LINKS, {"ids": list(chunk)}).all()
+    rows = _run(session, "links", chunk)
     far = sorted({r.target_id for r in rows} | {r.source_id for r in rows})
     titles: dict[int, str] = {}
     for part in _chunks(far):
-        titles.update((i, t) for i, t in conn.execute(_TITLES, {"ids": list(part)}).all())
+        titles.update((i, t) for i, t in _run(session, "titles", part))
     wanted = set(chunk)
     for kind, source_id, target_id, origin in rows:
         if source_id in wanted:
