@@ -209,11 +209,11 @@ class MemoryStore:
     def ingest(self, views: Sequence[MentionView]) -> None:
         chosen: set[int] = set()
         for v in views:  # as pipeline.candidate_events, over the in-memory key index
-            shared: dict[int, int] = defaultdict(int)
-            for k in sorted(coref.block_keys(v)):
-                for e in sorted(self.keys.get(k, ()), reverse=True)[: self.model.max_candidates]:
-                    shared[e] += 1
-            chosen.update(coref.top_candidates(shared, self.model.max_candidates))
+            found = {
+                k: sorted(self.keys.get(k, ()), reverse=True)[: self.model.max_candidates]
+                for k in sorted(coref.block_keys(v))
+            }
+            chosen.update(coref.candidates_for(v, found, self.model.max_candidates))
         decision = coref.resolve(views, {e: self.events[e] for e in chosen}, self.model)
         for e in decision.compared():
             self.drop(e)

@@ -502,11 +502,11 @@ def _keys(root: str, entities: tuple[str, ...]) -> frozenset[str]:
 
 def date_window(view: MentionView) -> tuple[date, date] | None:
     """The days a candidate event must overlap, or None when the mention is undated (then
-    dates do not narrow the block at all)."""
+    dates do not narrow the block at all). A day of slack on each side, whatever the mention:
+    the stored event's date may be inferred, and the score allows it that slack."""
     if view.start is None or view.end is None:
         return None
-    slack = INFERRED_SLACK if view.inferred else timedelta(0)
-    return view.start - slack, view.end + slack
+    return view.start - INFERRED_SLACK, view.end + INFERRED_SLACK
 
 
 def coverage(views: Sequence[MentionView], model: Model) -> dict[str, int]:
@@ -621,6 +621,20 @@ def assign_events(
 def top_candidates(shared: Mapping[int, int], limit: int) -> list[int]:
     """The candidate events to compare: most shared block keys first, at most `limit`."""
     return sorted(shared, key=lambda e: (-shared[e], e))[:limit]
+
+
+def candidates_for(view: MentionView, found: Mapping[str, Sequence[int]], limit: int) -> list[int]:
+    """The events a mention is compared with, from `found` (each block key's event ids, newest
+    first): the `limit` events sharing most of its keys, and the newest `limit` sharing its
+    trigger root. Names are shared by much of a story ("Wen", "Yushu"), so ranking by names
+    alone crowds out the one earlier report of the same act ("met a group of locals")."""
+    shared: dict[int, int] = {}
+    for ids in found.values():
+        for event_id in ids:
+            shared[event_id] = shared.get(event_id, 0) + 1
+    chosen = set(top_candidates(shared, limit))
+    chosen.update(list(found.get(f"r:{view.root}", ()))[:limit])
+    return sorted(chosen)
 
 
 @dataclass(frozen=True, slots=True)

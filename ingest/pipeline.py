@@ -269,22 +269,22 @@ def candidate_events(
     views: list[MentionView], *, session: Session, model: coref.Model
 ) -> list[int]:
     """The stored events the article's mentions may report: for each mention, the events
-    that share most of its block keys (trigger root, names) within its date window. Mentions
+    that share most of its block keys (trigger root, names) within its date window, and those
+    sharing its trigger root (`coref.candidates_for`). Mentions
     of one article share most keys and windows: each (key, window) is asked once."""
     chosen: set[int] = set()
     asked: dict[tuple[str, tuple[date, date] | None], list[int]] = {}
     for view in views:
         window = coref.date_window(view)
-        shared: dict[int, int] = {}
+        by_key: dict[str, list[int]] = {}
         for key in coref.block_keys(view):
             found = asked.get((key, window))
             if found is None:
                 found = asked[(key, window)] = events.events_by_key(
                     session=session, key=key, window=window, limit=model.max_candidates
                 )
-            for event_id in found:
-                shared[event_id] = shared.get(event_id, 0) + 1
-        chosen.update(coref.top_candidates(shared, model.max_candidates))
+            by_key[key] = found
+        chosen.update(coref.candidates_for(view, by_key, model.max_candidates))
     return sorted(chosen)
 
 

@@ -308,3 +308,22 @@ def test_coverage_keeps_reports_of_unrelated_stories_apart() -> None:
     assert cluster([a, b], replace(model, story_threshold=0.0, cache={})) == [[0, 1]]
     assert cluster([a, b], replace(model, cache={})) == [[0], [1]]
     assert coverage([a, b], model) == {"a.txt": 0, "b.txt": 1}
+
+
+def test_candidates_keep_the_events_of_the_same_trigger_root_beside_the_name_matches() -> None:
+    view = _mention("Wen met a group of locals.", "met", ["Wen Jiabao"], DCT)
+    found = {
+        "e:wen": [9, 8, 7, 6, 5, 4],  # a story's name: shared by most of its events
+        "e:jiabao": [9, 8, 7, 6, 5, 4],
+        f"r:{view.root}": [2],  # the one earlier report of a meeting
+    }
+    assert coref.candidates_for(view, found, 3) == [2, 4, 5, 6]
+    assert coref.top_candidates({e: 2 for e in range(4, 10)} | {2: 1}, 3) == [4, 5, 6]
+
+
+def test_the_date_window_allows_a_stored_inferred_date_its_slack() -> None:
+    """A report dated Thursday in its own words finds the event a later article dated by its
+    Friday publication day: the score gives an inferred date a day of slack, so does the block."""
+    thursday = _mention("Wen met locals on Thursday.", "met", ["Wen Jiabao"], DCT)
+    assert coref.date_window(thursday) == (DCT - timedelta(1), DCT + timedelta(1))
+    assert coref.date_window(_mention("Wen met locals.", "met", [], None)) is None
