@@ -10,6 +10,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
+from timeline.store.engine import connection_of
 from timeline.store.events import touch_events
 from timeline.store.models import Actor, ActorAlias, EventActor
 
@@ -112,10 +113,11 @@ def ensure_actors(
     ids: dict[str, int] = {}
     for chunk in _chunks(sorted(set(names))):
         query = sa_select(col(Actor.name), col(Actor.id)).where(col(Actor.name).in_(chunk))
-        ids.update({name: ident for name, ident in session.execute(query)})
+        ids.update({name: ident for name, ident in _run(session, query)})
     new = [(name, kind) for name, kind, _ in actors if name not in ids]
     if new:
-        made = session.execute(
+        made = _run(
+            session,
             insert(Actor).returning(col(Actor.id), sort_by_parameter_order=True),
             [{"name": name, "kind": kind} for name, kind in new],
         )
@@ -125,14 +127,14 @@ def ensure_actors(
     taken: set[str] = set()
     for chunk in _chunks(every):
         claimed = sa_select(col(ActorAlias.alias)).where(col(ActorAlias.alias).in_(chunk))
-        taken.update(r[0] for r in session.execute(claimed))
+        taken.update(r[0] for r in _run(session, claimed))
     rows = []
     for name in names:
         for alias in sorted(wanted[name] - taken):
             taken.add(alias)
             rows.append({"alias": alias, "actor_id": ids[name]})
     if rows:
-        session.execute(insert(ActorAlias), rows)
+        _run(session, insert(ActorAlias), rows)
     return ids
 
 
@@ -143,7 +145,7 @@ def roles_of(*, session: Session, event_ids: Sequence[int]) -> dict[int, dict[in
         query = sa_select(
             col(EventActor.event_id), col(EventActor.actor_id), col(EventActor.role)
         ).where(col(EventActor.event_id).in_(chunk))
-        for event_id, actor_id, role in session.execute(query):
+        for event_id, actor_id, role in _run(session, query):
             out[event_id][actor_id] = role
     return out
 
@@ -168,11 +170,11 @@ def write_roles(
     table = inspect_table(EventActor)  # Core: executemany with a WHERE per row
     same = and_(table.c.event_id == bindparam("e"), table.c.actor_id == bindparam("a"))
     if gone:
-        session.execute(delete(table).where(same), gone)
+        _run(session, delete(table).where(same), gone)
     if changed:
-        session.execute(update(table).where(same).values(role=bindparam("r")), changed)
+        _run(session, update(table).where(same).values(role=bindparam("r")), changed)
     if added:
-        session.execute(insert(table), added)
+        _run(session, insert(table), added)
 
 
 def inspect_table(model: type[SQLModel]) -> Table:
@@ -185,3 +187,9 @@ def inspect_table(model: type[SQLModel]) -> Table:
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), IN_CHUNK):
         yield items[i : i + IN_CHUNK]
+
+
+def _run(session: Session, statement: Any, params: Any = None) -> Any:
+    """A statement on the session's connection: Core rows, none of the ORM's row loading
+    (the session's pending objects are flushed first)."""
+    return connection_of(session).execute(statement, params)

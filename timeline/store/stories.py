@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from timeline.store.engine import connection_of
 from timeline.store.models import (
     Actor,
     Event,
@@ -43,43 +45,51 @@ def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts
     ids = sorted(set(event_ids))
     out: dict[int, Facts] = {}
     for chunk in _chunks(ids):
-        events = session.execute(
+        events = _run(
+            session,
             sa_select(
-                col(Event.id), col(Event.start), col(Event.end), col(Event.type), col(Event.title)
+                col(Event.id),
+                col(Event.start),
+                col(Event.end),
+                col(Event.type),
+                col(Event.title),
             ).where(
                 col(Event.id).in_(chunk),
                 col(Event.start).is_not(None),
                 col(Event.main).is_(True),  # main and self-dated happenings, not clause-level
-            )
+            ),
         ).all()
         dated = [row[0] for row in events]
         if not dated:
             continue
         agents: dict[int, set[str]] = {}
         actors: dict[int, set[str]] = {}
-        for event_id, role, name in session.execute(
+        for event_id, role, name in _run(
+            session,
             sa_select(col(EventActor.event_id), col(EventActor.role), col(Actor.name))
             .join(Actor, col(Actor.id) == col(EventActor.actor_id))
-            .where(col(EventActor.event_id).in_(dated))
+            .where(col(EventActor.event_id).in_(dated)),
         ):
             actors.setdefault(event_id, set()).add(name)
             if role == "agent":
                 agents.setdefault(event_id, set()).add(name)
         quotes: dict[int, list[str]] = {}
         articles: dict[int, set[int]] = {}
-        for event_id, article_id, quote in session.execute(
+        for event_id, article_id, quote in _run(
+            session,
             sa_select(
                 col(EventSource.event_id), col(EventSource.article_id), col(EventSource.quote)
-            ).where(col(EventSource.event_id).in_(dated))
+            ).where(col(EventSource.event_id).in_(dated)),
         ):
             quotes.setdefault(event_id, []).append(quote)
             articles.setdefault(event_id, set()).add(article_id)
         linked: dict[int, set[int]] = {}
-        for source, target in session.execute(
+        for source, target in _run(
+            session,
             sa_select(col(EventLink.source_id), col(EventLink.target_id)).where(
                 col(EventLink.origin) != "story",
                 or_(col(EventLink.source_id).in_(dated), col(EventLink.target_id).in_(dated)),
-            )
+            ),
         ):
             linked.setdefault(source, set()).add(target)
             linked.setdefault(target, set()).add(source)
@@ -112,11 +122,12 @@ def ids_near(*, session: Session, start: date, end: date) -> list[int]:
     the longest stored span, so only the events near [start, end] are read."""
     widest = max(longest_spans(session=session).values(), default=0)
     earliest = start - timedelta(days=widest) if start.toordinal() > widest else date.min
-    rows = session.execute(
+    rows = _run(
+        session,
         sa_select(col(Event.id)).where(
             col(Event.start).between(earliest, end),
             func.coalesce(col(Event.end), col(Event.start)) >= start,
-        )
+        ),
     ).all()
     return [r[0] for r in rows]
 
@@ -126,10 +137,11 @@ def story_of(*, session: Session, event_ids: Iterable[int]) -> dict[int, int]:
     ids = sorted(set(event_ids))
     out: dict[int, int] = {}
     for chunk in _chunks(ids):
-        for event_id, story_id in session.execute(
+        for event_id, story_id in _run(
+            session,
             sa_select(col(StoryEvent.event_id), col(StoryEvent.story_id)).where(
                 col(StoryEvent.event_id).in_(chunk)
-            )
+            ),
         ):
             out[event_id] = story_id
     return out
@@ -140,10 +152,11 @@ def members(*, session: Session, story_ids: Iterable[int]) -> dict[int, list[int
     ids = sorted(set(story_ids))
     out: dict[int, list[int]] = {i: [] for i in ids}
     for chunk in _chunks(ids):
-        for event_id, story_id in session.execute(
+        for event_id, story_id in _run(
+            session,
             sa_select(col(StoryEvent.event_id), col(StoryEvent.story_id)).where(
                 col(StoryEvent.story_id).in_(chunk)
-            )
+            ),
         ):
             out[story_id].append(event_id)
     return out
@@ -180,13 +193,10 @@ def save_story(
         "updated_at": utcnow(),
     }
     if story_id is not None:
-        done = session.execute(
-            update(Story).where(col(Story.id) == story_id).values(**values),
-            execution_options={"synchronize_session": False},
-        )
+        done = _run(session, update(Story).where(col(Story.id) == story_id).values(**values))
         if getattr(done, "rowcount", 0):
             return story_id
-    made = session.execute(insert(Story).returning(col(Story.id)), [values]).all()
+    made = _run(session, insert(Story).returning(col(Story.id)), [values]).all()
     return int(made[0][0])
 
 
@@ -197,10 +207,11 @@ def articles_of(*, session: Session, event_ids: Iterable[int]) -> int:
     for chunk in _chunks(ids):
         seen.update(
             r[0]
-            for r in session.execute(
+            for r in _run(
+                session,
                 sa_select(col(EventSource.article_id))
                 .where(col(EventSource.event_id).in_(chunk))
-                .distinct()
+                .distinct(),
             )
         )
     return len(seen)
@@ -210,16 +221,16 @@ def set_members(*, session: Session, story_id: int, event_ids: Iterable[int]) ->
     """Make these events members of the story (moving them from any other story)."""
     ids = sorted(set(event_ids))
     for chunk in _chunks(ids):
-        session.execute(delete(StoryEvent).where(col(StoryEvent.event_id).in_(chunk)))
+        _run(session, delete(StoryEvent).where(col(StoryEvent.event_id).in_(chunk)))
     if ids:
-        session.execute(insert(StoryEvent), [{"event_id": i, "story_id": story_id} for i in ids])
+        _run(session, insert(StoryEvent), [{"event_id": i, "story_id": story_id} for i in ids])
 
 
 def delete_stories(*, session: Session, story_ids: Iterable[int]) -> None:
     ids = sorted(set(story_ids))
     for chunk in _chunks(ids):
-        session.execute(delete(StoryEvent).where(col(StoryEvent.story_id).in_(chunk)))
-        session.execute(delete(Story).where(col(Story.id).in_(chunk)))
+        _run(session, delete(StoryEvent).where(col(StoryEvent.story_id).in_(chunk)))
+        _run(session, delete(Story).where(col(Story.id).in_(chunk)))
 
 
 def replace_inferred_links(
@@ -229,11 +240,12 @@ def replace_inferred_links(
     kind) unless a connective already links the pair with that kind (or it is listed twice)."""
     ids = sorted(set(event_ids))
     for chunk in _chunks(ids):
-        session.execute(
+        _run(
+            session,
             delete(EventLink).where(
                 col(EventLink.origin) == "story",
                 or_(col(EventLink.source_id).in_(chunk), col(EventLink.target_id).in_(chunk)),
-            )
+            ),
         )
     wanted = list(dict.fromkeys(links))
     if not wanted:
@@ -242,15 +254,17 @@ def replace_inferred_links(
     for chunk in _chunks(sorted({source for source, _, _ in wanted})):
         have.update(
             (s, t, k)
-            for s, t, k in session.execute(
+            for s, t, k in _run(
+                session,
                 sa_select(
                     col(EventLink.source_id), col(EventLink.target_id), col(EventLink.kind)
-                ).where(col(EventLink.source_id).in_(chunk))
+                ).where(col(EventLink.source_id).in_(chunk)),
             )
         )
     new = [link for link in wanted if link not in have]
     if new:
-        session.execute(
+        _run(
+            session,
             insert(EventLink),
             [{"source_id": s, "target_id": t, "kind": k, "origin": "story"} for s, t, k in new],
         )
@@ -307,3 +321,9 @@ def articles_by_story(*, session: Session, story_ids: Iterable[int]) -> dict[int
         ):
             out[ident] = articles
     return out
+
+
+def _run(session: Session, statement: Any, params: Any = None) -> Any:
+    """A statement on the session's connection: Core rows, none of the ORM's row loading
+    (the session's pending objects are flushed first)."""
+    return connection_of(session).execute(statement, params)

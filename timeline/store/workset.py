@@ -24,13 +24,15 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, insert, or_, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from timeline.store import actors as actor_rows
 from timeline.store import events as event_rows
+from timeline.store.actors import inspect_table
+from timeline.store.engine import connection_of
 from timeline.store.events import _SOURCE_COLUMNS, StoredSource, _widest_span
 from timeline.store.models import Event, EventKey, EventLink, EventSource, utcnow
 
@@ -56,6 +58,7 @@ class EventState:
     main: bool = True
 
 
+_EVENT = inspect_table(Event)
 _EVENT_FIELDS = [f.name for f in fields(EventState)]
 _EVENT_COLUMNS = [col(getattr(Event, name)) for name in _EVENT_FIELDS]
 _SOURCE_FIELDS = list(StoredSource.__dataclass_fields__)
@@ -129,6 +132,11 @@ class WorkSet:
 
     # -- ids -----------------------------------------------------------------------------
 
+    def _run(self, statement: Any, params: Any = None) -> Any:
+        """A statement on the session's connection (Core rows, no ORM loading), after what
+        the session holds is flushed."""
+        return connection_of(self.session).execute(statement, params)
+
     def real(self, event_id: int) -> int:
         """The stored id of an event (a provisional id once flushed, else unchanged)."""
         return self._real.get(event_id, event_id)
@@ -164,7 +172,7 @@ class WorkSet:
             or_(col(EventSource.main).is_(True), col(EventSource.time_text).is_not(None)),
         )
         query = sa_select(*_EVENT_COLUMNS).where(or_(*clauses), not_pool)
-        found = [EventState(*row) for row in self.session.execute(query)]
+        found = [EventState(*row) for row in self._run(query)]
         fresh = [e for e in found if e.id not in self.events]
         for event in fresh:
             self._remember(event)
@@ -177,7 +185,7 @@ class WorkSet:
                 .where(col(EventSource.event_id).in_(chunk))
                 .order_by(col(EventSource.event_id), col(EventSource.id))
             )
-            for row in self.session.execute(query):
+            for row in self._run(query):
                 source = StoredSource(*row)
                 self._sources[source.event_id].append(source)
 
@@ -205,7 +213,7 @@ class WorkSet:
             )
             .distinct()
         )
-        for row in self.session.execute(query):
+        for row in self._run(query):
             event, lemma = EventState(*row[:-1]), row[-1]
             if event.id not in self.events:
                 self._remember(event)
@@ -216,7 +224,7 @@ class WorkSet:
         wanted = sorted(set(ids) - set(self.events))
         for chunk in _chunks(wanted):
             query = sa_select(*_EVENT_COLUMNS).where(col(Event.id).in_(chunk))
-            for row in self.session.execute(query):
+            for row in self._run(query):
                 self._remember(EventState(*row))
 
     def _remember(self, event: EventState) -> None:
@@ -363,7 +371,7 @@ class WorkSet:
 
     def flush(self, describe: Describe) -> None:
         """Write every pending change; `describe` gives a new actor's kind and aliases."""
-        session, now = self.session, utcnow()
+        now = utcnow()
         stamped: set[int] = set()
         if self._created:
             rows = [
@@ -372,7 +380,7 @@ class WorkSet:
             ]
             ids = [
                 r[0]
-                for r in session.execute(
+                for r in self._run(
                     insert(Event).returning(col(Event.id), sort_by_parameter_order=True), rows
                 )
             ]
@@ -392,26 +400,31 @@ class WorkSet:
             self._original[event_id] = now_values
             stamped.add(event_id)
         for group in _same_keys(changes):
-            session.execute(update(Event), group)
+            names = [k for k in group[0] if k != "id"]
+            self._run(
+                update(_EVENT)
+                .where(_EVENT.c.id == bindparam("b_id"))
+                .values({k: bindparam(f"b_{k}") for k in names}),
+                [{f"b_{k}": v for k, v in row.items()} for row in group],
+            )
         self._widen_spans(stamped)
         for source_ids, event_id in self._moves:
             for chunk in _chunks(source_ids):
-                session.execute(
+                self._run(
                     update(EventSource)
                     .where(col(EventSource.id).in_(list(chunk)))
-                    .values(event_id=self.real(event_id)),
-                    execution_options={"synchronize_session": False},
+                    .values(event_id=self.real(event_id))
                 )
         self._moves = []
         if self._new_sources:
             rows = [{**r, "event_id": self.real(r["event_id"])} for r in self._new_sources]
-            session.execute(insert(EventSource), rows)
+            self._run(insert(EventSource), rows)
             self._new_sources = []
         if self._keys:
             self._keys = {self.real(i): spec for i, spec in self._keys.items()}
             ids = sorted(self._keys)
             for chunk in _chunks(ids):
-                session.execute(delete(EventKey).where(col(EventKey.event_id).in_(list(chunk))))
+                self._run(delete(EventKey).where(col(EventKey.event_id).in_(list(chunk))))
             key_rows = [
                 {"event_id": i, "key": k, "start": s, "end": e}
                 for i in ids
@@ -419,15 +432,12 @@ class WorkSet:
                 for k in sorted(keys)
             ]
             if key_rows:
-                session.execute(insert(EventKey), key_rows)
+                self._run(insert(EventKey), key_rows)
             self._keys = {}
         touched = self._flush_actors(describe) | self._flush_links()
         late = sorted({self.real(i) for i in touched | self._touched | self._dirty} - stamped)
         for chunk in _chunks(late):
-            session.execute(
-                update(Event).where(col(Event.id).in_(list(chunk))).values(updated_at=now),
-                execution_options={"synchronize_session": False},
-            )
+            self._run(update(Event).where(col(Event.id).in_(list(chunk))).values(updated_at=now))
         self._dirty, self._touched = set(), set()
 
     def _rename(self, provisional: int, real: int) -> None:
@@ -516,10 +526,10 @@ class WorkSet:
             query = sa_select(
                 col(EventLink.source_id), col(EventLink.target_id), col(EventLink.kind)
             ).where(col(EventLink.source_id).in_(list(chunk)))
-            have.update((s, t, k) for s, t, k in self.session.execute(query))
+            have.update((s, t, k) for s, t, k in self._run(query))
         new = [w for w in wanted if w not in have]
         if new:
-            self.session.execute(
+            self._run(
                 insert(EventLink),
                 [{"source_id": s, "target_id": t, "kind": k, "origin": "text"} for s, t, k in new],
             )
