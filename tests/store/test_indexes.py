@@ -10,7 +10,7 @@ Run on SQLite and Postgres (`engine` fixture).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import update
@@ -127,3 +127,39 @@ def test_day_counts_take_the_range_and_its_bounds(engine: Engine) -> None:
         everything = day_counts(session=session)
     assert counts == [(D(2025, 3, 1), 1), (D(2025, 4, 2), 1)]
     assert everything == [(D(2025, 3, 1), 1), (D(2025, 4, 1), 2), (D(2025, 4, 2), 1)]
+
+
+def test_bulk_load_rebuilds_spans_and_text_index(engine: Engine) -> None:
+    """Rows written inside bulk_load (no triggers, no text index) are found after it as if
+    written one by one, and writes after it are kept in step again."""
+    from sqlalchemy import insert
+
+    from timeline.store.bulk import bulk_load
+
+    with session_scope(engine) as session:
+        art = make_article(session, "a.txt", D(2025, 4, 1))
+        art_id = art.id
+    now = datetime(2025, 4, 1, tzinfo=UTC)
+    with engine.begin() as conn, bulk_load(conn):
+        conn.execute(
+            insert(Event),
+            [
+                {"id": 101, "start": D(2025, 4, 1), "end": D(2025, 4, 9), "precision": "day",
+                 "date_inferred": False, "type": "AGREE", "modality": "occurred",
+                 "title": "Grain deal signed", "created_at": now},
+                {"id": 102, "start": D(2025, 4, 2), "end": D(2025, 4, 2), "precision": "month",
+                 "date_inferred": False, "type": "AGREE", "modality": "occurred",
+                 "title": "Talks", "created_at": now},
+            ],
+        )  # fmt: skip
+        conn.execute(
+            insert(EventSource),
+            [{"event_id": 102, "article_id": art_id, "sentence_index": 0, "quote": "A drone."}],
+        )
+    assert span_table(engine) == {"day": 8, "month": 0}
+    assert titles(engine, "grain deal") == ["Grain deal signed"]
+    assert titles(engine, "drone") == ["Talks"]
+    with session_scope(engine) as session:
+        other = make_article(session, "b.txt", D(2025, 4, 3))
+        make_event(session, "Harbour reopened", D(2025, 4, 3), sources=[Src(other, "Ships.")])
+    assert titles(engine, "ships") == ["Harbour reopened"]
