@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 MMAP_BYTES = 8 << 30  # SQLite maps at most this much of the file
 CACHE_KIB = 64 << 10  # per connection
+# Postgres tables vacuumed after a bulk load (visibility map for index-only scans)
+VACUUMED = ("event", "eventsource", "eventactor", "eventlink", "article", "actor", "actoralias")
 
 
 class StoreError(Exception):
@@ -246,3 +248,8 @@ def optimize(engine: Engine, *, full: bool = False) -> None:
                 conn.exec_driver_sql("PRAGMA optimize")
         elif full:
             conn.exec_driver_sql("ANALYZE")
+    if full and engine.dialect.name == "postgresql":
+        # After a bulk load nothing is marked all-visible yet: index-only scans would read
+        # the heap page of every entry (an actor's 8k events: 6.5k pages, 80 ms at 1M).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"VACUUM {', '.join(VACUUMED)}")
