@@ -299,9 +299,10 @@ FEATURES: dict[str, str] = {
     "together)",
     "type_same": "both have a lexicon type and it is the same",
     "type_diff": "both have a lexicon type and they differ",
-    "day_agent_type": "same day (day precision), a shared agent and the same type, not a "
+    "day_agent_type": "same day (day precision), a shared agent and the same type, not a bare "
     "statement: one actor's one kind of act on one day ('offered talks' / 'proposes "
-    "negotiations')",
+    "negotiations', or 'stated Moscow is open to negotiations' / 'declared his openness to "
+    "talks', statements whose content gives one type)",
     "statements": "both triggers are reporting verbs (said, told): a speaker says many things",
     "statements_after": "statements, times after_cos: what was said tells two statements apart",
     "statements_quote": "statements, times quote_cos: two reports of one quotation are one "
@@ -427,7 +428,6 @@ def features(
             and agent[0] == 1.0
             and typed
             and a.type == b.type != STATEMENT
-            and not (a.reporting or b.reporting)
         ),
         float(reporting),
         after if reporting else 0.0,
