@@ -148,32 +148,35 @@ class WorkSet:
         undated with a source of one of `lemmas`; with all their sources. After this,
         `nearby` and `with_lemma` answer what `events_overlapping` / `events_with_lemma`
         would (clause pools left out) for windows inside these."""
-        clauses = []
-        widest = _widest_span(self.session)
-        for lo, hi in _merged(windows):
-            earliest = lo - timedelta(days=widest) if lo.toordinal() > widest else date.min
-            clauses.append(
-                and_(col(Event.start) <= hi, col(Event.start) >= earliest, col(Event.end) >= lo)
-            )
-        if lemmas:
-            clauses.append(
-                and_(
-                    col(Event.start).is_(None),
-                    exists().where(
-                        col(EventSource.event_id) == col(Event.id),
-                        col(EventSource.trigger_lemma).in_(sorted(lemmas)),
-                    ),
-                )
-            )
-        if not clauses:
-            return
         not_pool = exists().where(
             col(EventSource.event_id) == col(Event.id),
             or_(col(EventSource.main).is_(True), col(EventSource.time_text).is_not(None)),
         )
-        query = sa_select(*_EVENT_COLUMNS).where(or_(*clauses), not_pool)
-        found = [EventState(*row) for row in self._run(query)]
-        fresh = [e for e in found if e.id not in self.events]
+        found: list[EventState] = []
+        if windows:  # bounded on both sides of the start index, per merged window
+            widest = _widest_span(self.session)
+            clauses = []
+            for lo, hi in _merged(windows):
+                earliest = lo - timedelta(days=widest) if lo.toordinal() > widest else date.min
+                clauses.append(
+                    and_(col(Event.start) <= hi, col(Event.start) >= earliest, col(Event.end) >= lo)
+                )
+            query = sa_select(*_EVENT_COLUMNS).where(or_(*clauses), not_pool)
+            found += [EventState(*row) for row in self._run(query)]
+        if lemmas:  # driven from the lemma index, not by walking every undated event
+            with_lemma = (
+                sa_select(col(EventSource.event_id))
+                .where(col(EventSource.trigger_lemma).in_(sorted(lemmas)))
+                .distinct()
+                .subquery()
+            )
+            query = (
+                sa_select(*_EVENT_COLUMNS)
+                .join(with_lemma, with_lemma.c.event_id == col(Event.id))
+                .where(col(Event.start).is_(None), not_pool)
+            )
+            found += [EventState(*row) for row in self._run(query)]
+        fresh = [e for e in {e.id: e for e in found}.values() if e.id not in self.events]
         for event in fresh:
             self._remember(event)
             self._sources[event.id] = []
