@@ -118,8 +118,10 @@ def _topic_words(texts: tuple[str, ...], names: frozenset[str]) -> frozenset[str
 
 
 def ids_near(*, session: Session, start: date, end: date) -> list[int]:
-    """Ids of events overlapping [start, end]; the range on `start` is closed on both sides by
-    the longest stored span, so only the events near [start, end] are read."""
+    """Ids of the events stories are made of (dated, main: see `load_facts`) overlapping
+    [start, end]; the range on `start` is closed on both sides by the longest stored span, so
+    only the events near [start, end] are read. Clause-level events are left out here, not
+    read back by id to be dropped."""
     widest = max(longest_spans(session=session).values(), default=0)
     earliest = start - timedelta(days=widest) if start.toordinal() > widest else date.min
     rows = _run(
@@ -127,6 +129,7 @@ def ids_near(*, session: Session, start: date, end: date) -> list[int]:
         sa_select(col(Event.id)).where(
             col(Event.start).between(earliest, end),
             func.coalesce(col(Event.end), col(Event.start)) >= start,
+            col(Event.main).is_(True),
         ),
     ).all()
     return [r[0] for r in rows]
