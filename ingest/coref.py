@@ -423,12 +423,7 @@ def features(
         report_gap,
         float(typed and a.type == b.type),
         float(typed and a.type != b.type),
-        float(
-            date_match == 1.0
-            and agent[0] == 1.0
-            and typed
-            and a.type == b.type != STATEMENT
-        ),
+        float(date_match == 1.0 and agent[0] == 1.0 and typed and a.type == b.type != STATEMENT),
         float(reporting),
         after if reporting else 0.0,
         quote if reporting else 0.0,
