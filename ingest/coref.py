@@ -21,6 +21,7 @@ hands their mentions and the new article's mentions to `cluster`, and writes the
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
@@ -536,28 +537,43 @@ def _agglomerate(
 ) -> list[list[int]]:
     """Average-linkage groups of items 0..n-1 from pair similarities (missing pairs are 0),
     merged best pair first while the mean similarity is >= threshold; ties break on the
-    smaller indices. Returns sorted groups of sorted indices."""
+    smaller indices. Returns sorted groups of sorted indices.
+
+    A heap of candidate merges, re-pushed only for the pairs a merge changes (entries of a
+    cluster that has merged since are stale and skipped): the cost follows the pairs, not
+    pairs times merges. A merged cluster keeps the smaller id."""
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    sums = {k: v for k, v in sims.items() if v > 0.0}
-    while True:
-        best: tuple[float, int, int] | None = None
-        for (x, y), total in sums.items():
-            mean = total / (len(members[x]) * len(members[y]))
-            if mean >= threshold and (
-                best is None or (mean, -x, -y) > (best[0], -best[1], -best[2])
-            ):
-                best = (mean, x, y)
-        if best is None:
-            break
-        _, x, y = best
+    links: dict[int, dict[int, float]] = {i: {} for i in range(n)}
+    for (x, y), total in sims.items():
+        if total > 0.0:
+            links[x][y] = links[y][x] = total
+    version = dict.fromkeys(range(n), 0)
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(x: int, y: int) -> None:
+        x, y = _pair(x, y)
+        mean = links[x][y] / (len(members[x]) * len(members[y]))
+        if mean >= threshold:
+            heapq.heappush(heap, (-mean, x, y, version[x], version[y]))
+
+    for (x, y), total in sims.items():
+        if total > 0.0:
+            push(x, y)
+    while heap:
+        _, x, y, vx, vy = heapq.heappop(heap)
+        if x not in members or y not in members or (version[x], version[y]) != (vx, vy):
+            continue  # stale: one side has merged since
         members[x] = sorted(members[x] + members.pop(y))
-        merged: dict[tuple[int, int], float] = {}
-        for (p, q), total in sums.items():
-            p2, q2 = (x if p == y else p), (x if q == y else q)
-            if p2 != q2:
-                key = _pair(p2, q2)
-                merged[key] = merged.get(key, 0.0) + total
-        sums = merged
+        links[x].pop(y)
+        for k, total in links.pop(y).items():
+            if k == x:
+                continue
+            links[x][k] = links[x].get(k, 0.0) + total
+            links[k].pop(y)
+            links[k][x] = links[x][k]
+        version[x] += 1
+        for k in links[x]:
+            push(x, k)
     return sorted(members.values())
 
 

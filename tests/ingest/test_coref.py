@@ -327,3 +327,45 @@ def test_the_date_window_allows_a_stored_inferred_date_its_slack() -> None:
     thursday = _mention("Wen met locals on Thursday.", "met", ["Wen Jiabao"], DCT)
     assert coref.date_window(thursday) == (DCT - timedelta(1), DCT + timedelta(1))
     assert coref.date_window(_mention("Wen met locals.", "met", [], None)) is None
+
+
+def _agglomerate_by_rescan(
+    n: int, sims: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """The plain statement of average linkage (every pair rescanned at every step): what
+    `coref._agglomerate` must give, faster."""
+    members = {i: [i] for i in range(n)}
+    sums = {k: v for k, v in sims.items() if v > 0.0}
+    while True:
+        scored = [
+            (total / (len(members[x]) * len(members[y])), -x, -y) for (x, y), total in sums.items()
+        ]
+        scored = [s for s in scored if s[0] >= threshold]
+        if not scored:
+            return sorted(members.values())
+        _, x, y = max(scored)
+        x, y = -x, -y
+        members[x] = sorted(members[x] + members.pop(y))
+        merged: dict[tuple[int, int], float] = {}
+        for (p, q), total in sums.items():
+            p2, q2 = (x if p == y else p), (x if q == y else q)
+            if p2 != q2:
+                key = (min(p2, q2), max(p2, q2))
+                merged[key] = merged.get(key, 0.0) + total
+        sums = merged
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_agglomeration_equals_the_plain_average_linkage(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    n = rng.randint(2, 30)
+    sims = {
+        (x, y): rng.choice([0.0, 0.05, 0.2, 0.5, 0.9, rng.random()])
+        for x in range(n)
+        for y in range(x + 1, n)
+        if rng.random() < 0.4
+    }
+    for threshold in (0.1, 0.2, 0.45):
+        assert coref._agglomerate(n, sims, threshold) == _agglomerate_by_rescan(n, sims, threshold)

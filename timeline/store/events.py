@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, text, update
+from sqlalchemy import and_, delete, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -107,66 +107,6 @@ def events_overlapping(
     if types is not None:
         query = query.where(col(Event.type).in_(list(types)))
     return [NearbyEvent(*row) for row in session.execute(query)]
-
-
-def events_with_lemma(
-    *, session: Session, lemma: str, start: date | None, types: Collection[str] | None = None
-) -> list[NearbyEvent]:
-    """Events starting on `start` (undated ones when None) one of whose sources has this
-    trigger lemma: candidates found through the indexed lemma, not a date window."""
-    ids = select(EventSource.event_id).where(col(EventSource.trigger_lemma) == lemma)
-    on_day = col(Event.start).is_(None) if start is None else col(Event.start) == start
-    query = sa_select(
-        col(Event.id), col(Event.type), col(Event.start), col(Event.end), col(Event.date_inferred)
-    ).where(on_day, col(Event.id).in_(ids))
-    if types is not None:
-        query = query.where(col(Event.type).in_(list(types)))
-    return [NearbyEvent(*row) for row in session.execute(query)]
-
-
-def clause_event(
-    *,
-    session: Session,
-    lemma: str,
-    type: str,
-    start: date | None,
-    end: date | None,
-    article_id: int,
-    sentence_index: int,
-) -> tuple[Event | None, bool]:
-    """The event of clause-level mentions only (no main or self-dated source) keyed by
-    (trigger lemma, type, start, end), the oldest if several, and for an undated mention by
-    its own article too; and whether it already has a source in this sentence. One indexed
-    query, whatever the event's size."""
-    same = and_(col(EventSource.event_id) == col(Event.id), col(EventSource.trigger_lemma) == lemma)
-    if start is None:
-        # With no date, lemma and type alone say nothing of which happening: every "attack" of
-        # every story would pool. Undated clause mentions pool within their own article only.
-        same = and_(same, col(EventSource.article_id) == article_id)
-    other_pool = and_(
-        col(EventSource.event_id) == col(Event.id),
-        or_(col(EventSource.main).is_(True), col(EventSource.time_text).is_not(None)),
-    )
-    on_day = col(Event.start).is_(None) if start is None else col(Event.start) == start
-    till = col(Event.end).is_(None) if end is None else col(Event.end) == end
-    query = (
-        select(Event)
-        .where(on_day, till, col(Event.type) == type, exists().where(same))
-        .where(~exists().where(other_pool))
-        .order_by(col(Event.id))
-        .limit(1)
-    )
-    event = session.exec(query).first()
-    if event is None:
-        return None, False
-    here = session.exec(
-        select(EventSource.id).where(
-            col(EventSource.event_id) == event.id,
-            col(EventSource.article_id) == article_id,
-            col(EventSource.sentence_index) == sentence_index,
-        )
-    ).first()
-    return event, here is not None
 
 
 def _widest_span(session: Session) -> int:

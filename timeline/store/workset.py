@@ -146,8 +146,9 @@ class WorkSet:
     def load_nearby(self, windows: Collection[tuple[date, date]], lemmas: Collection[str]) -> None:
         """Every stored event that is not a clause pool and overlaps one of `windows`, or is
         undated with a source of one of `lemmas`; with all their sources. After this,
-        `nearby` and `with_lemma` answer what `events_overlapping` / `events_with_lemma`
-        would (clause pools left out) for windows inside these."""
+        `nearby` answers what `events.events_overlapping` would (clause pools left out) for
+        windows inside these, and `with_lemma` gives the events on a day (undated ones for
+        None) with a source of that trigger lemma."""
         not_pool = exists().where(
             col(EventSource.event_id) == col(Event.id),
             or_(col(EventSource.main).is_(True), col(EventSource.time_text).is_not(None)),
@@ -280,9 +281,11 @@ class WorkSet:
         article_id: int,
         sentence_index: int,
     ) -> tuple[EventState | None, bool]:
-        """What `events.clause_event` answers: the oldest clause pool keyed (lemma, type,
-        start, end) (for an undated mention: with a source of this article), and whether it
-        already has a source in this sentence."""
+        """The oldest clause pool (an event of clause-level mentions only, no main or
+        self-dated source) keyed (lemma, type, start, end), and whether it already has a
+        source in this sentence. An undated mention pools only with a source of its own
+        article: with no date, lemma and type alone say nothing of which happening, and every
+        "attack" of every story would pool."""
         best: EventState | None = None
         for i in [*self._pool_lemmas, *self._new]:
             e = self.events[i]
