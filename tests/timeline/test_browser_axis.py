@@ -20,9 +20,12 @@ LOADED = "#timeline[aria-busy=false]"
 
 
 def drag(page, start: str, end: str) -> None:  # type: ignore[no-untyped-def]
-    """Press on the bar of day `start`, move to the bar of day `end`, release."""
-    a = page.locator(f'#axis .bar[data-date="{start}"]').bounding_box()
-    b = page.locator(f'#axis .bar[data-date="{end}"]').bounding_box()
+    """Press on the bar of day `start`, move to the bar of day `end`, release. The bars are
+    waited for: the axis is drawn again when the events arrive."""
+    bars = [page.locator(f'#axis .bar[data-date="{day}"]') for day in (start, end)]
+    for bar in bars:
+        bar.wait_for(state="visible")
+    a, b = (bar.bounding_box() for bar in bars)
     assert a is not None and b is not None
     y = a["y"] + a["height"] - 2
     page.mouse.move(a["x"] + a["width"] / 2, y)
@@ -104,6 +107,7 @@ def test_axis_at_phone_width(server: str, browser) -> None:  # type: ignore[no-u
 
     page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page.goto(server + "/")
+    page.wait_for_selector(LOADED, state="attached")
     page.wait_for_selector("#axis .bar")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"page is {overflow}px wider than a phone screen"
