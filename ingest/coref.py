@@ -523,13 +523,9 @@ def coverage(views: Sequence[MentionView], model: Model) -> dict[str, int]:
     sims: dict[tuple[int, int], float] = {}
     for x in range(len(docs)):
         for y in range(x + 1, len(docs)):
-            sims[(x, y)] = _story_similarity(stories[docs[x]], stories[docs[y]], model)
+            sims[(x, y)] = _cosine(stories[docs[x]], stories[docs[y]], model.idf, model.default_idf)
     groups = _agglomerate(len(docs), sims, model.story_threshold)
     return {docs[i]: g for g, members in enumerate(groups) for i in members}
-
-
-def _story_similarity(a: tuple[str, ...], b: tuple[str, ...], model: Model) -> float:
-    return _cosine(a, b, model.idf, model.default_idf)
 
 
 def _agglomerate(

@@ -116,14 +116,19 @@ def _negated(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool
     return False
 
 
+def _reporting_word(s: Sentence, w: Word) -> bool:
+    """Whether the lexicon lists the word as a reporting verb ("said", "told", "elaborated")."""
+    trigger = s.lex.words.get(w.text.lower())
+    return trigger is not None and trigger.type == "REPORT"
+
+
 def _hedge_or_opinion(
     s: Sentence, words: tuple[Word, ...], children: list[list[int]], i: int
 ) -> bool:
     """ "are reported to have swayed" (a passive reporting verb: nobody is speaking) and
     "Critics argue" (a generic subject: an opinion, not a happening)."""
-    trigger = s.lex.words.get(words[i].text.lower())
     deps = {words[c].dep for c in children[i]}
-    if trigger is not None and trigger.type == "REPORT" and "auxpass" in deps and "xcomp" in deps:
+    if _reporting_word(s, words[i]) and "auxpass" in deps and "xcomp" in deps:
         return True
     return any(
         words[c].dep in SUBJECTS and words[c].text.lower() in GENERIC_SUBJECTS for c in children[i]
@@ -143,14 +148,12 @@ def _continues_statement(
     """ "Peskov elaborated on Putin's comments, telling reporters that ...", "she said ... and
     added that ...": a reporting verb with no subject of its own that hangs on a reporting
     mention is the same speaker's one act of speaking, not a second statement."""
-    trigger = s.lex.words.get(words[i].text.lower())
-    if trigger is None or trigger.type != "REPORT" or words[i].dep not in SPEECH_CONTINUATIONS:
+    if not _reporting_word(s, words[i]) or words[i].dep not in SPEECH_CONTINUATIONS:
         return False
     if any(words[c].dep in SUBJECTS | PASSIVE_SUBJECTS for c in children[i]):
         return False
     head = words[words[i].head]
-    said = s.lex.words.get(head.text.lower())
-    if said is None or said.type != "REPORT":
+    if not _reporting_word(s, head):
         return False  # "fled, telling ...": the speaking is a happening of its own
     at = s.offset + head.start
     return any(
@@ -313,10 +316,10 @@ def _dating_of_governor(
     if j == i:
         return UNDATED
     at = s.offset + words[j].start
-    said = s.lex.words.get(words[j].text.lower())
+    said = _reporting_word(s, words[j])
     for m in before:
         if m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end:
-            if m.dating.start is None or (said is not None and said.type == "REPORT"):
+            if m.dating.start is None or said:
                 return UNDATED  # what a statement is about happened at its own time
             return replace(dating.borrowed(m.dating), inferred=True)
     return UNDATED
@@ -393,8 +396,7 @@ def _reported(s: Sentence, words: tuple[Word, ...], i: int) -> bool:
         if head == j:
             return False
         j = head
-        trigger = s.lex.words.get(words[j].text.lower())
-        if trigger is not None and trigger.type == "REPORT" and words[j].pos == "VERB":
+        if _reporting_word(s, words[j]) and words[j].pos == "VERB":
             return True
     return False
 
