@@ -9,8 +9,8 @@ precisions, ~1.3 sources and ~2.5 actors each, 300 actors with aliases, a link f
 event, and one event in 5,000 carrying a rare word; then each named query runs `--runs` times
 with random parameters through timeline.store.query exactly as the CLI and API do (first page
 of 100, details loaded). The store is built with bulk Core inserts inside
-`timeline.store.bulk.bulk_load`: the span bounds and the text index (FTS5 documents on
-SQLite, trigram GIN indexes on Postgres) are built once after the load.
+`timeline.store.bulk.bulk_load`: the span bounds and the text index (the per-event documents,
+with FTS5 on SQLite and a pg_trgm GIN index on Postgres) are built once after the load.
 """
 
 from __future__ import annotations

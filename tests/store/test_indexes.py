@@ -2,9 +2,11 @@
 
 - `eventspan` (longest span per precision, what bounds date-overlap queries) follows inserts
   and updates of events, and `recompute` shrinks it back to the exact maximum.
-- The text index (FTS5 trigram on SQLite, pg_trgm on Postgres) answers substring searches
-  exactly as ILIKE did: any case, inside words, typographic apostrophes, titles and quotes,
-  after titles change and sources are added; terms under three characters still work.
+- The text index (one document per event, title and quotes, with FTS5 trigram on SQLite and
+  pg_trgm on Postgres) answers substring searches exactly as ILIKE did: any case, inside
+  words, typographic apostrophes, titles and quotes, after titles change, sources are
+  added, moved, edited or deleted, and events deleted; terms under three characters still
+  work.
 Run on SQLite and Postgres (`engine` fixture).
 """
 
@@ -112,6 +114,46 @@ def test_text_index_follows_new_sources_and_changed_titles(engine: Engine, commo
     with engine.begin() as conn:
         conn.execute(EventSource.__table__.delete())  # type: ignore[attr-defined]
     assert titles(engine, "drone") == []
+
+
+def test_text_index_follows_moved_sources_edited_quotes_and_deleted_events(
+    engine: Engine, common_at: str
+) -> None:
+    """What a merge writes (a source moved to another event, the merged event deleted) and a
+    quote edited: each event's document follows, on both stores and through both plans."""
+    from sqlalchemy import delete
+
+    with session_scope(engine) as session:
+        art = make_article(session, "a.txt", D(2025, 4, 1))
+        truce = make_event(
+            session, "Truce agreed", D(2025, 4, 1), sources=[Src(art, "Guns fell silent.")]
+        )
+        other = make_article(session, "b.txt", D(2025, 4, 2))
+        talks = make_event(session, "Talks", D(2025, 4, 2), sources=[Src(other, "An envoy spoke.")])
+        truce_id, talks_id = truce.id, talks.id
+    source = EventSource.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(
+            update(EventSource).where(EventSource.event_id == truce_id).values(event_id=talks_id)
+        )
+    assert titles(engine, "silent") == ["Talks"]
+    assert titles(engine, "truce silent") == []
+    assert titles(engine, "envoy silent") == ["Talks"]  # both quotes in one document
+    with engine.begin() as conn:
+        conn.execute(
+            update(EventSource)
+            .where(EventSource.quote == "An envoy spoke.")
+            .values(quote="A courier.")
+        )
+    assert titles(engine, "envoy") == []
+    assert titles(engine, "courier") == ["Talks"]
+    events = Event.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(delete(source).where(source.c.event_id == talks_id))
+        conn.execute(delete(events).where(events.c.id == talks_id))
+    assert titles(engine, "courier") == []
+    assert titles(engine, "talks") == []
+    assert titles(engine, "truce") == ["Truce agreed"]
 
 
 def test_day_counts_take_the_range_and_its_bounds(engine: Engine) -> None:

@@ -69,3 +69,50 @@ def test_span_and_text_indexes_downgrade_and_upgrade_again(engine: Engine) -> No
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     assert "eventspan" in inspect(engine).get_table_names()
+
+
+def test_text_document_downgrades_to_per_column_indexes_and_back(engine: Engine) -> None:
+    """0010 (Postgres): the per-event documents replace the title and quote trigram indexes;
+    its downgrade restores them, and upgrading again writes the documents of every event,
+    those stored before and while at 0009. SQLite keeps its documents (0009) throughout."""
+    from alembic import command
+
+    from tests.timeline.conftest import Src, make_article, make_event
+    from timeline.store.engine import alembic_config
+    from timeline.store.query import EventFilter, search_events
+
+    def found(text: str) -> list[str]:
+        with session_scope(engine) as session:
+            page = search_events(session=session, filters=EventFilter(text=text))
+            return [e.title for e in page.events]
+
+    def indexes() -> set[str]:
+        tables = ("event", "eventsource", "eventtext")
+        present = set(inspect(engine).get_table_names())
+        return {ix["name"] for t in tables if t in present for ix in inspect(engine).get_indexes(t)}
+
+    with session_scope(engine) as session:
+        art = make_article(session, "a.txt", date(2025, 4, 1))
+        make_event(session, "Truce agreed", date(2025, 4, 1), sources=[Src(art, "Guns fell.")])
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009")
+    postgres = engine.dialect.name == "postgresql"
+    if postgres:
+        assert "eventtext" not in inspect(engine).get_table_names()
+        assert {"ix_event_title_trgm", "ix_eventsource_quote_trgm"} <= indexes()
+    else:
+        assert "eventtext" in inspect(engine).get_table_names()
+    with session_scope(engine) as session:
+        other = make_article(session, "b.txt", date(2025, 4, 2))
+        make_event(session, "Talks", date(2025, 4, 2), sources=[Src(other, "An envoy spoke.")])
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    assert "eventtext" in inspect(engine).get_table_names()
+    if postgres:
+        assert "ix_eventtext_body_trgm" in indexes()
+        assert not {"ix_event_title_trgm", "ix_eventsource_quote_trgm"} & indexes()
+    assert found("guns") == ["Truce agreed"]
+    assert found("talks envoy") == ["Talks"]
+    assert found("truce envoy") == []

@@ -33,7 +33,16 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 MMAP_BYTES = 8 << 30  # SQLite maps at most this much of the file
 CACHE_KIB = 64 << 10  # per connection
 # Postgres tables vacuumed after a bulk load (visibility map for index-only scans)
-VACUUMED = ("event", "eventsource", "eventactor", "eventlink", "article", "actor", "actoralias")
+VACUUMED = (
+    "event",
+    "eventsource",
+    "eventtext",
+    "eventactor",
+    "eventlink",
+    "article",
+    "actor",
+    "actoralias",
+)
 
 
 class StoreError(Exception):

@@ -309,55 +309,43 @@ def _text_match(session: Reader, text: str) -> tuple[ColumnElement[bool], bool]:
     """Every term occurs in the title or in some quote of the event; and whether the
     condition is a short list of ids the query should be driven from.
 
-    A term the text index can answer (timeline.store.textsearch) and that is not common
-    makes the index's matches an id list: on SQLite one FTS query for all the indexed terms,
-    which the index intersects, on Postgres one IN per term. Common or very short terms are
-    tested row by row while the database walks the date order (a page fills after a few
-    hundred rows): on SQLite one primary-key read of the event's document. Both give the
-    same rows; only the cost differs.
+    Both stores hold one document per event (title and quotes, timeline.store.textsearch)
+    with a trigram index on it. When a term the index can answer is not common, the index's
+    matches for all such terms are an id list (SQLite: one FTS query, Postgres: one bitmap
+    scan, the index intersecting the terms). Otherwise every term is tested row by row on
+    the event's document, one primary-key read, while the database walks the date order (a
+    page fills after a few hundred rows). Both give the same rows; only the cost differs.
     """
     dialect = _core(session).dialect.name
     terms = text_terms(text)
-    if dialect == "sqlite":
-        return _sqlite_text_match(session, terms)
-    clauses: list[ColumnElement[bool]] = []
-    driven = False
-    for term in terms:
-        patterns = _like(term)
-        if (
-            dialect == "postgresql"
-            and min(len(v) for v in _spellings(term)) >= textsearch.MIN_TERM
-            and not textsearch.matches_at_least(session, patterns)
-        ):
-            clauses.append(event.c.id.in_(textsearch.event_ids_matching(patterns)))
-            driven = True
-            continue
-        clauses.append(_title_or_quote(patterns))
-    return and_(true(), *clauses), driven
-
-
-def _sqlite_text_match(session: Reader, terms: list[str]) -> tuple[ColumnElement[bool], bool]:
     indexed = [t for t in terms if textsearch.indexable(_spellings(t))]
     rest = [t for t in terms if t not in indexed]
     clauses: list[ColumnElement[bool]] = []
-    rare = any(
-        not textsearch.fts_matches_at_least(session, textsearch.fts_query([_spellings(t)]))
-        for t in indexed
-    )  # stops at the first rare term
-    if rare:  # the index intersects every indexed term, driven by the rare one
-        query = textsearch.fts_query([_spellings(t) for t in indexed])
-        clauses.append(event.c.id.in_(textsearch.fts_event_ids(query)))
+    if dialect == "sqlite":
+        rare = any(
+            not textsearch.fts_matches_at_least(session, textsearch.fts_query([_spellings(t)]))
+            for t in indexed
+        )  # stops at the first rare term
+        if rare:  # the index intersects every indexed term, driven by the rare one
+            query = textsearch.fts_query([_spellings(t) for t in indexed])
+            clauses.append(event.c.id.in_(textsearch.fts_event_ids(query)))
     else:
+        rare = any(not textsearch.documents_match_at_least(session, _like(t)) for t in indexed)
+        if rare:
+            clauses.append(event.c.id.in_(textsearch.document_ids([_like(t) for t in indexed])))
+    if not rare:
         rest = terms
     in_documents = [t for t in rest if textsearch.SEPARATOR not in t]
     if in_documents:
-        clauses.append(textsearch.documents_contain(event.c.id, [_like(t) for t in in_documents]))
+        patterns = [_like(t) for t in in_documents]
+        clauses.append(textsearch.documents_contain(event.c.id, patterns, dialect))
     clauses.extend(_title_or_quote(_like(t)) for t in rest if t not in in_documents)
     return and_(true(), *clauses), rare
 
 
 def _title_or_quote(patterns: list[str]) -> ColumnElement[bool]:
-    """ILIKE on the title or on some quote: the row-by-row test without a document index.
+    """ILIKE on the title or on some quote: the row-by-row test of a term the documents
+    cannot answer (one holding SEPARATOR).
 
     The quote test is a scalar subquery (`(SELECT true ... LIMIT 1) IS NOT NULL`), not
     EXISTS: Postgres turns an EXISTS into a hashed set of every matching quote, built before

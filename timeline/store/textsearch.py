@@ -12,8 +12,13 @@ every row). Both indexes are trigram indexes, so substring semantics stay exact:
   so the index intersects them. A common term is tested with LIKE on the document, one
   primary-key read per event. A term holding SEPARATOR could match across a title/quote
   boundary: it keeps the ILIKE test on the title and the quotes.
-- Postgres: GIN indexes with `gin_trgm_ops` on event.title and eventsource.quote; ILIKE uses
-  them directly, nothing to keep in step.
+- Postgres: the same document per event (`eventtext`, same SEPARATOR), kept by row triggers
+  (plpgsql) on `event` and `eventsource`, with a GIN `gin_trgm_ops` index on it (migration
+  0010; before it, one trigram index on event.title and one on eventsource.quote, so a
+  search of two words, or a common word tested row by row, needed a probe of the title and
+  of the quotes per word). All the terms of a search are ANDed ILIKEs on the one column,
+  which the GIN index answers together (its bitmap intersects the trigrams of every term),
+  and a common term is tested with ILIKE on the document, one primary-key read per event.
 
 Terms shorter than three characters have no trigram; they keep the plain LIKE scan.
 """
@@ -33,11 +38,11 @@ from sqlalchemy import (
     select,
     table,
     text,
+    true,
 )
 from sqlalchemy.engine import Connection
 
 from timeline.store.engine import connection_of
-from timeline.store.tables import event, event_source
 
 if TYPE_CHECKING:
     from timeline.store.engine import Reader
@@ -61,10 +66,13 @@ LEGACY_SQLITE_MIRRORS = (
     ("eventsource_quote_fts", "eventsource", "quote"),
 )
 
+# Postgres indexes of the first text index (migration 0003): what 0010 replaces by the
+# document index and its downgrade restores.
 TRGM_INDEXES = (
     ("ix_event_title_trgm", "event", "title"),
     ("ix_eventsource_quote_trgm", "eventsource", "quote"),
 )
+DOC_TRGM_INDEX = "ix_eventtext_body_trgm"
 
 
 def _document(event_id: str) -> str:
@@ -129,6 +137,96 @@ def _install_documents(conn: Connection) -> None:
         conn.execute(text(f"CREATE TRIGGER {name} {body}"))
 
 
+# Postgres: the document of one event, and the row triggers that keep `eventtext` in step
+# (the same document as SQLite's: title, then SEPARATOR and each quote). A source's insert,
+# delete, or change of event or quote rewrites its event's document; an event's insert or
+# change of title or id writes its own; the WHEN clauses keep other updates (updated_at,
+# salience, dates) from calling the functions at all.
+PG_FUNCTIONS = (
+    """CREATE OR REPLACE FUNCTION eventtext_document(target integer) RETURNS text AS $$
+    SELECT coalesce((SELECT title FROM event WHERE id = target), '') || coalesce((SELECT
+        chr(31) || string_agg(quote, chr(31)) FROM eventsource WHERE event_id = target), '')
+$$ LANGUAGE sql STABLE""",
+    """CREATE OR REPLACE FUNCTION eventtext_event() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id <> NEW.id) THEN
+        DELETE FROM eventtext WHERE id = OLD.id;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO eventtext (id, body) VALUES (NEW.id, eventtext_document(NEW.id))
+        ON CONFLICT (id) DO UPDATE SET body = excluded.body;
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql""",
+    """CREATE OR REPLACE FUNCTION eventtext_source() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE eventtext SET body = eventtext_document(OLD.event_id) WHERE id = OLD.event_id;
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND OLD.event_id <> NEW.event_id) THEN
+        UPDATE eventtext SET body = eventtext_document(NEW.event_id) WHERE id = NEW.event_id;
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql""",
+)
+# (name, table, what, condition): AFTER `what` ON `table` FOR EACH ROW [WHEN (condition)]
+PG_TRIGGERS = (
+    ("eventtext_event_ai", "event", "INSERT", None),
+    ("eventtext_event_ad", "event", "DELETE", None),
+    ("eventtext_event_au", "event", "UPDATE OF id, title",
+     "OLD.id <> NEW.id OR OLD.title IS DISTINCT FROM NEW.title"),
+    ("eventtext_source_ai", "eventsource", "INSERT", None),
+    ("eventtext_source_ad", "eventsource", "DELETE", None),
+    ("eventtext_source_au", "eventsource", "UPDATE OF event_id, quote",
+     "OLD.event_id <> NEW.event_id OR OLD.quote IS DISTINCT FROM NEW.quote"),
+)  # fmt: skip
+
+
+def _install_pg_documents(conn: Connection) -> None:
+    """Postgres: `eventtext` filled in one grouped pass, its trigram index built over it,
+    then the functions and triggers (a bulk load drops them all and calls this once)."""
+    conn.execute(text("CREATE TABLE eventtext (id integer PRIMARY KEY, body text NOT NULL)"))
+    conn.execute(
+        text(
+            "INSERT INTO eventtext (id, body) SELECT e.id, coalesce(e.title, '') || "
+            "coalesce(chr(31) || d.body, '') FROM event e LEFT JOIN (SELECT event_id, "
+            "string_agg(quote, chr(31)) AS body FROM eventsource GROUP BY event_id) d "
+            "ON d.event_id = e.id"
+        )
+    )
+    schema = trgm_schema(conn)
+    if schema is not None:  # without pg_trgm the documents still make a common word cheap
+        conn.execute(
+            text(
+                f"CREATE INDEX {DOC_TRGM_INDEX} ON eventtext "
+                f'USING gin (body "{schema}".gin_trgm_ops)'
+            )
+        )
+    for ddl in PG_FUNCTIONS:
+        conn.execute(text(ddl))
+    for name, table_name, what, condition in PG_TRIGGERS:
+        when = f"WHEN ({condition}) " if condition else ""
+        function = name.rsplit("_", 1)[0]  # eventtext_event_ai -> eventtext_event()
+        conn.execute(
+            text(
+                f"CREATE TRIGGER {name} AFTER {what} ON {table_name} FOR EACH ROW "
+                f"{when}EXECUTE FUNCTION {function}()"
+            )
+        )
+
+
+def _uninstall_pg(conn: Connection) -> None:
+    for name, table_name, _what, _condition in PG_TRIGGERS:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table_name}"))
+    conn.execute(text("DROP TABLE IF EXISTS eventtext"))
+    for function in ("eventtext_event()", "eventtext_source()", "eventtext_document(integer)"):
+        conn.execute(text(f"DROP FUNCTION IF EXISTS {function}"))
+    for name, _table, _field in TRGM_INDEXES:
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+
+
 def trgm_schema(conn: Connection) -> str | None:
     """The schema holding pg_trgm (created in `public` when absent), None when unavailable."""
     found = conn.execute(
@@ -151,21 +249,22 @@ def install(conn: Connection) -> None:
     `drop_triggers` before and this after: the document triggers of each table read the
     other, so SQLite refuses to rename a rebuilt table while they exist.
     """
-    if conn.dialect.name == "postgresql":
-        _install_trgm(conn)
-        return
     uninstall(conn)
+    if conn.dialect.name == "postgresql":
+        _install_pg_documents(conn)
+        return
     _install_documents(conn)
 
 
 def install_per_column(conn: Connection) -> None:
-    """The first text index (migrations 0003 and 0006; 0009's downgrade): on SQLite one
-    external-content FTS5 table per column, kept by triggers; on Postgres the same pg_trgm
-    indexes as `install`. Kept so those migrations build what they always built."""
+    """The first text index (migrations 0003 and 0006; the downgrades of 0009 on SQLite and
+    0010 on Postgres): on SQLite one external-content FTS5 table per column, kept by
+    triggers; on Postgres a pg_trgm index on event.title and one on eventsource.quote.
+    Kept so those migrations build what they always built."""
+    uninstall(conn)
     if conn.dialect.name == "postgresql":
         _install_trgm(conn)
         return
-    uninstall(conn)
     for fts, base, field in LEGACY_SQLITE_MIRRORS:
         delete = (
             f"INSERT INTO {fts} ({fts}, rowid, {field}) VALUES ('delete', old.id, old.{field});"
@@ -201,9 +300,9 @@ def drop_triggers(conn: Connection) -> None:
 
 
 def uninstall(conn: Connection) -> None:
+    """Drop every text index either layout made (documents, triggers, per-column indexes)."""
     if conn.dialect.name == "postgresql":
-        for name, _table, _field in TRGM_INDEXES:
-            conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+        _uninstall_pg(conn)
         return
     drop_triggers(conn)
     conn.execute(text(f"DROP TABLE IF EXISTS {FTS}"))
@@ -236,13 +335,40 @@ def fts_event_ids(query: str) -> Select[Any]:
     return select(TEXT_FTS.c.rowid).where(_match(FTS, query))
 
 
-def documents_contain(event_id: Any, patterns: list[list[str]]) -> ColumnElement[bool]:
-    """SQLite, row by row: the event's document contains every term (each a list of
-    escaped LIKE patterns, one per spelling). One primary-key read per event tested, the
-    same any-case substring test as ILIKE on the title and every quote."""
+def documents_contain(
+    event_id: Any, patterns: list[list[str]], dialect: str = "sqlite"
+) -> ColumnElement[bool]:
+    """Row by row: the event's document contains every term (each a list of escaped LIKE
+    patterns, one per spelling). One primary-key read per event tested, the same any-case
+    substring test as ILIKE on the title and every quote (SQLite's LIKE ignores case).
+
+    On Postgres a scalar subquery (`(SELECT true ... LIMIT 1) IS NOT NULL`), not EXISTS:
+    the planner would turn an EXISTS into a hashed set of every matching document, built
+    before the walk that needs a few hundred rows (see query._title_or_quote)."""
+    if dialect == "postgresql":
+        probe = select(true()).where(DOCS.c.id == event_id, *_all_terms(patterns)).limit(1)
+        return probe.scalar_subquery().is_not(None)
     body = DOCS.c.body
     tests = [or_(*[body.like(p, escape="\\") for p in term]) for term in patterns]
     return exists().where(DOCS.c.id == event_id, *tests)
+
+
+def document_ids(patterns: list[list[str]]) -> Select[Any]:
+    """Ids of the events whose document contains every term (Postgres: one bitmap scan of
+    the trigram index, which intersects the trigrams of all the terms)."""
+    return select(DOCS.c.id).where(*_all_terms(patterns))
+
+
+def documents_match_at_least(session: Reader, like: list[str], cap: int | None = None) -> bool:
+    """Whether the documents matching one of the escaped ILIKE patterns number `cap`
+    (default COMMON) or more, by the Postgres planner's estimate (from the column's
+    histogram), since counting would fetch and recheck every matching heap row."""
+    cap = cap or COMMON
+    return _estimated_rows(session, document_ids([like])) >= cap
+
+
+def _all_terms(patterns: list[list[str]]) -> list[ColumnElement[bool]]:
+    return [_any_ilike(DOCS.c.body, term) for term in patterns]
 
 
 def fts_matches_at_least(session: Reader, query: str, cap: int | None = None) -> bool:
@@ -251,26 +377,6 @@ def fts_matches_at_least(session: Reader, query: str, cap: int | None = None) ->
     cap = cap or COMMON
     capped = select(func.count()).select_from(fts_event_ids(query).limit(cap).subquery())
     return int(connection_of(session).execute(capped).scalar_one()) >= cap
-
-
-def event_ids_matching(like: list[str]) -> Select[Any]:
-    """Ids of events whose title or some quote matches one of the escaped ILIKE patterns
-    (Postgres: answered by the pg_trgm GIN indexes)."""
-    titles = select(event.c.id).where(_any_ilike(event.c.title, like))
-    in_quotes = select(event_source.c.event_id).where(_any_ilike(event_source.c.quote, like))
-    return titles.union(in_quotes)  # type: ignore[return-value]
-
-
-def matches_at_least(session: Reader, like: list[str], cap: int | None = None) -> bool:
-    """Whether titles plus quotes matching the patterns number `cap` (default COMMON) or
-    more, by the Postgres planner's estimate (pg_trgm gives one from the trigram
-    statistics), since counting would fetch and recheck every matching heap row."""
-    cap = cap or COMMON
-    parts = [
-        select(event.c.id).where(_any_ilike(event.c.title, like)),
-        select(event_source.c.id).where(_any_ilike(event_source.c.quote, like)),
-    ]
-    return sum(_estimated_rows(session, part) for part in parts) >= cap
 
 
 def _estimated_rows(session: Reader, query: Select[Any]) -> int:
