@@ -306,8 +306,12 @@ FEATURES: dict[str, str] = {
     "talks', statements whose content gives one type)",
     "statements": "both triggers are reporting verbs (said, told): a speaker says many things",
     "statements_after": "statements, times after_cos: what was said tells two statements apart",
-    "statements_quote": "statements, times quote_cos: two reports of one quotation are one "
-    "statement, whoever reports it and with whichever verb ('told' / 'said')",
+    "statements_quote": "statements, times quote_cos, unless the speakers conflict: two "
+    "reports of one quotation are one statement, whoever reports it and with whichever verb "
+    "('told' / 'said'); two speakers' like words are two statements",
+    "statement_next": "statements of one speaker (agents share a word) in consecutive sentences "
+    "of one article: 'Peskov elaborated, telling reporters ...', then a quotation closed by "
+    "'Peskov said', is one act of speaking",
     "same_article": "both mentions are in one article",
     "same_sentence": "both mentions are in one sentence of one article",
     "lead_both": "both sentences are an article's first two lines (headline, lead)",
@@ -427,7 +431,8 @@ def features(
         float(date_match == 1.0 and agent[0] == 1.0 and typed and a.type == b.type != STATEMENT),
         float(reporting),
         after if reporting else 0.0,
-        quote if reporting else 0.0,
+        quote if reporting and agent[1] == 0.0 else 0.0,
+        float(reporting and same_article and abs(a.sentence - b.sentence) == 1 and agent[0] == 1.0),
         float(same_article),
         float(same_article and a.sentence == b.sentence),
         float(a.sentence <= 1 and b.sentence <= 1),

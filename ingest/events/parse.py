@@ -84,6 +84,7 @@ def clause_mentions(
             or _hypothetical(words, children, i)
             or _hedge_or_opinion(s, words, children, i)
             or _continues_statement(s, words, children, i, taken + out)
+            or _describes_event_noun(s, words, i, taken + out)
         ):
             continue
         out.append(_mention(s, words, children, i, timexes, taken + out))
@@ -102,6 +103,24 @@ def _names_happening(w: Word) -> bool:
             w.lemma, event_verbs(), verb_lemmas()
         )
     return False
+
+
+def _describes_event_noun(
+    s: Sentence, words: tuple[Word, ...], i: int, before: list[Mention]
+) -> bool:
+    """ "a failed Easter truce that both sides accused each other of violating": a relative
+    clause on a noun that names a happening (a mention, or a noun that could be one) tells of
+    that happening, its course or its fate, and the noun is the mention; taken apart, the
+    clause would join whatever else its verb is said of in the story."""
+    if words[i].dep != "relcl":
+        return False
+    head = words[words[i].head]
+    if head.pos != "NOUN":
+        return False
+    at = s.offset + head.start
+    return _names_happening(head) or any(
+        m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end for m in before
+    )
 
 
 def _negated(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool:
