@@ -24,11 +24,12 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import operator
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,10 @@ class MentionView:
     published: date | None = None  # the article's publication date (DCT), when known
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
+        # field by field: dataclasses.asdict deep-copies every value (a tenth of learned-mode
+        # ingest CPU, through the cluster's sort key); the values are strings, tuples of
+        # strings, numbers and dates, so the dict is the same
+        out = {name: getattr(self, name) for name in _VIEW_FIELDS}
         out["start"] = self.start.isoformat() if self.start else None
         out["end"] = self.end.isoformat() if self.end else None
         out["published"] = self.published.isoformat() if self.published else None
@@ -97,6 +101,9 @@ class MentionView:
         for key in ("start", "end", "published"):
             values[key] = date.fromisoformat(values[key]) if values.get(key) else None
         return cls(**values)
+
+
+_VIEW_FIELDS = tuple(f.name for f in fields(MentionView))
 
 
 def _name(text: str) -> str:
@@ -466,8 +473,13 @@ class Model:
 
     def _probability(self, a: MentionView, b: MentionView) -> float:
         x = features(a, b, self.idf, self.default_idf)
-        z = sum(self.weights.get(n, 0.0) * v for n, v in zip(NAMES, x, strict=True))
+        z = sum(map(operator.mul, self._vector, x))  # the products and their order of NAMES
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @cached_property
+    def _vector(self) -> list[float]:
+        """The weights in the order of `NAMES` (0 for a feature the model has no weight for)."""
+        return [self.weights.get(n, 0.0) for n in NAMES]
 
 
 @lru_cache(maxsize=2)
@@ -672,9 +684,12 @@ class Decision:
 def _within_reach(new: Sequence[MentionView], members: Sequence[MentionView], model: Model) -> bool:
     """Whether some new mention's mean probability with the event's mentions reaches half
     the threshold (an event below that for every new mention cannot change by this article)."""
+    member_keys = [block_keys(m) for m in members]  # once per event, not per new mention
     for v in new:
         keys = block_keys(v)
-        total = sum(model.probability(v, m) for m in members if keys & block_keys(m))
+        total = sum(
+            model.probability(v, m) for m, k in zip(members, member_keys, strict=True) if keys & k
+        )
         if total / len(members) >= model.threshold / 2:
             return True
     return False
