@@ -13,15 +13,16 @@ Run on SQLite and Postgres (`engine` fixture).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from tests.timeline.conftest import Src, make_article, make_event
+from tests.timeline.conftest import Src, make_actor, make_article, make_event
 from timeline.store import spans, textsearch
 from timeline.store.engine import session_scope
-from timeline.store.models import Event, EventSource
+from timeline.store.models import Event, EventActor, EventSource
 from timeline.store.query import EventFilter, day_counts, search_events
 
 D = date
@@ -154,6 +155,74 @@ def test_text_index_follows_moved_sources_edited_quotes_and_deleted_events(
     assert titles(engine, "courier") == []
     assert titles(engine, "talks") == []
     assert titles(engine, "truce") == ["Truce agreed"]
+
+
+def actor_titles(engine: Engine, name: str, *, limit: int = 100, **kw: Any) -> list[str]:
+    """Every page of an actor's events (`limit` per page), titles in order."""
+    out: list[str] = []
+    cursor = None
+    with session_scope(engine) as session:
+        while True:
+            filters = EventFilter.build(actor=name, **kw)
+            page = search_events(session=session, filters=filters, limit=limit, cursor=cursor)
+            out += [e.title for e in page.events]
+            if page.next_cursor is None:
+                return out
+            cursor = page.next_cursor
+
+
+def test_actor_pages_follow_actor_rows_dates_and_salience(engine: Engine, common_at: str) -> None:
+    """An actor's pages (on Postgres read from actorevent's date index, alone or with a type
+    or a common word) give the events in date order across cursors, once each when several
+    actors match the name, and follow actor rows added and removed, events re-dated and
+    salience changed."""
+    from sqlalchemy import delete
+
+    with session_scope(engine) as session:
+        russia = make_actor(session, "Russia", "the Kremlin")
+        rail = make_actor(session, "Russian Railways")
+        other = make_actor(session, "Ukraine")
+        days = {"c": D(2025, 4, 3), "a": D(2025, 4, 1), "e": D(2025, 4, 5), "b": D(2025, 4, 2)}
+        ids = {
+            t: make_event(
+                session, t, d, actors=[russia], type="AGREE" if t in "ce" else "STATEMENT"
+            ).id
+            for t, d in days.items()
+        }
+        ids["both"] = make_event(session, "both", D(2025, 4, 4), actors=[russia, rail]).id
+        ids["rail"] = make_event(session, "rail", D(2025, 3, 1), actors=[rail]).id
+        ids["undated"] = make_event(session, "undated", None, actors=[russia]).id
+        ids["march"] = make_event(
+            session, "march", D(2025, 3, 1), precision="month", actors=[russia]
+        ).id
+        make_event(session, "elsewhere", D(2025, 4, 1), actors=[other])
+        russia_id, rail_id = russia.id, rail.id
+    everything = ["march", "a", "b", "c", "both", "e", "undated"]
+    assert actor_titles(engine, "the kremlin") == everything
+    assert actor_titles(engine, "the kremlin", limit=2) == everything
+    assert actor_titles(engine, "russ", limit=2) == ["rail", *everything]  # two actors
+    assert actor_titles(engine, "russia", start=D(2025, 4, 2), end=D(2025, 4, 3)) == ["b", "c"]
+    assert actor_titles(engine, "russia", start=D(2025, 3, 20), end=D(2025, 3, 21)) == ["march"]
+    assert actor_titles(engine, "russia", limit=1, type="AGREE") == ["c", "e"]
+    assert actor_titles(engine, "russ", limit=1, text="both") == ["both"]
+    assert actor_titles(engine, "ukraine", text="both") == []
+    events, actors = Event.__table__, EventActor.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(
+            update(events)
+            .where(events.c.id == ids["a"])
+            .values(start=D(2025, 4, 9), end=D(2025, 4, 9))
+        )
+        conn.execute(update(events).where(events.c.id == ids["b"]).values(salient=False))
+        conn.execute(
+            delete(actors).where(actors.c.event_id == ids["both"], actors.c.actor_id == russia_id)
+        )
+        conn.execute(actors.insert().values(event_id=ids["c"], actor_id=rail_id, role="agent"))
+        conn.execute(update(events).where(events.c.id == ids["march"]).values(precision="day"))
+    assert actor_titles(engine, "russia", limit=2) == ["march", "c", "e", "a", "undated"]
+    assert actor_titles(engine, "russia", start=D(2025, 3, 20), end=D(2025, 3, 21)) == []
+    assert actor_titles(engine, "russia", type="AGREE") == ["c", "e"]
+    assert actor_titles(engine, "russian railways") == ["rail", "c", "both"]
 
 
 def test_day_counts_take_the_range_and_its_bounds(engine: Engine) -> None:

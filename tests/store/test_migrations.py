@@ -74,10 +74,11 @@ def test_span_and_text_indexes_downgrade_and_upgrade_again(engine: Engine) -> No
 def test_text_document_downgrades_to_per_column_indexes_and_back(engine: Engine) -> None:
     """0010 (Postgres): the per-event documents replace the title and quote trigram indexes;
     its downgrade restores them, and upgrading again writes the documents of every event,
-    those stored before and while at 0009. SQLite keeps its documents (0009) throughout."""
+    those stored before and while at 0009. 0011 (Postgres): actorevent goes and comes back
+    filled. SQLite keeps its documents (0009) throughout and never has actorevent."""
     from alembic import command
 
-    from tests.timeline.conftest import Src, make_article, make_event
+    from tests.timeline.conftest import Src, make_actor, make_article, make_event
     from timeline.store.engine import alembic_config
     from timeline.store.query import EventFilter, search_events
 
@@ -104,10 +105,22 @@ def test_text_document_downgrades_to_per_column_indexes_and_back(engine: Engine)
         assert {"ix_event_title_trgm", "ix_eventsource_quote_trgm"} <= indexes()
     else:
         assert "eventtext" in inspect(engine).get_table_names()
+    assert "actorevent" not in inspect(engine).get_table_names()
     with session_scope(engine) as session:
         other = make_article(session, "b.txt", date(2025, 4, 2))
-        make_event(session, "Talks", date(2025, 4, 2), sources=[Src(other, "An envoy spoke.")])
+        kyiv = make_actor(session, "Kyiv")
+        make_event(
+            session,
+            "Talks",
+            date(2025, 4, 2),
+            sources=[Src(other, "An envoy spoke.")],
+            actors=[kyiv],
+        )
     upgrade(engine)
+    assert ("actorevent" in inspect(engine).get_table_names()) == postgres
+    with session_scope(engine) as session:
+        page = search_events(session=session, filters=EventFilter(actor="kyiv"))
+        assert [e.title for e in page.events] == ["Talks"]
     assert current_revision(engine) == head_revision()
     assert "eventtext" in inspect(engine).get_table_names()
     if postgres:

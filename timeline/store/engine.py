@@ -38,6 +38,7 @@ VACUUMED = (
     "eventsource",
     "eventtext",
     "eventactor",
+    "actorevent",
     "eventlink",
     "article",
     "actor",
@@ -234,6 +235,15 @@ def connection_of(reader: Reader) -> Connection:
     if reader.autoflush:
         reader.flush()
     return reader.connection()
+
+
+def estimated_rows(reader: Reader, query: Any) -> int:
+    """The Postgres planner's row estimate for the select `query` (EXPLAIN, nothing is run):
+    how many events a word or an actor has, without reading them."""
+    conn = connection_of(reader)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params)
+    return int(plan.scalar_one()[0]["Plan"]["Plan Rows"])
 
 
 def ping(session: Session) -> None:

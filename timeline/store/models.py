@@ -61,7 +61,9 @@ class Event(SQLModel, table=True):
     # Shown by the default view: a source is the main happening of its sentence, stands in
     # the headline or lead, or carries its own date; or the event has several sources.
     # Everything else (clause-level mentions) is listed on request (`--all`).
-    salient: bool = Field(default=True)  # indexed with start, end: ix_event_salient_start
+    salient: bool = Field(
+        default=True
+    )  # indexed with start, end (and id on Postgres): ix_event_salient_start
     # Some source is its sentence's main happening or dated in its own words (not only
     # clause-level mentions): what stories are built from.
     main: bool = Field(default=True)

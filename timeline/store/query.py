@@ -35,8 +35,8 @@ from sqlalchemy import (
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 
-from timeline.store import textsearch
-from timeline.store.engine import connection_of
+from timeline.store import actordates, textsearch
+from timeline.store.engine import connection_of, estimated_rows
 from timeline.store.spans import longest_spans
 from timeline.store.tables import (
     actor,
@@ -232,23 +232,29 @@ def granule(day: date, precision: str) -> tuple[date, date]:
 WIDE_PRECISIONS = ("week", "month", "year")
 
 
-def _overlap(lo: date | None, hi: date | None, spans: dict[str, int]) -> ColumnElement[bool]:
+def _overlap(
+    lo: date | None, hi: date | None, spans: dict[str, int], table: Any = event
+) -> ColumnElement[bool]:
     """Events whose (precision-widened) span overlaps [lo, hi]; either bound may be open.
 
     With both bounds: the OR of `overlap_branches` (search_events runs the branches apart).
+    `table`: another table with the event's start, end and precision (actorevent).
     """
     if lo is not None and hi is not None:
-        branches = overlap_branches(lo, hi, spans)
+        branches = overlap_branches(lo, hi, spans, table)
         return or_(*branches) if branches else false()
     widest = max(spans.values(), default=0)
-    wide = [and_(event.c.precision == p, _bounds(lo, hi, p, None)) for p in WIDE_PRECISIONS]
-    narrow = and_(event.c.precision.not_in(WIDE_PRECISIONS), _bounds(lo, hi, "day", None))
+    precision = table.c.precision
+    wide = [and_(precision == p, _bounds(lo, hi, p, None, table)) for p in WIDE_PRECISIONS]
+    narrow = and_(precision.not_in(WIDE_PRECISIONS), _bounds(lo, hi, "day", None, table))
     # The widest granule first: a necessary condition on the indexed (start, end) columns
     # alone, so most rows are rejected from the index without reading the table.
-    return and_(_bounds(lo, hi, "year", widest), or_(narrow, *wide))
+    return and_(_bounds(lo, hi, "year", widest, table), or_(narrow, *wide))
 
 
-def overlap_branches(lo: date, hi: date, spans: dict[str, int]) -> list[ColumnElement[bool]]:
+def overlap_branches(
+    lo: date, hi: date, spans: dict[str, int], table: Any = event
+) -> list[ColumnElement[bool]]:
     """One condition per precision present (`spans`: precision -> longest span in days):
     precision = p AND start BETWEEN floor_p(lo) - span_p AND ceil_p(hi) AND end >= floor_p(lo).
 
@@ -256,15 +262,18 @@ def overlap_branches(lo: date, hi: date, spans: dict[str, int]) -> list[ColumnEl
     matches, not the number of events before `hi`; none when no event is dated.
     """
     return [
-        and_(event.c.precision == p, _bounds(lo, hi, p if p in WIDE_PRECISIONS else "day", days))
+        and_(
+            table.c.precision == p,
+            _bounds(lo, hi, p if p in WIDE_PRECISIONS else "day", days, table),
+        )
         for p, days in sorted(spans.items())
     ]
 
 
 def _bounds(
-    lo: date | None, hi: date | None, precision: str, span: int | None
+    lo: date | None, hi: date | None, precision: str, span: int | None, table: Any = event
 ) -> ColumnElement[bool]:
-    start, end = event.c.start, func.coalesce(event.c.end, event.c.start)
+    start, end = table.c.start, func.coalesce(table.c.end, table.c.start)
     parts: list[ColumnElement[bool]] = [start.is_not(None)]
     if hi is not None:
         parts.append(start <= granule(hi, precision)[1])
@@ -370,44 +379,62 @@ def actor_ids(*, session: Reader, name: str) -> list[int]:
     alias contains it, so "zelensk" or "peskov" still find someone."""
     needle = name.strip().lower()
     alias_col, name_col = actor_alias.c.alias, actor.c.name
-    ids: set[int | None] = set()
     conn = _core(session)
-    ids.update(conn.scalars(sa_select(actor_alias.c.actor_id).where(alias_col == needle)))
-    ids.update(conn.scalars(sa_select(actor.c.id).where(func.lower(name_col) == needle)))
+    # one round trip each: the exact names, then (none found) the substrings
+    exact = union(
+        sa_select(actor_alias.c.actor_id).where(alias_col == needle),
+        sa_select(actor.c.id).where(func.lower(name_col) == needle),
+    )
+    ids: set[int | None] = set(conn.scalars(exact))
     if not ids:
         pattern = _like(needle)[0]
-        ids.update(
-            conn.scalars(
-                sa_select(actor_alias.c.actor_id).where(alias_col.ilike(pattern, escape="\\"))
-            )
+        contains = union(
+            sa_select(actor_alias.c.actor_id).where(alias_col.ilike(pattern, escape="\\")),
+            sa_select(actor.c.id).where(name_col.ilike(pattern, escape="\\")),
         )
-        ids.update(conn.scalars(sa_select(actor.c.id).where(name_col.ilike(pattern, escape="\\"))))
+        ids.update(conn.scalars(contains))
     return sorted(i for i in ids if i is not None)
 
 
 def _actor_match(
-    session: Reader, ids: list[int], *, alone: bool
+    session: Reader, ids: list[int], filters: EventFilter, spans: dict[str, int] | None
 ) -> tuple[ColumnElement[bool], bool]:
     """Events with one of these actors; and whether the query should be driven from them.
 
-    An actor in fewer than COMMON events: its events (from the eventactor index) are an id
-    list the database drives from, a primary-key read each; on Postgres read first and bound
-    as one array parameter, so the planner knows its size (given the subquery, it walked the
-    date index and probed eventactor per row, 40k probes for one actor at 1M events). A
-    common one alone: a correlated test while walking the date order, which fills a page after
-    ~100/selectivity rows; with other filters the selectivities multiply, so an IN list the
-    walk tests. Same rows either way.
+    An actor in fewer than COMMON events: its events are an id list the database drives
+    from, a primary-key read each. A common one alone: a correlated test while walking the
+    date order, which fills a page after ~100/selectivity rows; with other filters the
+    selectivities multiply, so an IN list the walk tests. Same rows either way.
+
+    SQLite counts the actor's entries in the (actor_id, event_id) index. Postgres reads
+    `actorevent` (timeline.store.actordates) bounded by the date range and salience, so the
+    list holds only the events the range can match (the planner's estimate of its size
+    decides); a page of an actor without a range does not come here on Postgres (see
+    _ActorWalk).
     """
-    events_of = sa_select(event_actor.c.event_id).where(event_actor.c.actor_id.in_(ids))
     conn = _core(session)
     if conn.dialect.name == "postgresql":
-        found = list(conn.scalars(events_of.distinct().limit(textsearch.COMMON)))
-        if len(found) < textsearch.COMMON:
-            return _in_id_list(event.c.id, found, conn.dialect.name), True
-    else:  # SQLite drives from the subquery itself: no round trip of the ids
-        capped = sa_select(func.count()).select_from(events_of.limit(textsearch.COMMON).subquery())
-        if int(conn.execute(capped).scalar_one()) < textsearch.COMMON:
-            return event.c.id.in_(events_of), True
+        ae = actordates.actor_event
+        bounds: list[ColumnElement[bool]] = [ae.c.actor_id.in_(ids)]
+        if not filters.everything:
+            bounds.append(ae.c.salient.is_(True))
+        if spans is not None and (filters.start or filters.end):
+            # the overlap itself, tested on the index entries: only the events in the range
+            # are read; the widest start bounds first, as a range of the index
+            lo, hi = _start_bounds(filters.start, filters.end, spans)
+            bounds.append(ae.c.start.is_not(None))
+            if lo is not None:
+                bounds.append(ae.c.start >= lo)
+            if hi is not None:
+                bounds.append(ae.c.start <= hi)
+            bounds.append(_overlap(filters.start, filters.end, spans, ae))
+        found = sa_select(ae.c.event_id).where(*bounds)
+        return event.c.id.in_(found), estimated_rows(session, found) < textsearch.COMMON
+    events_of = sa_select(event_actor.c.event_id).where(event_actor.c.actor_id.in_(ids))
+    capped = sa_select(func.count()).select_from(events_of.limit(textsearch.COMMON).subquery())
+    if int(conn.execute(capped).scalar_one()) < textsearch.COMMON:
+        return event.c.id.in_(events_of), True
+    alone = not (filters.text or filters.start or filters.end)
     if alone:
         in_events = exists().where(
             event_actor.c.event_id == event.c.id, event_actor.c.actor_id.in_(ids)
@@ -416,12 +443,96 @@ def _actor_match(
     return event.c.id.in_(events_of), False
 
 
+def _start_bounds(
+    lo: date | None, hi: date | None, spans: dict[str, int]
+) -> tuple[date | None, date | None]:
+    """The widest [first, last] start an event overlapping [lo, hi] can have, over the
+    precisions stored: the union of the overlap branches' start ranges."""
+    grains = {p: (p if p in WIDE_PRECISIONS else "day") for p in spans}
+    first = (
+        min(_minus_days(granule(lo, g)[0], spans[p]) for p, g in grains.items())
+        if lo is not None and grains
+        else None
+    )
+    last = max(granule(hi, g)[1] for g in grains.values()) if hi is not None and grains else None
+    return first, last
+
+
+@dataclass(frozen=True, slots=True)
+class _ActorWalk:
+    """Postgres, an actor without a date range (and no rare word driving the query): the
+    dated rows are read in date order from actorevent's index (see _actor_walk_rows),
+    testing `conds` (type, text) on each event reached."""
+
+    ids: list[int]
+    conds: list[ColumnElement[bool]]
+
+
+def _walks_actor(session: Reader, filters: EventFilter) -> bool:
+    return (
+        filters.actor is not None
+        and filters.start is None
+        and filters.end is None
+        and _core(session).dialect.name == "postgresql"
+    )
+
+
+def _actor_walk_rows(
+    session: Reader, walk: _ActorWalk, filters: EventFilter, after: Key | None, want: int
+) -> list[Any]:
+    """The first `want` dated events of these actors after the cursor, in (start, end, id)
+    order: per actor, its entries of the (actor_id, start, end, event_id) index from the
+    cursor on (salience from the index), each event reached tested with the walk's other
+    conditions (none: an index-only walk), `want` of them; merged; then those events by
+    primary key. A page of an actor alone costs the same for 100 events as for 100k; with a
+    type or a common word, ~100/selectivity events are read, as a walk of the date index
+    would, but only the actor's."""
+    ae = actordates.actor_event
+    order = (ae.c.start, ae.c.end.nulls_last(), ae.c.event_id)
+    parts = []
+    for actor_id in walk.ids:
+        part = sa_select(ae.c.start, ae.c.end, ae.c.event_id).where(
+            ae.c.actor_id == actor_id, ae.c.start.is_not(None)
+        )
+        if walk.conds:
+            part = part.join_from(ae, event, event.c.id == ae.c.event_id).where(*walk.conds)
+        if not filters.everything:
+            part = part.where(ae.c.salient.is_(True))
+        if after is not None and after[0] is not None:
+            columns = (ae.c.start, ae.c.end, ae.c.event_id)
+            part = part.where(
+                _dated_after(after[0], after[1], after[2], nulls_first=False, columns=columns)
+            )
+        parts.append(part.order_by(*order).limit(want).subquery())
+    if not parts:
+        return []
+    if len(parts) == 1:
+        page = parts[0]
+    else:  # an event of two of the actors once
+        merged = union(*[sa_select(*part.c) for part in parts]).subquery()
+        end = merged.c.end.nulls_last()
+        page = (
+            sa_select(*merged.c)
+            .order_by(merged.c.start, end, merged.c.event_id)
+            .limit(want)
+            .subquery()
+        )
+    stmt = (
+        sa_select(*EVENT_COLUMNS)
+        .join_from(event, page, event.c.id == page.c.event_id)
+        .order_by(page.c.start, page.c.end.nulls_last(), page.c.event_id)
+    )
+    return list(_core(session).execute(stmt).all())
+
+
 def _conditions(
-    *, session: Reader, filters: EventFilter
-) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]] | None, bool]:
+    *, session: Reader, filters: EventFilter, paged: bool = False
+) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]] | None, bool, _ActorWalk | None]:
     """The filter's conditions; the date range's per-precision branches when it has both
-    bounds (they are run apart, see search_events) - None otherwise; and whether one
-    condition is a short id list to drive the query from (then the branches are not split).
+    bounds (they are run apart, see search_events) - None otherwise; whether one condition
+    is a short id list to drive the query from (then the branches are not split); and, for
+    a page (`paged`) of an actor without a date range on Postgres, the actor walk (its
+    conditions are then the walk's, and the actor's is not among the returned ones).
 
     The salient test comes last: SQLite tests the conditions the index holds before it
     reads the row.
@@ -429,27 +540,33 @@ def _conditions(
     conds: list[ColumnElement[bool]] = []
     driven = False
     branches = None
+    spans = None
+    if filters.start is not None or filters.end is not None:
+        spans = longest_spans(session=session)
     if filters.start is not None and filters.end is not None:
-        branches = overlap_branches(filters.start, filters.end, longest_spans(session=session))
-    elif filters.start is not None or filters.end is not None:
-        conds.append(_overlap(filters.start, filters.end, longest_spans(session=session)))
+        assert spans is not None
+        branches = overlap_branches(filters.start, filters.end, spans)
+    elif spans is not None:
+        conds.append(_overlap(filters.start, filters.end, spans))
     if filters.types:
         conds.append(event.c.type.in_(filters.types))
+    text_match, by_text = _text_match(session, filters.text) if filters.text else (None, False)
+    walk = None
     if filters.actor:
         ids = actor_ids(session=session, name=filters.actor)
         if not ids:
             conds.append(false())
+        elif paged and not by_text and _walks_actor(session, filters):
+            walk = _ActorWalk(ids, [*conds, *([text_match] if text_match is not None else [])])
         else:
-            alone = not (filters.text or filters.start or filters.end)
-            match, driven = _actor_match(session, ids, alone=alone)
+            match, driven = _actor_match(session, ids, filters, spans)
             conds.append(match)
-    if filters.text:
-        match, by_text = _text_match(session, filters.text)
-        conds.append(match)
-        driven = driven or by_text
+    if text_match is not None:
+        conds.append(text_match)
+    driven = driven or by_text
     if not filters.everything:
         conds.append(event.c.salient.is_(True))
-    return conds, branches, driven
+    return conds, branches, driven, walk
 
 
 # --- ordering and keyset cursors ----------------------------------------------------------------
@@ -501,10 +618,16 @@ def decode_cursor(cursor: str) -> Key:
 
 
 def _dated_after(
-    start: date, end: date | None, ident: int, *, nulls_first: bool
+    start: date,
+    end: date | None,
+    ident: int,
+    *,
+    nulls_first: bool,
+    columns: tuple[Any, Any, Any] = (event.c.start, event.c.end, event.c.id),
 ) -> ColumnElement[bool]:
-    """Dated rows strictly after (start, end, id) in _dated_order(nulls_first)."""
-    s, e, i = event.c.start, event.c.end, event.c.id
+    """Dated rows strictly after (start, end, id) in _dated_order(nulls_first); `columns`
+    are the (start, end, id) compared (another table's copy of the key)."""
+    s, e, i = columns
     null_end, has_end = e.is_(None), e.is_not(None)
     if end is None:  # the cursor row has no end
         later = has_end if nulls_first else false()
@@ -539,19 +662,39 @@ def search_events(
     """
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}", param="limit")
-    conds, branches, driven = _conditions(session=session, filters=filters or EventFilter())
+    filters = filters or EventFilter()
     after = decode_cursor(cursor) if cursor else None
     want = None if limit is None else limit + 1
+    conds, branches, driven, walk = _conditions(
+        session=session, filters=filters, paged=want is not None
+    )
     rows: list[Any] = []
     nulls_first = _core(session).dialect.name in NULLS_FIRST_DIALECTS
     if after is None or after[0] is not None:  # still in the dated part
         dated = [event.c.start.is_not(None), *conds]
         if after is not None and after[0] is not None:
             dated.append(_dated_after(after[0], after[1], after[2], nulls_first=nulls_first))
-        rows = _dated_rows(
-            session, dated, branches, want=want, nulls_first=nulls_first, split=not driven
-        )
+        if walk is not None and want is not None:
+            rows = _actor_walk_rows(session, walk, filters, after, want)
+        else:
+            postgres = _core(session).dialect.name == "postgresql"
+            keyed = postgres and bool(filters.text) and not driven
+            rows = _dated_rows(
+                session,
+                dated,
+                branches,
+                want=want,
+                nulls_first=nulls_first,
+                split=not driven,
+                keyed=keyed,
+            )
     # then the undated ones (none overlaps a two-sided range)
+    if walk is not None:  # the actor's undated events
+        in_actor = actordates.actor_event.c.actor_id.in_(walk.ids)
+        conds = [
+            *conds,
+            event.c.id.in_(sa_select(actordates.actor_event.c.event_id).where(in_actor)),
+        ]
     if branches is None and (want is None or len(rows) < want):
         stmt = sa_select(*EVENT_COLUMNS).where(event.c.start.is_(None), *conds)
         if after is not None and after[0] is None:
@@ -574,6 +717,7 @@ def _dated_rows(
     want: int | None,
     nulls_first: bool,
     split: bool = True,
+    keyed: bool = False,
 ) -> list[Any]:
     """Dated rows matching `conds`, in (start, end, id) order, at most `want`.
 
@@ -583,11 +727,32 @@ def _dated_rows(
     year-precision event of that year among them) that overlap it. Not `split` (the query
     is driven from a short id list): one query with the branches as one OR, so the list is
     read once.
+
+    `keyed` (Postgres, a walk testing each row by its id, such as a common word on the
+    event's document): the walk selects only the sort key, which `ix_event_salient_start
+    (salient, start, end, id)` holds, so it reads no table row for the rows it rejects
+    (an index-only scan); the page's rows are then read by primary key.
     """
     if branches is None or want is None or not split:
         if branches is not None:
             conds = [*conds, or_(*branches) if branches else false()]
-        stmt = sa_select(*EVENT_COLUMNS).where(*conds).order_by(*_dated_order(nulls_first))
+        order = _dated_order(nulls_first)
+        if keyed and want is not None:
+            keys = (
+                sa_select(event.c.id, event.c.start, event.c.end)
+                .where(*conds)
+                .order_by(*order)
+                .limit(want)
+                .subquery()
+            )
+            end = keys.c.end.nulls_first() if nulls_first else keys.c.end.nulls_last()
+            stmt = (
+                sa_select(*EVENT_COLUMNS)
+                .join_from(event, keys, event.c.id == keys.c.id)
+                .order_by(keys.c.start, end, keys.c.id)
+            )
+            return list(_core(session).execute(stmt).all())
+        stmt = sa_select(*EVENT_COLUMNS).where(*conds).order_by(*order)
         return list(_core(session).execute(stmt.limit(want) if want else stmt).all())
     if not branches:
         return []
@@ -681,7 +846,7 @@ def day_counts(*, session: Reader, filters: EventFilter | None = None) -> list[t
     """(day, events) for the day-precision events matching `filters`, in date order: the
     density the page's time axis draws (one grouped query; wider precisions are left out,
     they have no day to stand on)."""
-    conds, branches, _driven = _conditions(session=session, filters=filters or EventFilter())
+    conds, branches, _driven, _walk = _conditions(session=session, filters=filters or EventFilter())
     if branches is not None:  # one grouped query: the precision branches as one OR
         conds.append(or_(*branches) if branches else false())
     rows = (

@@ -12,13 +12,14 @@ every row). Both indexes are trigram indexes, so substring semantics stay exact:
   so the index intersects them. A common term is tested with LIKE on the document, one
   primary-key read per event. A term holding SEPARATOR could match across a title/quote
   boundary: it keeps the ILIKE test on the title and the quotes.
-- Postgres: the same document per event (`eventtext`, same SEPARATOR), kept by row triggers
-  (plpgsql) on `event` and `eventsource`, with a GIN `gin_trgm_ops` index on it (migration
-  0010; before it, one trigram index on event.title and one on eventsource.quote, so a
-  search of two words, or a common word tested row by row, needed a probe of the title and
-  of the quotes per word). All the terms of a search are ANDed ILIKEs on the one column,
+- Postgres: the same document per event, lower-cased (`eventtext`, same SEPARATOR), kept by
+  row triggers (plpgsql) on `event` and `eventsource`, with a GIN `gin_trgm_ops` index on it
+  (migration 0010, lower-cased since 0011; before 0010, one trigram index on event.title and
+  one on eventsource.quote, so a search of two words, or a common word tested row by row,
+  needed a probe of the title and of the quotes per word). A term is `body LIKE
+  lower(pattern)`, ILIKE's own test; all the terms of a search are ANDed on the one column,
   which the GIN index answers together (its bitmap intersects the trigrams of every term),
-  and a common term is tested with ILIKE on the document, one primary-key read per event.
+  and a common term is tested on the document, one primary-key read per event.
 
 Terms shorter than three characters have no trigram; they keep the plain LIKE scan.
 """
@@ -42,7 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from timeline.store.engine import connection_of
+from timeline.store.engine import connection_of, estimated_rows
 
 if TYPE_CHECKING:
     from timeline.store.engine import Reader
@@ -138,14 +139,15 @@ def _install_documents(conn: Connection) -> None:
 
 
 # Postgres: the document of one event, and the row triggers that keep `eventtext` in step
-# (the same document as SQLite's: title, then SEPARATOR and each quote). A source's insert,
+# (SQLite's document lower-cased: title, then SEPARATOR and each quote; searched with LIKE
+# on lower(pattern), which is ILIKE's own test and ~40% cheaper per row). A source's insert,
 # delete, or change of event or quote rewrites its event's document; an event's insert or
 # change of title or id writes its own; the WHEN clauses keep other updates (updated_at,
 # salience, dates) from calling the functions at all.
 PG_FUNCTIONS = (
     """CREATE OR REPLACE FUNCTION eventtext_document(target integer) RETURNS text AS $$
-    SELECT coalesce((SELECT title FROM event WHERE id = target), '') || coalesce((SELECT
-        chr(31) || string_agg(quote, chr(31)) FROM eventsource WHERE event_id = target), '')
+    SELECT lower(coalesce((SELECT title FROM event WHERE id = target), '') || coalesce((SELECT
+        chr(31) || string_agg(quote, chr(31)) FROM eventsource WHERE event_id = target), ''))
 $$ LANGUAGE sql STABLE""",
     """CREATE OR REPLACE FUNCTION eventtext_event() RETURNS trigger AS $$
 BEGIN
@@ -190,8 +192,8 @@ def _install_pg_documents(conn: Connection) -> None:
     conn.execute(text("CREATE TABLE eventtext (id integer PRIMARY KEY, body text NOT NULL)"))
     conn.execute(
         text(
-            "INSERT INTO eventtext (id, body) SELECT e.id, coalesce(e.title, '') || "
-            "coalesce(chr(31) || d.body, '') FROM event e LEFT JOIN (SELECT event_id, "
+            "INSERT INTO eventtext (id, body) SELECT e.id, lower(coalesce(e.title, '') || "
+            "coalesce(chr(31) || d.body, '')) FROM event e LEFT JOIN (SELECT event_id, "
             "string_agg(quote, chr(31)) AS body FROM eventsource GROUP BY event_id) d "
             "ON d.event_id = e.id"
         )
@@ -364,11 +366,15 @@ def documents_match_at_least(session: Reader, like: list[str], cap: int | None =
     (default COMMON) or more, by the Postgres planner's estimate (from the column's
     histogram), since counting would fetch and recheck every matching heap row."""
     cap = cap or COMMON
-    return _estimated_rows(session, document_ids([like])) >= cap
+    return estimated_rows(session, document_ids([like])) >= cap
 
 
 def _all_terms(patterns: list[list[str]]) -> list[ColumnElement[bool]]:
-    return [_any_ilike(DOCS.c.body, term) for term in patterns]
+    """Postgres: each term in the lower-cased document, `body LIKE lower(pattern)`: what
+    ILIKE on the original text means (Postgres lower-cases both sides with lower() for a
+    multi-byte encoding), without lower-casing every document tested."""
+    body = DOCS.c.body
+    return [or_(*[body.like(func.lower(p), escape="\\") for p in term]) for term in patterns]
 
 
 def fts_matches_at_least(session: Reader, query: str, cap: int | None = None) -> bool:
@@ -377,14 +383,6 @@ def fts_matches_at_least(session: Reader, query: str, cap: int | None = None) ->
     cap = cap or COMMON
     capped = select(func.count()).select_from(fts_event_ids(query).limit(cap).subquery())
     return int(connection_of(session).execute(capped).scalar_one()) >= cap
-
-
-def _estimated_rows(session: Reader, query: Select[Any]) -> int:
-    """The Postgres planner's row estimate for `query` (EXPLAIN, nothing is run)."""
-    conn = connection_of(session)
-    compiled = query.compile(dialect=conn.dialect)
-    plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params)
-    return int(plan.scalar_one()[0]["Plan"]["Plan Rows"])
 
 
 def _match(fts: str, query: str) -> ColumnElement[bool]:
