@@ -165,16 +165,29 @@ def same_actor(x: str, y: str) -> bool:
     """One participant under two names as reports shorten them: "Wen" and "Wen Jiabao",
     "Yushu" and "Yushu County", "FNV Havens" and "Dockworkers union FNV Havens" (the words of
     one begin or end the other)."""
-    a, b = x.lower().split(), y.lower().split()
+    return _same_words(_name_words(x), _name_words(y))
+
+
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> tuple[str, ...]:
+    """A name's lower-cased words (asked for every pair of events a story update compares)."""
+    return tuple(name.lower().split())
+
+
+def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     n = len(short)
     return bool(short) and (long[:n] == short or long[-n:] == short)
 
 
+@lru_cache(maxsize=65536)
 def shared_actors(x: frozenset[str], y: frozenset[str]) -> int:
-    """How many participants of the smaller set also take part in the other."""
+    """How many participants of the smaller set also take part in the other. Remembered per
+    pair of sets: a story update compares the same events (and many events name the same
+    participants) again for every article of their days; most of its CPU was here."""
     small, big = (x, y) if len(x) <= len(y) else (y, x)
-    return sum(any(same_actor(a, b) for b in big) for a in small)
+    longer = [_name_words(b) for b in big]
+    return sum(any(_same_words(_name_words(a), w) for w in longer) for a in small)
 
 
 def affinity(a: Facts, b: Facts) -> float:
