@@ -38,10 +38,16 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[i : i + IN_CHUNK]
 
 
-def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts]:
+def load_facts(
+    *,
+    session: Session,
+    event_ids: Iterable[int],
+    article_ids: dict[int, frozenset[int]] | None = None,
+) -> dict[int, Facts]:
     """Facts of the dated events among `event_ids`, keyed by id, in a few queries per chunk
     (actors, quotes and links are read for those events only, not for the clause-level
-    ones a date window also returns)."""
+    ones a date window also returns). `article_ids`, when given, receives each such event's
+    articles (read by the same query as the quotes: a story's article count needs no query)."""
     ids = sorted(set(event_ids))
     out: dict[int, Facts] = {}
     for chunk in _chunks(ids):
@@ -94,6 +100,8 @@ def load_facts(*, session: Session, event_ids: Iterable[int]) -> dict[int, Facts
             linked.setdefault(source, set()).add(target)
             linked.setdefault(target, set()).add(source)
         for ident, start, end, type_, title in events:
+            if article_ids is not None:
+                article_ids[ident] = frozenset(articles.get(ident, set()))
             names = frozenset(actors.get(ident, set()))
             out[ident] = Facts(
                 id=ident,
@@ -203,21 +211,41 @@ def save_story(
     return int(made[0][0])
 
 
-def articles_of(*, session: Session, event_ids: Iterable[int]) -> int:
-    """Distinct articles reporting any of the events."""
+def dated_spans(
+    *, session: Session, event_ids: Iterable[int]
+) -> tuple[dict[int, tuple[date, date]], set[int]]:
+    """(start, end) of the events among `event_ids` that stories are made of (as
+    `load_facts` chooses them), and the events their connectives link to: the days and ids
+    a story update reads around them, without reading their facts twice."""
     ids = sorted(set(event_ids))
-    seen: set[int] = set()
+    spans: dict[int, tuple[date, date]] = {}
+    linked: set[int] = set()
     for chunk in _chunks(ids):
-        seen.update(
-            r[0]
-            for r in _run(
-                session,
-                sa_select(col(EventSource.article_id))
-                .where(col(EventSource.event_id).in_(chunk))
-                .distinct(),
-            )
-        )
-    return len(seen)
+        rows_ = _run(
+            session,
+            sa_select(col(Event.id), col(Event.start), col(Event.end)).where(
+                col(Event.id).in_(chunk),
+                col(Event.start).is_not(None),
+                col(Event.main).is_(True),
+            ),
+        ).all()
+        dated = [row[0] for row in rows_]
+        spans.update((ident, (start, end or start)) for ident, start, end in rows_)
+        if not dated:
+            continue
+        here = set(dated)
+        for source, target in _run(
+            session,
+            sa_select(col(EventLink.source_id), col(EventLink.target_id)).where(
+                col(EventLink.origin) != "story",
+                or_(col(EventLink.source_id).in_(dated), col(EventLink.target_id).in_(dated)),
+            ),
+        ):
+            if source in here:
+                linked.add(target)
+            if target in here:
+                linked.add(source)
+    return spans, linked
 
 
 def set_members(*, session: Session, story_id: int, event_ids: Iterable[int]) -> None:

@@ -25,29 +25,40 @@ from timeline.stories.model import Facts, components, infer_links, neighbours, r
 def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
     """Re-group the stories around the events `event_ids` (new or changed); returns the ids of
     the stories written. Runs inside the caller's transaction."""
-    touched = rows.load_facts(session=session, event_ids=event_ids)
-    if not touched:
+    spans, linked = rows.dated_spans(session=session, event_ids=event_ids)
+    if not spans:
         return []
     gap = rules().max_gap_days
-    lo = shift(min(f.start for f in touched.values()), -gap)  # held at the calendar's ends
-    hi = shift(max(f.end for f in touched.values()), gap)
+    lo = shift(min(start for start, _ in spans.values()), -gap)  # held at the calendar's ends
+    hi = shift(max(end for _, end in spans.values()), gap)
+    articles: dict[int, frozenset[int]] = {}  # each loaded event's articles, for _write
     near = rows.load_facts(
         session=session,
-        event_ids=set(rows.ids_near(session=session, start=lo, end=hi))
-        | {i for f in touched.values() for i in f.linked},
+        event_ids=set(rows.ids_near(session=session, start=lo, end=hi)) | linked,
+        article_ids=articles,
     )
+    # The touched events lie inside [lo, hi]: their facts are among those just read.
+    outside = set(spans) - set(near)
+    extra = (
+        rows.load_facts(session=session, event_ids=outside, article_ids=articles) if outside else {}
+    )
+    touched = {i: near[i] if i in near else extra[i] for i in spans if i in near or i in extra}
     pool = list(near.values())
     joined = set(touched)
     for fact in touched.values():
         joined.update(n.id for n in neighbours(fact, pool))
     old = rows.story_of(session=session, event_ids=joined)
     universe = set(joined)
-    for ids in rows.members(session=session, story_ids=set(old.values())).values():
+    old_all: dict[int, int] = {}  # the old story of every event of the universe
+    for story_id, ids in rows.members(session=session, story_ids=set(old.values())).items():
         universe.update(ids)
-    facts = {**near, **rows.load_facts(session=session, event_ids=universe - set(near))}
+        old_all.update(dict.fromkeys(ids, story_id))
+    facts = {
+        **near,
+        **rows.load_facts(session=session, event_ids=universe - set(near), article_ids=articles),
+    }
     group = [facts[i] for i in sorted(universe) if i in facts]
-    old_all = rows.story_of(session=session, event_ids=universe)
-    return _write(session, components(group), old_all)
+    return _write(session, components(group), old_all, articles)
 
 
 def rebuild_stories(*, session: Session) -> int:
@@ -55,15 +66,22 @@ def rebuild_stories(*, session: Session) -> int:
     change); returns the number of stories. Stories that survive keep their ids, so links to
     `?story=ID` stay good."""
     ids = rows.all_dated_ids(session=session)
-    facts = rows.load_facts(session=session, event_ids=ids)
+    articles: dict[int, frozenset[int]] = {}
+    facts = rows.load_facts(session=session, event_ids=ids, article_ids=articles)
     old = rows.story_of(session=session, event_ids=ids)
     rows.delete_stories(session=session, story_ids=rows.orphan_story_ids(session=session))
-    return len(_write(session, components(list(facts.values())), old))
+    return len(_write(session, components(list(facts.values())), old, articles))
 
 
-def _write(session: Session, groups: list[list[Facts]], old: dict[int, int]) -> list[int]:
+def _write(
+    session: Session,
+    groups: list[list[Facts]],
+    old: dict[int, int],
+    articles: dict[int, frozenset[int]],
+) -> list[int]:
     """Store the components: reuse surviving story ids, write members, titles, spans and the
-    inferred links, and delete the old stories nobody took over."""
+    inferred links, and delete the old stories nobody took over. `articles` holds each
+    member's articles (read with its facts), so a story's article count costs no query."""
     used: set[int] = set()
     written: list[int] = []
     # the biggest components choose first, so a story that absorbed a small one keeps its id
@@ -80,7 +98,7 @@ def _write(session: Session, groups: list[list[Facts]], old: dict[int, int]) -> 
             story_id=story_id,
             story=group,
             title=story_title(group),
-            articles=rows.articles_of(session=session, event_ids=ids),
+            articles=len(frozenset().union(*(articles[i] for i in ids))),
         )
         used.add(new_id)
         rows.set_members(session=session, story_id=new_id, event_ids=ids)
