@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, text, update
+from sqlalchemy import and_, bindparam, delete, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from timeline.store.engine import connection_of
 from timeline.store.models import (
     Event,
     EventActor,
@@ -122,7 +123,7 @@ def sources_of(*, session: Session, event_ids: Iterable[int]) -> dict[int, list[
     out: dict[int, list[StoredSource]] = {i: [] for i in ids}
     if ids:
         query = sa_select(*_SOURCE_COLUMNS).where(col(EventSource.event_id).in_(ids))
-        for row in session.execute(query):
+        for row in connection_of(session).execute(query):  # Core rows: no ORM row processing
             source = StoredSource(*row)
             out[source.event_id].append(source)
     return out
@@ -238,29 +239,41 @@ def merge_events(*, session: Session, merged_id: int, into_id: int) -> None:
 # both sides of the (key, start) index: start in [lo - longest stored span, hi].
 
 
+_BY_KEY = sa_select(col(EventKey.event_id)).where(col(EventKey.key) == bindparam("key"))
+_NEWEST = (col(EventKey.event_id).desc(),)
+# Built once and run on the connection (Core): a mention asks several keys per article, and
+# the ORM's statement path cost six times the query itself on SQLite.
+_BY_KEY_ANY = _BY_KEY.order_by(*_NEWEST).limit(bindparam("limit"))
+_BY_KEY_IN = (
+    _BY_KEY.where(
+        or_(
+            col(EventKey.start).is_(None),
+            and_(
+                col(EventKey.start) >= bindparam("earliest"),
+                col(EventKey.start) <= bindparam("hi"),
+                col(EventKey.end) >= bindparam("lo"),
+            ),
+        )
+    )
+    .order_by(*_NEWEST)
+    .limit(bindparam("limit"))
+)
+
+
 def events_by_key(
     *, session: Session, key: str, window: tuple[date, date] | None, limit: int
 ) -> list[int]:
     """Ids of the (at most `limit`, newest first) events indexed under `key` whose span meets
     `window`, or that are undated; every such event when `window` is None (an undated mention
     is not narrowed by dates)."""
-    query = select(EventKey.event_id).where(col(EventKey.key) == key)
-    if window is not None:
-        lo, hi = window
-        widest = _widest_span(session)
-        earliest = lo - timedelta(days=widest) if lo.toordinal() > widest else date.min
-        query = query.where(
-            or_(
-                col(EventKey.start).is_(None),
-                and_(
-                    col(EventKey.start) >= earliest,
-                    col(EventKey.start) <= hi,
-                    col(EventKey.end) >= lo,
-                ),
-            )
-        )
-    query = query.order_by(col(EventKey.event_id).desc()).limit(limit)
-    return list(session.exec(query).all())
+    if window is None:
+        rows = connection_of(session).execute(_BY_KEY_ANY, {"key": key, "limit": limit})
+        return [r[0] for r in rows]
+    lo, hi = window
+    widest = _widest_span(session)
+    earliest = lo - timedelta(days=widest) if lo.toordinal() > widest else date.min
+    params = {"key": key, "earliest": earliest, "hi": hi, "lo": lo, "limit": limit}
+    return [r[0] for r in connection_of(session).execute(_BY_KEY_IN, params)]
 
 
 def set_event_keys(
