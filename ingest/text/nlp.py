@@ -84,24 +84,27 @@ def annotator() -> Annotator | None:
     def annotate(sentences: list[str]) -> list[Annotation]:
         out = []
         for doc in nlp.pipe(sentences, batch_size=256):
-            words = tuple(
-                Word(
-                    t.idx,
-                    t.idx + len(t.text),
-                    t.text,
-                    t.lemma_,
-                    t.pos_,
-                    t.tag_,
-                    t.dep_,
-                    t.head.i,
-                    t.ent_type_,
+            parsed = []
+            for t in doc:  # each attribute is read once (a property of the Cython token)
+                start, text = t.idx, t.text
+                parsed.append(
+                    Word(
+                        start,
+                        start + len(text),
+                        text,
+                        t.lemma_,
+                        t.pos_,
+                        t.tag_,
+                        t.dep_,
+                        t.head.i,
+                        t.ent_type_,
+                    )
                 )
-                for t in doc
-            )
+            words = tuple(parsed)
             out.append(
                 Annotation(
                     [(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in LABELS],
-                    {t.idx: t.tag_ for t in doc},
+                    {w.start: w.tag for w in words},  # the tags just read, not read again
                     words,
                 )
             )
