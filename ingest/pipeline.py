@@ -303,7 +303,7 @@ def merge_mentions(
     viewed = {e: [s for s in stored[e] if s.coref is not None] for e in stored}
     legacy = {e: [s for s in stored[e] if s.coref is None] for e in stored}
     decision = coref.resolve(
-        analysed.views,
+        [coref.canonical(v) for v in analysed.views],  # equal views, shared objects
         {e: [MentionView.from_json(s.coref or {}) for s in viewed[e]] for e in viewed if viewed[e]},
         model,
     )
