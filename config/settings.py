@@ -87,7 +87,7 @@ class Settings(BaseSettings):
         True, description="Use the spaCy English model for actors when it is installed."
     )
     coref_merge: Literal["rules", "learned"] = Field(
-        "rules",
+        "learned",
         description="How mentions join events: 'rules' or 'learned' (ingest/data/coref.json).",
     )
 

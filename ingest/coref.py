@@ -36,6 +36,7 @@ from typing import Any
 
 from ingest.lemmas import STOPWORDS, content_lemmas, lemma, root
 from ingest.lexicon import OCCUR, load_lexicon
+from timeline.dates import shift
 
 STATEMENT = "STATEMENT"  # the lexicon's type of reporting verbs (ingest/data/event_types.toml)
 MODEL = Path(__file__).parent / "data" / "coref.json"
@@ -46,6 +47,9 @@ ENTITY_LABELS_PLACE = frozenset({"GPE", "LOC", "FAC"})
 PLACE_WORDS = frozenset({"in", "at", "near", "outside", "inside", "across", "into", "from"})
 PRECISION_WEIGHT = {"day": 1.0, "week": 0.7, "month": 0.5, "season": 0.35, "year": 0.25}
 INFERRED_SLACK = timedelta(days=1)  # a date read off the report's day is known to a day
+# Reports of one happening come out within a few days of each other (the news, the follow-ups,
+# the weekly): the publication gap of an undated mention's reports counts beyond this.
+REPORT_SLACK = timedelta(days=3)
 CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’.-]*)*")
 
 
@@ -326,8 +330,8 @@ FEATURES: dict[str, str] = {
     "publication day of an undated report, a noun's governing verb): ln(1 + gap days) / "
     "ln(366), at most 1; an inferred day is a guess that grows less likely with the distance",
     "report_gap": "a mention has no date, both articles' publication dates are known: "
-    "ln(1 + days between them) / ln(366), at most 1 (reports of one happening come out close "
-    "together)",
+    "ln(1 + days between them beyond 3) / ln(366), at most 1 (reports of one happening come out "
+    "within days of each other)",
     "type_same": "both have a lexicon type and it is the same",
     "type_diff": "both have a lexicon type and they differ",
     "day_agent_type": "same day (day precision), a shared agent and the same type, not a bare "
@@ -375,10 +379,11 @@ def _dates(a: MentionView, b: MentionView) -> tuple[float, float, float, float]:
     if a.start is None or b.start is None or a.end is None or b.end is None:
         if a.published is None or b.published is None:
             return 0.0, 0.0, 0.0, 0.0  # unknown: neither for nor against
-        return 0.0, 0.0, 0.0, _gap(abs((a.published - b.published).days))
+        apart = abs((a.published - b.published).days) - REPORT_SLACK.days
+        return 0.0, 0.0, 0.0, _gap(apart)
     inferred = a.inferred or b.inferred
     slack = INFERRED_SLACK if inferred else timedelta(0)
-    if a.start - slack <= b.end and b.start - slack <= a.end:
+    if shift(a.start, -slack.days) <= b.end and shift(b.start, -slack.days) <= a.end:
         weight = min(
             PRECISION_WEIGHT.get(a.precision, 0.25), PRECISION_WEIGHT.get(b.precision, 0.25)
         )
@@ -545,6 +550,19 @@ def block_keys(view: MentionView) -> frozenset[str]:
     return _keys(view.root, view.entities)
 
 
+def search_keys(view: MentionView) -> frozenset[str]:
+    """The keys an event is filed and looked up under: its block keys and, for a typed
+    happening that is no bare statement, its type ("t:CEASEFIRE"). A name as common as the
+    story's protagonist is shared by dozens of events, and the newest of them crowd out the
+    one the strongest name-based evidence points to (one actor's one kind of act on one day,
+    `day_agent_type`): ranked by shared keys, that event comes first. Pairs are still scored
+    only when they share a block key (`cluster`)."""
+    keys = block_keys(view)
+    if view.type is None or view.type == STATEMENT:
+        return keys
+    return keys | {f"t:{view.type}"}
+
+
 @lru_cache(maxsize=65536)
 def _keys(root: str, entities: tuple[str, ...]) -> frozenset[str]:
     keys = {f"r:{root}"} if root else set()
@@ -557,7 +575,8 @@ def date_window(view: MentionView) -> tuple[date, date] | None:
     the stored event's date may be inferred, and the score allows it that slack."""
     if view.start is None or view.end is None:
         return None
-    return view.start - INFERRED_SLACK, view.end + INFERRED_SLACK
+    days = INFERRED_SLACK.days  # held at the calendar's ends (year 1, year 9999)
+    return shift(view.start, -days), shift(view.end, days)
 
 
 def coverage(views: Sequence[MentionView], model: Model) -> dict[str, int]:

@@ -246,9 +246,10 @@ def store_analysed(
     lex = load_lexicon()
     ws = WorkSet(session, actors=actors)
     event_ids: list[int] = []
+    changed: set[int] = set()  # stored events a learned decision re-clustered
     new = merged = 0
     if get_settings().coref_merge == "learned":
-        event_ids, created = merge_mentions(analysed, article_id=article_id, ws=ws)
+        event_ids, created, changed = merge_mentions(analysed, article_id=article_id, ws=ws)
         new, merged = len(created), len(event_ids) - len(created)
     else:
         load_rule_candidates(analysed.candidates, ws=ws)
@@ -261,7 +262,9 @@ def store_analysed(
         for target, kind in candidate.links:
             ws.add_link(event_ids[index], event_ids[target], kind)
     ws.flush(describe_actor)
-    update_stories(session=session, event_ids=[ws.real(i) for i in event_ids])
+    # the re-clustered events too: one that lost its sources or was merged away must leave its
+    # story, one that gained some may join another
+    update_stories(session=session, event_ids=sorted({ws.real(i) for i in [*event_ids, *changed]}))
     return ItemResult(art.location, "new", None, new, merged, article_id)
 
 
@@ -277,7 +280,7 @@ def candidate_events(
     for view in views:
         window = coref.date_window(view)
         by_key: dict[str, list[int]] = {}
-        for key in coref.block_keys(view):
+        for key in coref.search_keys(view):
             found = asked.get((key, window))
             if found is None:
                 found = asked[(key, window)] = events.events_by_key(
@@ -290,7 +293,7 @@ def candidate_events(
 
 def merge_mentions(
     analysed: AnalysedArticle, *, article_id: int, ws: WorkSet
-) -> tuple[list[int], set[int]]:
+) -> tuple[list[int], set[int], set[int]]:
     """Cluster the article's mentions with the mentions of their candidate events and write
     the result: new sources, sources moved by a merge or a split, events created or removed.
     Returns each candidate's event id and the ids of the events created (ids of `ws`: map
@@ -324,13 +327,13 @@ def merge_mentions(
         final.append(continued)
         ws.move_sources([s.id for s in olds if s.event_id != continued], continued)
         sources: list[StoredSource] = list(olds)
-        seen = {(s.article_id, s.sentence_index) for s in sources}
+        # Every mention is a source, two of one sentence included ("indicated he would
+        # consider additional ceasefires following a ... truce"): dropping the second would
+        # make the stored sources depend on whether the two met as new mentions or as a
+        # stored one moved by a later decision, i.e. on the order of ingestion.
         for i in news:
             c, view = analysed.candidates[i], analysed.views[i]
             event_of_candidate[i] = continued
-            if (article_id, c.sentence_index) in seen:
-                continue  # one sentence, two readings of one event: keep one source
-            seen.add((article_id, c.sentence_index))
             row = source_row(c, event_id=continued, article_id=article_id, view=view)
             sources.append(ws.add_source(row))
         if news or {s.id for s in viewed.get(continued, [])} != {s.id for s in olds}:
@@ -357,7 +360,7 @@ def merge_mentions(
         agents = {a for s in sources for a in (s.agents or [])}
         others = {a for s in sources for a in (s.actors or [])} - agents
         ws.set_actors(event_id, _roles(agents, others))
-    return event_of_candidate, created
+    return event_of_candidate, created, set(touched) | decision.compared()
 
 
 def load_rule_candidates(candidates: list[Candidate], *, ws: WorkSet) -> None:
@@ -538,7 +541,9 @@ def refresh_event(event: EventState, sources: list[StoredSource], *, ws: WorkSet
     event.salient = salient(sources)
     event.main = any(s.main or s.time_text is not None for s in sources)
     ws.save(event)
-    keys = {k for s in sources if s.coref for k in coref.block_keys(MentionView.from_json(s.coref))}
+    keys = {
+        k for s in sources if s.coref for k in coref.search_keys(MentionView.from_json(s.coref))
+    }
     if keys:
         ws.set_keys(event.id, keys)
     agents = {a for s in sources for a in (s.agents or [])}

@@ -42,14 +42,6 @@ QUOTES = str.maketrans(
 
 # (article file, gold id) -> why eventline does not meet that expectation yet.
 KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
-    ("socal_quake_2010.txt", "Q2"): (
-        "no event: 'aftershocks ... have struck the same area since the quake' (present perfect, "
-        "'since' + event, no named agent)"
-    ),
-    ("socal_quake_2010.txt", "Q3"): (
-        "passive hedge 'skyscrapers are reported to have swayed' read as a STATEMENT by "
-        "'San Diego' dated the DCT; should inherit Wednesday from 'the earthquake' it follows"
-    ),
     ("czech_central_bank_2022.txt", "Z4"): (
         "'a day after' (anchored on the DCT) not resolved: the Fed's approval dated 2022-05-05; "
         "actor 'U.S. Federal Reserve' normalised to 'United States'"

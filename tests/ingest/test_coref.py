@@ -369,3 +369,16 @@ def test_agglomeration_equals_the_plain_average_linkage(seed: int) -> None:
     }
     for threshold in (0.1, 0.2, 0.45):
         assert coref._agglomerate(n, sims, threshold) == _agglomerate_by_rescan(n, sims, threshold)
+
+
+@pytest.mark.parametrize("day", [date.min, date.max])
+def test_dates_at_the_calendar_ends_are_compared_without_overflow(day: date) -> None:
+    """An event dated 0001-01-01 or 9999-12-31 (a feed's extreme date) gets a window and a
+    score like any other: the slack stops at the calendar's end instead of raising."""
+    a = replace(_view("Troops attacked the town.", "attacked"), start=day, end=day, precision="day")
+    b = replace(a, doc="b.txt", inferred=True)
+    assert coref.date_window(a) == (
+        day if day == date.min else day - timedelta(1),
+        day if day == date.max else day + timedelta(1),
+    )
+    assert coref.features(a, b, {}, 5.0)[coref.NAMES.index("date_match")] == 1.0

@@ -257,6 +257,12 @@ def set_members(*, session: Session, story_id: int, event_ids: Iterable[int]) ->
         _run(session, insert(StoryEvent), [{"event_id": i, "story_id": story_id} for i in ids])
 
 
+def leave_stories(*, session: Session, event_ids: Iterable[int]) -> None:
+    """Take these events out of their stories (they are no story material any more)."""
+    for chunk in _chunks(sorted(set(event_ids))):
+        _run(session, delete(StoryEvent).where(col(StoryEvent.event_id).in_(chunk)))
+
+
 def delete_stories(*, session: Session, story_ids: Iterable[int]) -> None:
     ids = sorted(set(story_ids))
     for chunk in _chunks(ids):

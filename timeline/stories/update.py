@@ -25,24 +25,35 @@ from timeline.stories.model import Facts, components, infer_links, neighbours, r
 def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
     """Re-group the stories around the events `event_ids` (new or changed); returns the ids of
     the stories written. Runs inside the caller's transaction."""
-    spans, linked = rows.dated_spans(session=session, event_ids=event_ids)
-    if not spans:
+    ids = set(event_ids)
+    spans, linked = rows.dated_spans(session=session, event_ids=ids)
+    # events that are no story material any more (merged away, or left with clause-level
+    # sources only) but still sit in a story: their stories are re-grouped without them
+    gone = rows.story_of(session=session, event_ids=ids - set(spans))
+    rows.leave_stories(session=session, event_ids=gone)
+    left = set(gone.values())
+    if not spans and not left:
         return []
-    gap = rules().max_gap_days
-    lo = shift(min(start for start, _ in spans.values()), -gap)  # held at the calendar's ends
-    hi = shift(max(end for _, end in spans.values()), gap)
     articles: dict[int, frozenset[int]] = {}  # each loaded event's articles, for _write
-    near = rows.load_facts(
-        session=session,
-        event_ids=set(rows.ids_near(session=session, start=lo, end=hi)) | linked,
-        article_ids=articles,
-    )
-    # The touched events lie inside [lo, hi]: their facts are among those just read.
-    outside = set(spans) - set(near)
-    extra = (
-        rows.load_facts(session=session, event_ids=outside, article_ids=articles) if outside else {}
-    )
-    touched = {i: near[i] if i in near else extra[i] for i in spans if i in near or i in extra}
+    near: dict[int, Facts] = {}
+    touched: dict[int, Facts] = {}
+    if spans:
+        gap = rules().max_gap_days
+        lo = shift(min(start for start, _ in spans.values()), -gap)  # held at the calendar's ends
+        hi = shift(max(end for _, end in spans.values()), gap)
+        near = rows.load_facts(
+            session=session,
+            event_ids=set(rows.ids_near(session=session, start=lo, end=hi)) | linked,
+            article_ids=articles,
+        )
+        # The touched events lie inside [lo, hi]: their facts are among those just read.
+        outside = set(spans) - set(near)
+        extra = (
+            rows.load_facts(session=session, event_ids=outside, article_ids=articles)
+            if outside
+            else {}
+        )
+        touched = {i: near[i] if i in near else extra[i] for i in spans if i in near or i in extra}
     pool = list(near.values())
     joined = set(touched)
     for fact in touched.values():
@@ -50,9 +61,11 @@ def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
     old = rows.story_of(session=session, event_ids=joined)
     universe = set(joined)
     old_all: dict[int, int] = {}  # the old story of every event of the universe
-    for story_id, ids in rows.members(session=session, story_ids=set(old.values())).items():
-        universe.update(ids)
-        old_all.update(dict.fromkeys(ids, story_id))
+    for story_id, members in rows.members(
+        session=session, story_ids=set(old.values()) | left
+    ).items():
+        universe.update(members)
+        old_all.update(dict.fromkeys(members, story_id))
     facts = {
         **near,
         **rows.load_facts(session=session, event_ids=universe - set(near), article_ids=articles),
