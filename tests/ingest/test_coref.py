@@ -283,12 +283,14 @@ def test_undated_mentions_compare_by_the_distance_of_their_reports() -> None:
     model = load_model()
     a = _undated("Jackman will host the ceremony.", "host", date(2008, 12, 12), "a.txt")
     near = _undated("Jackman will host the ceremony.", "host", date(2008, 12, 13), "b.txt")
+    week = _undated("Jackman will host the ceremony.", "host", date(2008, 12, 20), "e.txt")
     far = _undated("Jackman will host the ceremony.", "host", date(2013, 8, 2), "c.txt")
     unknown = _undated("Jackman will host the ceremony.", "host", None, "d.txt")
     at = NAMES.index("report_gap")
-    values = [features(a, b, model.idf, model.default_idf)[at] for b in (near, far, unknown)]
-    assert 0 < values[0] < values[1] == 1.0
-    assert values[2] == 0.0  # no publication date: no evidence either way
+    values = [features(a, b, model.idf, model.default_idf)[at] for b in (near, week, far, unknown)]
+    assert values[0] == 0.0  # reports a day apart: the news and its follow-up
+    assert 0 < values[1] < values[2] == 1.0
+    assert values[3] == 0.0  # no publication date: no evidence either way
 
 
 def test_coverage_keeps_reports_of_unrelated_stories_apart() -> None:
