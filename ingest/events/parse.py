@@ -84,7 +84,7 @@ def clause_mentions(
             or _hypothetical(words, children, i)
             or _hedge_or_opinion(s, words, children, i)
             or _continues_statement(s, words, children, i, taken + out)
-            or _describes_event_noun(s, words, i, taken + out)
+            or _describes_event_noun(s, words, children, i, taken + out)
         ):
             continue
         out.append(_mention(s, words, children, i, timexes, taken + out))
@@ -106,21 +106,44 @@ def _names_happening(w: Word) -> bool:
 
 
 def _describes_event_noun(
-    s: Sentence, words: tuple[Word, ...], i: int, before: list[Mention]
+    s: Sentence,
+    words: tuple[Word, ...],
+    children: list[list[int]],
+    i: int,
+    before: list[Mention],
 ) -> bool:
     """ "a failed Easter truce that both sides accused each other of violating": a relative
-    clause on a noun that names a happening (a mention, or a noun that could be one) tells of
-    that happening, its course or its fate, and the noun is the mention; taken apart, the
-    clause would join whatever else its verb is said of in the story."""
+    clause on a noun that names a happening (a mention, or a noun that could be one), where
+    the noun is the missing object of one of the clause's verbs, tells of that happening, its
+    course or its fate, and the noun is the mention; taken apart, the clause would join
+    whatever else its verb is said of in the story. A clause whose verbs all have objects of
+    their own reports its own act ("the increase ... and on the day that the Bank of England
+    raised its key rate", attached to "increase" by the parser)."""
     if words[i].dep != "relcl":
         return False
     head = words[words[i].head]
     if head.pos != "NOUN":
         return False
     at = s.offset + head.start
-    return _names_happening(head) or any(
+    names = _names_happening(head) or any(
         m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end for m in before
     )
+    return names and _object_gap(words, children, i)
+
+
+GAP_PATH = frozenset({"prep", "pobj", "pcomp", "xcomp"})
+
+
+def _object_gap(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool:
+    """Whether a verb of the clause headed by `i` (itself, or one reached through
+    prepositions and complements: "accused each other of violating") has no object."""
+    todo = [i]
+    while todo:
+        k = todo.pop()
+        if words[k].pos == "VERB" and not any(words[c].dep in OBJECTS for c in children[k]):
+            return True
+        todo += [c for c in children[k] if words[c].dep in GAP_PATH]
+    return False
 
 
 def _negated(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool:

@@ -46,10 +46,6 @@ KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
         "'a day after' (anchored on the DCT) not resolved: the Fed's approval dated 2022-05-05; "
         "actor 'U.S. Federal Reserve' normalised to 'United States'"
     ),
-    ("czech_central_bank_2022.txt", "Z5"): (
-        "the Fed and Bank of England happenings of one sentence give one event; "
-        "'Bank of England' is not among its actors"
-    ),
     ("asean_summits_vientiane_2024.txt", "A2"): (
         "dated the year 2024 from the role modifier 'ASEAN Chair for 2024' instead of Friday"
     ),

@@ -297,3 +297,25 @@ def test_a_participle_continuing_a_statement_is_the_same_statement() -> None:
     reporting = [m for m in found if m.trigger in {"elaborated", "telling"}]
     assert [m.trigger for m in reporting] == ["elaborated"]
     assert any(m.trigger == "elaborated" and m.primary for m in found)
+
+
+def test_a_relative_clause_on_an_event_noun_tells_of_that_happening() -> None:
+    """'a failed Easter truce that both sides accused each other of violating': the truce is
+    the mention, the clause (whose verb lacks the object the noun fills) none of its own."""
+    found = mentions(
+        "Putin has hinted at bilateral negotiations, following a failed Easter truce that both "
+        "sides accused each other of violating."
+    )
+    triggers = [m.trigger for m in found]
+    assert "truce" in triggers and "accused" not in triggers
+
+
+def test_a_relative_clause_with_objects_of_its_own_reports_its_own_act() -> None:
+    """The parser attaches 'the Bank of England raised its key interest rate' to 'increase':
+    a clause whose verb has its own object is a happening of its own."""
+    found = mentions(
+        "The decision comes a day after the U.S. Federal Reserve approved the biggest rate "
+        "increase in more than two decades and on the day that the Bank of England raised its "
+        "key interest rate to the highest level in 13 years."
+    )
+    assert "raised" in [m.trigger for m in found]
