@@ -237,13 +237,18 @@ def connection_of(reader: Reader) -> Connection:
     return reader.connection()
 
 
-def estimated_rows(reader: Reader, query: Any) -> int:
-    """The Postgres planner's row estimate for the select `query` (EXPLAIN, nothing is run):
-    how many events a word or an actor has, without reading them."""
+def estimated_plan(reader: Reader, query: Any) -> dict[str, Any]:
+    """The Postgres planner's top plan node for the select `query` (EXPLAIN, nothing is
+    run): its "Plan Rows" is how many rows a word or an actor has, without reading them."""
     conn = connection_of(reader)
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params)
-    return int(plan.scalar_one()[0]["Plan"]["Plan Rows"])
+    return dict(plan.scalar_one()[0]["Plan"])
+
+
+def estimated_rows(reader: Reader, query: Any) -> int:
+    """The Postgres planner's row estimate for the select `query` (see estimated_plan)."""
+    return int(estimated_plan(reader, query)["Plan Rows"])
 
 
 def ping(session: Session) -> None:

@@ -339,7 +339,7 @@ def _text_match(session: Reader, text: str) -> tuple[ColumnElement[bool], bool]:
             query = textsearch.fts_query([_spellings(t) for t in indexed])
             clauses.append(event.c.id.in_(textsearch.fts_event_ids(query)))
     else:
-        rare = any(not textsearch.documents_match_at_least(session, _like(t)) for t in indexed)
+        rare = textsearch.any_term_rare(session, [_like(t) for t in indexed])
         if rare:
             clauses.append(event.c.id.in_(textsearch.document_ids([_like(t) for t in indexed])))
     if not rare:

@@ -40,10 +40,11 @@ from sqlalchemy import (
     table,
     text,
     true,
+    union_all,
 )
 from sqlalchemy.engine import Connection
 
-from timeline.store.engine import connection_of, estimated_rows
+from timeline.store.engine import connection_of, estimated_plan, estimated_rows
 
 if TYPE_CHECKING:
     from timeline.store.engine import Reader
@@ -361,12 +362,20 @@ def document_ids(patterns: list[list[str]]) -> Select[Any]:
     return select(DOCS.c.id).where(*_all_terms(patterns))
 
 
-def documents_match_at_least(session: Reader, like: list[str], cap: int | None = None) -> bool:
-    """Whether the documents matching one of the escaped ILIKE patterns number `cap`
-    (default COMMON) or more, by the Postgres planner's estimate (from the column's
-    histogram), since counting would fetch and recheck every matching heap row."""
+def any_term_rare(session: Reader, likes: list[list[str]], cap: int | None = None) -> bool:
+    """Whether the documents matching some term (a list of escaped LIKE patterns) number
+    fewer than `cap` (default COMMON), by the Postgres planner's estimate (from the column's
+    histogram), since counting would fetch and recheck every matching heap row. One EXPLAIN
+    for all the terms (a UNION ALL, one estimate per branch): one round trip."""
+    if not likes:
+        return False
     cap = cap or COMMON
-    return estimated_rows(session, document_ids([like])) >= cap
+    parts = [document_ids([like]) for like in likes]
+    plan = estimated_plan(session, parts[0] if len(parts) == 1 else union_all(*parts))
+    branches = plan.get("Plans", []) if len(parts) > 1 else [plan]
+    if len(branches) != len(parts):  # not one Append branch per term: ask term by term
+        return any(estimated_rows(session, part) < cap for part in parts)
+    return any(int(branch["Plan Rows"]) < cap for branch in branches)
 
 
 def _all_terms(patterns: list[list[str]]) -> list[ColumnElement[bool]]:
