@@ -124,10 +124,7 @@ def _describes_event_noun(
     head = words[words[i].head]
     if head.pos != "NOUN":
         return False
-    at = s.offset + head.start
-    names = _names_happening(head) or any(
-        m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end for m in before
-    )
+    names = _names_happening(head) or _mention_at(s, head, before) is not None
     return names and _object_gap(words, children, i)
 
 
@@ -144,6 +141,15 @@ def _object_gap(words: tuple[Word, ...], children: list[list[int]], i: int) -> b
             return True
         todo += [c for c in children[k] if words[c].dep in GAP_PATH]
     return False
+
+
+def _mention_at(s: Sentence, w: Word, before: list[Mention]) -> Mention | None:
+    """The mention of `before` whose trigger holds the word `w` of sentence `s`, if any."""
+    at = s.offset + w.start
+    for m in before:
+        if m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end:
+            return m
+    return None
 
 
 def _negated(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool:
@@ -197,10 +203,7 @@ def _continues_statement(
     head = words[words[i].head]
     if not _reporting_word(s, head):
         return False  # "fled, telling ...": the speaking is a happening of its own
-    at = s.offset + head.start
-    return any(
-        m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end for m in before
-    )
+    return _mention_at(s, head, before) is not None
 
 
 def _hypothetical(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool:
@@ -357,14 +360,12 @@ def _dating_of_governor(
         j = words[j].head
     if j == i:
         return UNDATED
-    at = s.offset + words[j].start
-    said = _reporting_word(s, words[j])
-    for m in before:
-        if m.sentence_index == s.index and m.trigger_start <= at < m.trigger_end:
-            if m.dating.start is None or said:
-                return UNDATED  # what a statement is about happened at its own time
-            return replace(dating.borrowed(m.dating), inferred=True)
-    return UNDATED
+    m = _mention_at(s, words[j], before)
+    if m is None:
+        return UNDATED
+    if m.dating.start is None or _reporting_word(s, words[j]):
+        return UNDATED  # what a statement is about happened at its own time
+    return replace(dating.borrowed(m.dating), inferred=True)
 
 
 COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}

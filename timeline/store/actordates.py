@@ -23,6 +23,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, text
 from sqlalchemy.engine import Connection
 
+from timeline.store.pgtriggers import create_row_triggers, drop_row_triggers
+
 TABLE = "actorevent"
 ORDER_INDEX = "ix_actorevent_actor_order"
 actor_event = Table(
@@ -100,24 +102,13 @@ def install(conn: Connection) -> None:
             "INCLUDE (precision, salient)"
         )
     )
-    for ddl in FUNCTIONS:
-        conn.execute(text(ddl))
-    for name, table_name, what, condition in TRIGGERS:
-        when = f"WHEN ({condition}) " if condition else ""
-        function = name.rsplit("_", 1)[0]  # actorevent_actor_ai -> actorevent_actor()
-        conn.execute(
-            text(
-                f"CREATE TRIGGER {name} AFTER {what} ON {table_name} FOR EACH ROW "
-                f"{when}EXECUTE FUNCTION {function}()"
-            )
-        )
+    create_row_triggers(conn, FUNCTIONS, TRIGGERS)
 
 
 def uninstall(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
-    for name, table_name, _what, _condition in TRIGGERS:
-        conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table_name}"))
+    drop_row_triggers(conn, TRIGGERS)
     conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
     for function in ("actorevent_actor()", "actorevent_event()"):
         conn.execute(text(f"DROP FUNCTION IF EXISTS {function}"))

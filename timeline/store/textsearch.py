@@ -45,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from timeline.store.engine import connection_of, estimated_plan, estimated_rows
+from timeline.store.pgtriggers import create_row_triggers, drop_row_triggers
 
 if TYPE_CHECKING:
     from timeline.store.engine import Reader
@@ -207,22 +208,11 @@ def _install_pg_documents(conn: Connection) -> None:
                 f'USING gin (body "{schema}".gin_trgm_ops)'
             )
         )
-    for ddl in PG_FUNCTIONS:
-        conn.execute(text(ddl))
-    for name, table_name, what, condition in PG_TRIGGERS:
-        when = f"WHEN ({condition}) " if condition else ""
-        function = name.rsplit("_", 1)[0]  # eventtext_event_ai -> eventtext_event()
-        conn.execute(
-            text(
-                f"CREATE TRIGGER {name} AFTER {what} ON {table_name} FOR EACH ROW "
-                f"{when}EXECUTE FUNCTION {function}()"
-            )
-        )
+    create_row_triggers(conn, PG_FUNCTIONS, PG_TRIGGERS)
 
 
 def _uninstall_pg(conn: Connection) -> None:
-    for name, table_name, _what, _condition in PG_TRIGGERS:
-        conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table_name}"))
+    drop_row_triggers(conn, PG_TRIGGERS)
     conn.execute(text("DROP TABLE IF EXISTS eventtext"))
     for function in ("eventtext_event()", "eventtext_source()", "eventtext_document(integer)"):
         conn.execute(text(f"DROP FUNCTION IF EXISTS {function}"))
