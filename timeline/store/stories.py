@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, update
+from sqlalchemy import and_, delete, func, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -125,20 +125,26 @@ def _topic_words(texts: tuple[str, ...], names: frozenset[str]) -> frozenset[str
     return topic_words(texts, names=names)
 
 
-def ids_near(*, session: Session, start: date, end: date) -> list[int]:
-    """Ids of the events stories are made of (dated, main: see `load_facts`) overlapping
-    [start, end]; the range on `start` is closed on both sides by the longest stored span, so
-    only the events near [start, end] are read. Clause-level events are left out here, not
-    read back by id to be dropped."""
+def ids_near(*, session: Session, windows: Sequence[tuple[date, date]]) -> list[int]:
+    """Ids of the events stories are made of (dated, main: see `load_facts`) overlapping one
+    of the `windows` ([start, end] each); each range on `start` is closed on both sides by the
+    longest stored span, so only the events near a window are read. Clause-level events are
+    left out here, not read back by id to be dropped."""
+    if not windows:
+        return []
     widest = max(longest_spans(session=session).values(), default=0)
-    earliest = start - timedelta(days=widest) if start.toordinal() > widest else date.min
+    near = []
+    for start, end in windows:
+        earliest = start - timedelta(days=widest) if start.toordinal() > widest else date.min
+        near.append(
+            and_(
+                col(Event.start).between(earliest, end),
+                func.coalesce(col(Event.end), col(Event.start)) >= start,
+            )
+        )
     rows = _run(
         session,
-        sa_select(col(Event.id)).where(
-            col(Event.start).between(earliest, end),
-            func.coalesce(col(Event.end), col(Event.start)) >= start,
-            col(Event.main).is_(True),
-        ),
+        sa_select(col(Event.id)).where(or_(*near), col(Event.main).is_(True)),
     ).all()
     return [r[0] for r in rows]
 

@@ -14,6 +14,7 @@ gives it the most members (ties: the lowest id); old stories left without member
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from sqlmodel import Session
 
@@ -38,15 +39,13 @@ def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
     near: dict[int, Facts] = {}
     touched: dict[int, Facts] = {}
     if spans:
-        gap = rules().max_gap_days
-        lo = shift(min(start for start, _ in spans.values()), -gap)  # held at the calendar's ends
-        hi = shift(max(end for _, end in spans.values()), gap)
         near = rows.load_facts(
             session=session,
-            event_ids=set(rows.ids_near(session=session, start=lo, end=hi)) | linked,
+            event_ids=set(rows.ids_near(session=session, windows=_reach(list(spans.values()))))
+            | linked,
             article_ids=articles,
         )
-        # The touched events lie inside [lo, hi]: their facts are among those just read.
+        # Each touched event lies inside its own window: its facts are among those just read.
         outside = set(spans) - set(near)
         extra = (
             rows.load_facts(session=session, event_ids=outside, article_ids=articles)
@@ -72,6 +71,26 @@ def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
     }
     group = [facts[i] for i in sorted(universe) if i in facts]
     return _write(session, components(group), old_all, articles)
+
+
+def _reach(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The days an event joined to one of these spans by affinity overlaps: each span widened
+    by `max_gap_days` (held at the calendar's ends), overlapping windows merged. One window
+    from the earliest span to the latest read every event in between: an article that names
+    "February 2022" and "on Monday" read three years of events to find the neighbours of
+    two days'. (With a `min_affinity` of 0 or less even a zero affinity joins, whatever the
+    gap: then the whole range is read, as before.)"""
+    gap = rules().max_gap_days
+    widened = sorted((shift(start, -gap), shift(end, gap)) for start, end in spans)
+    if rules().min_affinity <= 0:
+        return [(widened[0][0], max(hi for _, hi in widened))]
+    out: list[tuple[date, date]] = []
+    for lo, hi in widened:
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def rebuild_stories(*, session: Session) -> int:
