@@ -8,15 +8,17 @@ which only `rebuild` uses.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, update
+from sqlalchemy import and_, delete, func, insert, or_, union_all, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from timeline.store.engine import connection_of
+from timeline.store.idlists import ids_value, in_ids
 from timeline.store.models import (
     Actor,
     Event,
@@ -38,6 +40,50 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[i : i + IN_CHUNK]
 
 
+@dataclass(frozen=True, slots=True)
+class _FactReads:
+    """The four reads of `load_facts`, built once per dialect, each taking its ids as one
+    parameter (`timeline.store.idlists`)."""
+
+    events: Any
+    actors: Any
+    quotes: Any
+    links: Any
+
+
+_FACT_READS: dict[str, _FactReads] = {}
+
+
+def _fact_reads(dialect: str) -> _FactReads:
+    found = _FACT_READS.get(dialect)
+    if found is None:
+        found = _FACT_READS[dialect] = _FactReads(
+            events=sa_select(
+                col(Event.id), col(Event.start), col(Event.end), col(Event.type), col(Event.title)
+            ).where(
+                in_ids(col(Event.id), dialect),
+                col(Event.start).is_not(None),
+                col(Event.main).is_(True),  # main and self-dated happenings, not clause-level
+            ),
+            actors=sa_select(col(EventActor.event_id), col(EventActor.role), col(Actor.name))
+            .join(Actor, col(Actor.id) == col(EventActor.actor_id))
+            .where(in_ids(col(EventActor.event_id), dialect)),
+            quotes=sa_select(
+                col(EventSource.event_id), col(EventSource.article_id), col(EventSource.quote)
+            ).where(in_ids(col(EventSource.event_id), dialect)),
+            # two index lookups: SQLite scans the table for an OR of two id-list subqueries
+            links=union_all(
+                *(
+                    sa_select(col(EventLink.source_id), col(EventLink.target_id)).where(
+                        col(EventLink.origin) != "story", in_ids(end, dialect)
+                    )
+                    for end in (col(EventLink.source_id), col(EventLink.target_id))
+                )
+            ),
+        )
+    return found
+
+
 def load_facts(
     *,
     session: Session,
@@ -50,53 +96,27 @@ def load_facts(
     articles (read by the same query as the quotes: a story's article count needs no query)."""
     ids = sorted(set(event_ids))
     out: dict[int, Facts] = {}
+    conn = connection_of(session)
+    dialect = conn.dialect.name
+    reads = _fact_reads(dialect)
     for chunk in _chunks(ids):
-        events = _run(
-            session,
-            sa_select(
-                col(Event.id),
-                col(Event.start),
-                col(Event.end),
-                col(Event.type),
-                col(Event.title),
-            ).where(
-                col(Event.id).in_(chunk),
-                col(Event.start).is_not(None),
-                col(Event.main).is_(True),  # main and self-dated happenings, not clause-level
-            ),
-        ).all()
-        dated = [row[0] for row in events]
-        if not dated:
+        events = conn.execute(reads.events, {"ids": ids_value(chunk, dialect)}).all()
+        dated = {"ids": ids_value([row[0] for row in events], dialect)}
+        if not events:
             continue
         agents: dict[int, set[str]] = {}
         actors: dict[int, set[str]] = {}
-        for event_id, role, name in _run(
-            session,
-            sa_select(col(EventActor.event_id), col(EventActor.role), col(Actor.name))
-            .join(Actor, col(Actor.id) == col(EventActor.actor_id))
-            .where(col(EventActor.event_id).in_(dated)),
-        ):
+        for event_id, role, name in conn.execute(reads.actors, dated):
             actors.setdefault(event_id, set()).add(name)
             if role == "agent":
                 agents.setdefault(event_id, set()).add(name)
         quotes: dict[int, list[str]] = {}
         articles: dict[int, set[int]] = {}
-        for event_id, article_id, quote in _run(
-            session,
-            sa_select(
-                col(EventSource.event_id), col(EventSource.article_id), col(EventSource.quote)
-            ).where(col(EventSource.event_id).in_(dated)),
-        ):
+        for event_id, article_id, quote in conn.execute(reads.quotes, dated):
             quotes.setdefault(event_id, []).append(quote)
             articles.setdefault(event_id, set()).add(article_id)
         linked: dict[int, set[int]] = {}
-        for source, target in _run(
-            session,
-            sa_select(col(EventLink.source_id), col(EventLink.target_id)).where(
-                col(EventLink.origin) != "story",
-                or_(col(EventLink.source_id).in_(dated), col(EventLink.target_id).in_(dated)),
-            ),
-        ):
+        for source, target in conn.execute(reads.links, dated):
             linked.setdefault(source, set()).add(target)
             linked.setdefault(target, set()).add(source)
         for ident, start, end, type_, title in events:
