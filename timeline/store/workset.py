@@ -34,6 +34,7 @@ from timeline.store import events as event_rows
 from timeline.store.actors import inspect_table
 from timeline.store.engine import connection_of
 from timeline.store.events import _SOURCE_COLUMNS, StoredSource, _widest_span
+from timeline.store.idlists import ids_value, in_ids
 from timeline.store.models import Event, EventKey, EventLink, EventSource, utcnow
 
 PROVISIONAL = 1 << 60  # new events' ids until flush: above any stored id, in creation order
@@ -183,13 +184,10 @@ class WorkSet:
             self._sources[event.id] = []
             self._main.add(event.id)
         ids = [e.id for e in fresh]
+        dialect = connection_of(self.session).dialect.name
+        query = _sources_of_events(dialect)
         for chunk in _chunks(ids):
-            query = (
-                sa_select(*_SOURCE_COLUMNS)
-                .where(col(EventSource.event_id).in_(chunk))
-                .order_by(col(EventSource.event_id), col(EventSource.id))
-            )
-            for row in self._run(query):
+            for row in self._run(query, {"ids": ids_value(chunk, dialect)}):
                 source = StoredSource(*row)
                 self._sources[source.event_id].append(source)
 
@@ -540,6 +538,23 @@ class WorkSet:
                 [{"source_id": s, "target_id": t, "kind": k, "origin": "text"} for s, t, k in new],
             )
         return {i for s, t, _ in new for i in (s, t)}
+
+
+_SOURCES_OF_EVENTS: dict[str, Any] = {}
+
+
+def _sources_of_events(dialect: str) -> Any:
+    """Every source of the events whose ids are bound as one parameter (idlists), in event
+    then source order: built once per dialect (the nearby events of an article are hundreds,
+    and expanding their ids into one parameter each cost more than the read)."""
+    found = _SOURCES_OF_EVENTS.get(dialect)
+    if found is None:
+        found = _SOURCES_OF_EVENTS[dialect] = (
+            sa_select(*_SOURCE_COLUMNS)
+            .where(in_ids(col(EventSource.event_id), dialect))
+            .order_by(col(EventSource.event_id), col(EventSource.id))
+        )
+    return found
 
 
 def _merged(windows: Collection[tuple[date, date]]) -> list[tuple[date, date]]:
