@@ -258,10 +258,11 @@ def store_analysed(
             event_ids.append(event_id)
             new += made
             merged += not made
-    for index, candidate in enumerate(analysed.candidates):
-        for target, kind in candidate.links:
-            ws.add_link(event_ids[index], event_ids[target], kind)
-    ws.flush(describe_actor)
+        # a second reading of a sentence's mention has no source: the one kept stands in
+        cands = analysed.candidates
+        links = text_links(cands, stand_ins(cands, event_ids))
+        ws.set_links(article_id, {cands[i].trigger_start: pairs for i, pairs in links.items()})
+    ws.flush(describe_actor)  # re-derives the text links of every event whose sources changed
     # the re-clustered events too: one that lost its sources or was merged away must leave its
     # story, one that gained some may join another
     update_stories(session=session, event_ids=sorted({ws.real(i) for i in [*event_ids, *changed]}))
@@ -312,6 +313,7 @@ def merge_mentions(
     )
     created: set[int] = set()
     event_of_candidate: list[int] = [0] * len(analysed.candidates)
+    links = text_links(analysed.candidates, list(range(len(analysed.candidates))))
     touched: dict[int, list[StoredSource]] = {}
     final: list[int] = []  # the event each group ends up as
     for members, continued in zip(decision.groups, decision.events, strict=True):
@@ -334,7 +336,9 @@ def merge_mentions(
         for i in news:
             c, view = analysed.candidates[i], analysed.views[i]
             event_of_candidate[i] = continued
-            row = source_row(c, event_id=continued, article_id=article_id, view=view)
+            row = source_row(
+                c, event_id=continued, article_id=article_id, view=view, links=links.get(i)
+            )
             sources.append(ws.add_source(row))
         if news or {s.id for s in viewed.get(continued, [])} != {s.id for s in olds}:
             touched[continued] = [*legacy.get(continued, []), *sources]
@@ -429,10 +433,37 @@ def merge_candidate(
     return event.id, created
 
 
+def text_links(candidates: list[Candidate], stand_in: list[int]) -> dict[int, list[list[Any]]]:
+    """The text links of an article's mentions as provenance: for the index of the mention
+    whose source stands for a link's origin, the [target trigger_start, kind] pairs (the
+    target's stand-in). "Putin has hinted at bilateral negotiations, following a failed
+    Easter truce": hinted gets [[start of "truce"], "follows"]."""
+    out: dict[int, list[list[Any]]] = {}
+    for index, c in enumerate(candidates):
+        for target, kind in c.links:
+            pair = [candidates[stand_in[target]].trigger_start, kind]
+            pairs = out.setdefault(stand_in[index], [])
+            if pair not in pairs:
+                pairs.append(pair)
+    return {i: sorted(pairs) for i, pairs in out.items()}
+
+
+def stand_ins(candidates: list[Candidate], event_ids: list[int]) -> list[int]:
+    """Rules mode: each mention's index, or for a second reading of a sentence's mention on
+    one event (no source of its own: `merge_candidate` keeps one), the first such mention."""
+    first: dict[tuple[int, int], int] = {}
+    return [first.setdefault((event_ids[i], c.sentence_index), i) for i, c in enumerate(candidates)]
+
+
 def source_row(
-    c: Candidate, *, event_id: int, article_id: int, view: MentionView | None = None
+    c: Candidate,
+    *,
+    event_id: int,
+    article_id: int,
+    view: MentionView | None = None,
+    links: list[list[Any]] | None = None,
 ) -> dict[str, Any]:
-    """The stored form of a mention (EventSource's columns)."""
+    """The stored form of a mention (EventSource's columns); `links`: see `text_links`."""
     return {
         "event_id": event_id,
         "article_id": article_id,
@@ -459,6 +490,7 @@ def source_row(
         "lead": c.lead,
         "main": c.primary,
         "coref": view.to_json() if view is not None else None,
+        "links": links or None,
     }
 
 

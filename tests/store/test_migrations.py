@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from timeline.store.engine import current_revision, head_revision, session_scope, upgrade
-from timeline.store.models import Article
+from timeline.store.models import Article, EventSource
 
 TABLES = {
     "article",
@@ -109,12 +109,12 @@ def test_text_document_downgrades_to_per_column_indexes_and_back(engine: Engine)
     with session_scope(engine) as session:
         other = make_article(session, "b.txt", date(2025, 4, 2))
         kyiv = make_actor(session, "Kyiv")
-        make_event(
-            session,
-            "Talks",
-            date(2025, 4, 2),
-            sources=[Src(other, "An envoy spoke.")],
-            actors=[kyiv],
+        talks = make_event(session, "Talks", date(2025, 4, 2), actors=[kyiv])
+        # the columns 0009 has (the model's later ones, e.g. 0012's links, are not there yet)
+        session.execute(
+            insert(EventSource).values(
+                event_id=talks.id, article_id=other.id, sentence_index=0, quote="An envoy spoke."
+            )
         )
     upgrade(engine)
     assert ("actorevent" in inspect(engine).get_table_names()) == postgres
@@ -129,3 +129,35 @@ def test_text_document_downgrades_to_per_column_indexes_and_back(engine: Engine)
     assert found("guns") == ["Truce agreed"]
     assert found("talks envoy") == ["Talks"]
     assert found("truce envoy") == []
+
+
+def test_text_links_stored_before_0012_get_their_mentions(engine: Engine) -> None:
+    """0012 gives each text link stored before it to a pair of mentions of one article on its
+    two events (eventsource.links), so re-deriving the links keeps it; its downgrade drops the
+    column (SQLite without a table rebuild: eventtext's triggers name eventsource)."""
+    from alembic import command
+
+    from tests.timeline.conftest import link, make_article, make_event
+    from timeline.store.engine import alembic_config
+
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011")
+    assert "links" not in {c["name"] for c in inspect(engine).get_columns("eventsource")}
+    with session_scope(engine) as session:
+        art = make_article(session, "a.txt", date(2025, 4, 21))
+        hint = make_event(session, "Putin hints at talks", date(2025, 4, 21))
+        truce = make_event(session, "Easter truce", date(2025, 4, 20))
+        for event, start, quote in ((hint, 6, "Putin has hinted"), (truce, 60, "a failed truce")):
+            session.execute(  # the columns 0011 has
+                insert(EventSource).values(
+                    event_id=event.id, article_id=art.id, quote=quote, trigger_start=start
+                )
+            )
+        link(session, hint, "follows", truce)
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with Session(engine) as session:
+        rows = {s.trigger_start: s.links for s in session.exec(select(EventSource))}
+    assert rows == {6: [[60, "follows"]], 60: None}

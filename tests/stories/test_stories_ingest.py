@@ -96,15 +96,6 @@ def test_stories_do_not_depend_on_the_order_of_articles(tmp_path: Path) -> None:
     )  # no story mixes the two
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a text link ('Putin has hinted at bilateral negotiations, following a failed Easter "
-    "truce') is attached to the event its mention joined when its article came in; when a later "
-    "article's decision moves that mention to another event (learned merge), the link stays "
-    "behind, so the 'follows' link starts at 'hints at bilateral negotiations' in one order and "
-    "at 'declares his openness to direct peace talks' in the other (and one story link follows "
-    "from it). Links need to belong to mentions, not events",
-)
 def test_story_links_do_not_depend_on_the_order_of_articles(tmp_path: Path) -> None:
     results = both_orders(tmp_path)
     assert results[0][1] == results[1][1]

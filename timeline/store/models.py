@@ -132,6 +132,12 @@ class EventSource(SQLModel, table=True):
     # What the coreference score reads of this mention (ingest.coref.MentionView as JSON),
     # kept so a stored mention is compared again without re-analysing its article.
     coref: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The text links this mention originates, as [target trigger_start, kind] pairs (the
+    # target: the source of the same article at that trigger); NULL when it has none. The
+    # store derives the events' origin="text" links from these (workset.WorkSet relinks).
+    links: list[list[Any]] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
 
 
 class EventKey(SQLModel, table=True):

@@ -127,7 +127,7 @@ class WorkSet:
         self._moves: list[tuple[list[int], int]] = []
         self._keys: dict[int, tuple[frozenset[str], date | None, date | None]] = {}
         self._intents: list[_Intent] = []
-        self._links: list[tuple[int, int, str]] = []
+        self._relink: set[int] = set()  # events whose sources changed: text links re-derived
         self._real: dict[int, int] = {}
         self._next = PROVISIONAL
 
@@ -333,7 +333,15 @@ class WorkSet:
         self._here.setdefault(event_id, set()).add((source.article_id, source.sentence_index))
         self._new_sources.append(row)
         self._touched.add(event_id)
+        self._relink.add(event_id)
         return source
+
+    def set_links(self, article_id: int, links: dict[int, list[list[Any]]]) -> None:
+        """The text links the article's new sources originate, by their trigger_start:
+        [target trigger_start, kind] pairs (stored in `EventSource.links`; see `_relink_text`)."""
+        for row in self._new_sources:
+            if row["article_id"] == article_id:
+                row["links"] = links.get(row["trigger_start"]) or None
 
     def save(self, event: EventState) -> None:
         """The event's fields changed (written, with updated_at, at flush)."""
@@ -343,6 +351,7 @@ class WorkSet:
         if source_ids:
             self._moves.append((sorted(source_ids), event_id))
             self._touched.add(event_id)
+            self._relink.add(event_id)  # and the events they leave (read at flush)
 
     def set_keys(self, event_id: int, keys: Iterable[str]) -> None:
         """The event's block keys become exactly `keys`, with its current span."""
@@ -357,9 +366,6 @@ class WorkSet:
         """Add the (name, role) rows the event lacks; "agent" wins over "participant"."""
         self._intents.append(_Intent("add", self.real(event_id), list(rows)))
 
-    def add_link(self, source_id: int, target_id: int, kind: str) -> None:
-        self._links.append((self.real(source_id), self.real(target_id), kind))
-
     def merge_events(self, *, merged_id: int, into_id: int, describe: Describe) -> None:
         """`events.merge_events` on the store as the merge left it (pending writes first)."""
         self.flush(describe)
@@ -367,6 +373,7 @@ class WorkSet:
             session=self.session, merged_id=self.real(merged_id), into_id=self.real(into_id)
         )
         gone = self.real(merged_id)
+        self._relink.add(self.real(into_id))  # any source the merge moved
         self.events.pop(gone, None)
         self._main.discard(gone)
         self._new.discard(gone)
@@ -414,6 +421,10 @@ class WorkSet:
         self._widen_spans(stamped)
         for source_ids, event_id in self._moves:
             for chunk in _chunks(source_ids):
+                query = sa_select(col(EventSource.event_id)).where(
+                    col(EventSource.id).in_(list(chunk))
+                )
+                self._relink.update(r[0] for r in self._run(query))
                 self._run(
                     update(EventSource)
                     .where(col(EventSource.id).in_(list(chunk)))
@@ -438,7 +449,7 @@ class WorkSet:
             if key_rows:
                 self._run(insert(EventKey), key_rows)
             self._keys = {}
-        touched = self._flush_actors(describe) | self._flush_links()
+        touched = self._flush_actors(describe) | self._relink_text()
         late = sorted({self.real(i) for i in touched | self._touched | self._dirty} - stamped)
         for chunk in _chunks(late):
             self._run(update(Event).where(col(Event.id).in_(list(chunk))).values(updated_at=now))
@@ -515,29 +526,85 @@ class WorkSet:
         actor_rows.write_roles(session=self.session, before=before, after=current)
         return changed
 
-    def _flush_links(self) -> set[int]:
-        links, self._links = self._links, []
-        wanted: list[tuple[int, int, str]] = []
-        for s, t, kind in links:
-            triple = (self.real(s), self.real(t), kind)
-            if triple[0] != triple[1] and triple not in wanted:
-                wanted.append(triple)
-        if not wanted:
+    def _relink_text(self) -> set[int]:
+        """Re-derive the text links touching the events whose sources changed, from the
+        sources' provenance: a source A of article a listing (t, kind) links A's event to the
+        event of a's source at trigger t. A link belongs to its two mentions, so it follows
+        them when a later decision moves one (the links do not depend on ingest order).
+        Returns the events whose links changed."""
+        ids = sorted({self.real(i) for i in self._relink})
+        self._relink = set()
+        if not ids:
             return set()
-        sources = sorted({s for s, _, _ in wanted})
-        have: set[tuple[int, int, str]] = set()
-        for chunk in _chunks(sources):
-            query = sa_select(
-                col(EventLink.source_id), col(EventLink.target_id), col(EventLink.kind)
-            ).where(col(EventLink.source_id).in_(list(chunk)))
-            have.update((s, t, k) for s, t, k in self._run(query))
-        new = [w for w in wanted if w not in have]
+        touching = set(ids)
+        articles: set[int] = set()
+        for chunk in _chunks(ids):
+            query = (
+                sa_select(col(EventSource.article_id))
+                .where(col(EventSource.event_id).in_(list(chunk)))
+                .distinct()
+            )
+            articles.update(r[0] for r in self._run(query))
+        origins: list[tuple[int, int, list[list[Any]]]] = []  # (event, article, links)
+        for chunk in _chunks(sorted(articles)):
+            with_links = sa_select(
+                col(EventSource.event_id), col(EventSource.article_id), col(EventSource.links)
+            ).where(
+                col(EventSource.article_id).in_(list(chunk)), col(EventSource.links).is_not(None)
+            )
+            origins += [(e, a, links) for e, a, links in self._run(with_links) if links]
+        wanted = sorted({(a, int(t)) for _, a, links in origins for t, _ in links})
+        at: dict[tuple[int, int], set[int]] = {}  # (article, trigger_start) -> events
+        starts = sorted({t for _, t in wanted})
+        for chunk in _chunks(sorted({a for a, _ in wanted})):
+            targets = sa_select(
+                col(EventSource.article_id),
+                col(EventSource.trigger_start),
+                col(EventSource.event_id),
+            ).where(
+                col(EventSource.article_id).in_(list(chunk)),
+                col(EventSource.trigger_start).in_(starts),
+            )
+            for a, t, e in self._run(targets):
+                at.setdefault((a, t), set()).add(e)
+        derived = {
+            (e, target, str(kind))
+            for e, a, links in origins
+            for t, kind in links
+            for target in at.get((a, int(t)), ())
+            if target != e and (e in touching or target in touching)
+        }
+        have: dict[tuple[int, int, str], tuple[int, str]] = {}  # triple -> (id, origin)
+        for chunk in _chunks(ids):
+            stored = sa_select(
+                col(EventLink.id),
+                col(EventLink.source_id),
+                col(EventLink.target_id),
+                col(EventLink.kind),
+                col(EventLink.origin),
+            ).where(
+                or_(
+                    col(EventLink.source_id).in_(list(chunk)),
+                    col(EventLink.target_id).in_(list(chunk)),
+                )
+            )
+            have.update({(s, t, k): (i, o) for i, s, t, k, o in self._run(stored)})
+        gone = [i for triple, (i, o) in have.items() if o == "text" and triple not in derived]
+        upgraded = [have[t][0] for t in derived if t in have and have[t][1] != "text"]
+        new = sorted(t for t in derived if t not in have)
+        for chunk in _chunks(sorted(gone)):
+            self._run(delete(EventLink).where(col(EventLink.id).in_(list(chunk))))
+        for chunk in _chunks(sorted(upgraded)):  # a connective says what the story guessed
+            self._run(
+                update(EventLink).where(col(EventLink.id).in_(list(chunk))).values(origin="text")
+            )
         if new:
             self._run(
                 insert(EventLink),
                 [{"source_id": s, "target_id": t, "kind": k, "origin": "text"} for s, t, k in new],
             )
-        return {i for s, t, _ in new for i in (s, t)}
+        changed = [t for t, (i, _) in have.items() if i in set(gone) | set(upgraded)] + new
+        return {i for s, t, _ in changed for i in (s, t)}
 
 
 _SOURCES_OF_EVENTS: dict[str, Any] = {}
