@@ -384,3 +384,20 @@ def test_dates_at_the_calendar_ends_are_compared_without_overflow(day: date) -> 
         day if day == date.max else day + timedelta(1),
     )
     assert coref.features(a, b, {}, 5.0)[coref.NAMES.index("date_match")] == 1.0
+
+
+def test_a_large_event_is_represented_by_an_even_sample_that_ignores_order() -> None:
+    """A decision re-clusters at most MAX_MEMBERS mentions of a stored event; which ones
+    depends on the mentions, not on the order they were stored in."""
+    import random
+
+    members = [
+        _view("Troops attacked the town.", "attacked", doc=f"{i:03d}.txt") for i in range(40)
+    ]
+    chosen = coref.representatives(members)
+    assert len(chosen) == coref.MAX_MEMBERS and chosen == sorted(set(chosen))
+    shuffled = members[:]
+    random.Random(7).shuffle(shuffled)
+    again = coref.representatives(shuffled)
+    assert {shuffled[p].doc for p in again} == {members[p].doc for p in chosen}
+    assert coref.representatives(members[:5]) == [0, 1, 2, 3, 4]
