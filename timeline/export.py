@@ -15,7 +15,14 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, TextIO
 
-from timeline.serialize import date_label, event_to_dict, link_to_dict, short_article, to_json
+from timeline.serialize import (
+    date_label,
+    event_to_dict,
+    link_to_dict,
+    sentences,
+    short_article,
+    to_json,
+)
 from timeline.store.query import EventView, LinkView, granule
 
 if TYPE_CHECKING:
@@ -79,9 +86,9 @@ def write_csv(events: Iterable[EventView], out: TextIO) -> None:
                 v.modality,
                 v.title,
                 " | ".join(v.actors),
-                " | ".join(s.article for s in v.sources),
-                " | ".join(" ".join(s.quote.split()) for s in v.sources),
-                " | ".join(s.time_text or "" for s in v.sources),
+                " | ".join(s.article for s in sentences(v.sources)),
+                " | ".join(" ".join(s.quote.split()) for s in sentences(v.sources)),
+                " | ".join(s.time_text or "" for s in sentences(v.sources)),
             ]
         )
 
@@ -115,7 +122,7 @@ def write_log_text(events: Iterable[EventView], out: TextIO) -> None:
         for view in group:
             label = date_label(view)
             out.write(f"{label:<14}  {view.title}  [{view.type}]\n")
-            for src in view.sources:
+            for src in sentences(view.sources):
                 out.write(f"{'':<14}    - {_source_line(src)}\n")
 
 
@@ -144,7 +151,7 @@ def _md_title(view: EventView) -> str:
 
 def _md_sources(view: EventView, indent: str = "  ") -> str:
     lines = []
-    for src in view.sources:
+    for src in sentences(view.sources):
         when = f" ({src.published.isoformat()})" if src.published else ""
         time = f", time: *{md_escape(src.time_text)}*" if src.time_text else ""
         quote = f"“{md_escape(src.quote)}” — `{short_article(src.article)}`{when}{time}"
@@ -196,7 +203,7 @@ def _tl_text(v: EventView) -> str:
     if v.actors:
         parts.append(f" · {html.escape(', '.join(v.actors))}")
     parts.append("</p><ul>")
-    for s in v.sources:
+    for s in sentences(v.sources):
         when = f" ({s.published.isoformat()})" if s.published else ""
         parts.append(
             f"<li>“{html.escape(s.quote)}” <small>{html.escape(short_article(s.article))}"
@@ -262,7 +269,7 @@ def _ics_description(v: EventView) -> str:
         lines.append("Actors: " + ", ".join(v.actors))
     if v.sources:
         lines.append("Sources:")
-        lines.extend(f"- {_source_line(s)}" for s in v.sources)
+        lines.extend(f"- {_source_line(s)}" for s in sentences(v.sources))
     return "\n".join(lines)
 
 
@@ -316,7 +323,7 @@ def write_story_text(story: Story, out: TextIO) -> None:
         out.write(f"\n{n:>2}. {date_label(v):<12}  {v.title}  [{v.type}, {v.modality}]\n")
         if step.via is not None:
             out.write(f"    ↳ {via_text(step.via, step_of)}\n")
-        for src in v.sources:
+        for src in sentences(v.sources):
             out.write(f"    - {_source_line(src)}\n")
     for info in story.stories[:3]:
         out.write(

@@ -8,6 +8,7 @@ sources[article, published, quote, time_text]) are never removed or renamed; ext
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -135,3 +136,17 @@ def short_article(location: str) -> str:
     """The article's file name or URL tail: enough to tell sources apart in a log line."""
     tail = location.rstrip("/").rsplit("/", 1)[-1]
     return tail or location
+
+
+def sentences(sources: Sequence[SourceView]) -> list[SourceView]:
+    """The sources as a reader sees them: one per quoted sentence. A sentence can hold two
+    mentions of one event ("indicated he would consider additional ceasefires following a ...
+    truce"), each a source with its own trigger in the JSON outputs; quoted twice, it would
+    read as two reports. The first mention stands for the sentence, or the first that names
+    the time."""
+    chosen: dict[tuple[str, int], SourceView] = {}
+    for src in sources:
+        key = (src.article, src.sentence_index)
+        if key not in chosen or (src.time_text and not chosen[key].time_text):
+            chosen[key] = src
+    return list(chosen.values())

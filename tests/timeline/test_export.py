@@ -301,3 +301,39 @@ def test_ics_handles_the_edges_of_the_calendar() -> None:
     assert events[0]["DTSTART"][1] == "00010101" and events[0]["DTEND"][1] == "00010103"
     assert "DTEND" not in events[1]
     assert date(1, 1, 2) + timedelta(days=1) == date(1, 1, 3)
+
+
+def test_a_sentence_with_two_mentions_of_an_event_is_quoted_once() -> None:
+    """JSON keeps every mention (each with its trigger); the log, markdown and CSV quote the
+    sentence once, taking the mention that names the time."""
+    from timeline.store.query import SourceView
+
+    quote = "Putin indicated he would consider more ceasefires after a truce declared on Saturday."
+    one = SourceView(
+        "a.txt", 1, None, None, date(2025, 4, 21), 6, quote, None, None, "indicated", 5, 14
+    )
+    two = SourceView(
+        "a.txt",
+        1,
+        None,
+        None,
+        date(2025, 4, 21),
+        6,
+        quote,
+        "Saturday",
+        "2025-04-19",
+        "truce",
+        60,
+        65,
+    )
+    other = SourceView(
+        "b.txt", 2, None, None, date(2025, 4, 21), 2, "A failed truce.", None, None, "truce", 9, 14
+    )
+    v = EventView(
+        1, date(2025, 4, 19), date(2025, 4, 19), "day", False, "CEASEFIRE", "occurred", "Truce"
+    )
+    v.sources = [one, two, other]
+    log = render(write_log_text, [v])
+    assert log.count("Putin indicated") == 1 and "[Saturday]" in log and "A failed truce" in log
+    assert render(write_markdown, [v]).count("Putin indicated") == 1
+    assert len(json.loads(render(write_json, [v]))["events"][0]["sources"]) == 3

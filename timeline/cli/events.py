@@ -230,13 +230,20 @@ def _take(views: Iterator[EventView], limit: int | None) -> Iterator[EventView]:
 
 def _print_table(views: list[EventView], *, wide: bool = False) -> None:
     """One line per event, cut to the terminal's width; `wide` prints everything."""
-    from timeline.serialize import date_label
+    from timeline.serialize import date_label, sentences
 
     width = _terminal_width()
     show_actors = wide or width >= WIDE_COLUMNS
     names = ["id", "date", "type", "title", "actors", "src"]
     rows = [
-        [str(v.id), date_label(v), v.type, v.title, ", ".join(v.actors), str(len(v.sources))]
+        [
+            str(v.id),
+            date_label(v),
+            v.type,
+            v.title,
+            ", ".join(v.actors),
+            str(len(sentences(v.sources))),
+        ]
         for v in views
     ]
     if not show_actors:

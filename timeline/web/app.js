@@ -113,10 +113,23 @@
     return tail || location;
   }
 
+  // One per quoted sentence: a sentence holding two mentions of the event is two sources in
+  // the JSON (each with its trigger) but one report to read (timeline.serialize.sentences).
+  function sentences(sources) {
+    const chosen = new Map();
+    for (const src of sources) {
+      const key = `${src.article}\u0000${src.sentence_index}`;
+      const seen = chosen.get(key);
+      if (!seen || (src.time_text && !seen.time_text)) chosen.set(key, src);
+    }
+    return [...chosen.values()];
+  }
+
   function sourcesPanel(event) {
     const panel = el("div", { class: "details" });
     const list = el("ul", { class: "sources" });
-    for (const src of event.sources) {
+    const quoted = sentences(event.sources);
+    for (const src of quoted) {
       // The article by its title, with the file or address it came from beside it.
       const url = src.url || (/^https?:\/\//.test(src.article) ? src.article : null);
       const title = src.article_title || articleName(src.article);
@@ -137,7 +150,7 @@
             : el("span", { class: "timex none", text: "no time expression" }),
         )));
     }
-    panel.append(el("h4", { text: `Sources (${event.sources.length})` }), list);
+    panel.append(el("h4", { text: `Sources (${quoted.length})` }), list);
     if (event.links && event.links.length) {
       const links = el("ul", { class: "links" });
       for (const link of event.links) {
@@ -164,7 +177,7 @@
         event.actors.length ? el("span", { class: "actors", text: event.actors.join(" · ") }) : null,
         el("span", {
           class: "count",
-          text: `${event.sources.length} source${event.sources.length === 1 ? "" : "s"}`,
+          text: `${sentences(event.sources).length} source${sentences(event.sources).length === 1 ? "" : "s"}`,
         }),
       ),
     );
