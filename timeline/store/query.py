@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from sqlalchemy import (
@@ -1005,17 +1006,9 @@ class _Details:
     titles: Any
 
 
-_DETAILS: dict[str, _Details] = {}
-
-
+@cache
 def _details(dialect: str) -> _Details:
-    found = _DETAILS.get(dialect)
-    if found is None:
-        found = _DETAILS[dialect] = _build_details(dialect)
-    return found
-
-
-def _build_details(dialect: str) -> _Details:
+    """Built once per dialect."""
     sources = (
         sa_select(
             event_source.c.event_id,

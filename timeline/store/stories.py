@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, union_all, update
@@ -51,37 +51,32 @@ class _FactReads:
     links: Any
 
 
-_FACT_READS: dict[str, _FactReads] = {}
-
-
+@cache
 def _fact_reads(dialect: str) -> _FactReads:
-    found = _FACT_READS.get(dialect)
-    if found is None:
-        found = _FACT_READS[dialect] = _FactReads(
-            events=sa_select(
-                col(Event.id), col(Event.start), col(Event.end), col(Event.type), col(Event.title)
-            ).where(
-                in_ids(col(Event.id), dialect),
-                col(Event.start).is_not(None),
-                col(Event.main).is_(True),  # main and self-dated happenings, not clause-level
-            ),
-            actors=sa_select(col(EventActor.event_id), col(EventActor.role), col(Actor.name))
-            .join(Actor, col(Actor.id) == col(EventActor.actor_id))
-            .where(in_ids(col(EventActor.event_id), dialect)),
-            quotes=sa_select(
-                col(EventSource.event_id), col(EventSource.article_id), col(EventSource.quote)
-            ).where(in_ids(col(EventSource.event_id), dialect)),
-            # two index lookups: SQLite scans the table for an OR of two id-list subqueries
-            links=union_all(
-                *(
-                    sa_select(col(EventLink.source_id), col(EventLink.target_id)).where(
-                        col(EventLink.origin) != "story", in_ids(end, dialect)
-                    )
-                    for end in (col(EventLink.source_id), col(EventLink.target_id))
+    return _FactReads(
+        events=sa_select(
+            col(Event.id), col(Event.start), col(Event.end), col(Event.type), col(Event.title)
+        ).where(
+            in_ids(col(Event.id), dialect),
+            col(Event.start).is_not(None),
+            col(Event.main).is_(True),  # main and self-dated happenings, not clause-level
+        ),
+        actors=sa_select(col(EventActor.event_id), col(EventActor.role), col(Actor.name))
+        .join(Actor, col(Actor.id) == col(EventActor.actor_id))
+        .where(in_ids(col(EventActor.event_id), dialect)),
+        quotes=sa_select(
+            col(EventSource.event_id), col(EventSource.article_id), col(EventSource.quote)
+        ).where(in_ids(col(EventSource.event_id), dialect)),
+        # two index lookups: SQLite scans the table for an OR of two id-list subqueries
+        links=union_all(
+            *(
+                sa_select(col(EventLink.source_id), col(EventLink.target_id)).where(
+                    col(EventLink.origin) != "story", in_ids(end, dialect)
                 )
-            ),
-        )
-    return found
+                for end in (col(EventLink.source_id), col(EventLink.target_id))
+            )
+        ),
+    )
 
 
 def load_facts(

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, exists, insert, or_, update
@@ -607,21 +608,16 @@ class WorkSet:
         return {i for s, t, _ in changed for i in (s, t)}
 
 
-_SOURCES_OF_EVENTS: dict[str, Any] = {}
-
-
+@cache
 def _sources_of_events(dialect: str) -> Any:
     """Every source of the events whose ids are bound as one parameter (idlists), in event
     then source order: built once per dialect (the nearby events of an article are hundreds,
     and expanding their ids into one parameter each cost more than the read)."""
-    found = _SOURCES_OF_EVENTS.get(dialect)
-    if found is None:
-        found = _SOURCES_OF_EVENTS[dialect] = (
-            sa_select(*_SOURCE_COLUMNS)
-            .where(in_ids(col(EventSource.event_id), dialect))
-            .order_by(col(EventSource.event_id), col(EventSource.id))
-        )
-    return found
+    return (
+        sa_select(*_SOURCE_COLUMNS)
+        .where(in_ids(col(EventSource.event_id), dialect))
+        .order_by(col(EventSource.event_id), col(EventSource.id))
+    )
 
 
 def _merged(windows: Collection[tuple[date, date]]) -> list[tuple[date, date]]:
