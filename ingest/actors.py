@@ -112,6 +112,10 @@ class ArticleActors:
     table: ActorTable
     surnames: dict[str, str]
     titled: dict[str, str] = field(default_factory=dict)  # "premier" -> "Wen Jiabao"
+    # The first word of a full name: the family name in "Wen Jiabao" and "Hu Jintao", which
+    # a later sentence uses alone ("Wen rushed to a village"). Read only where the NER model
+    # says the word names a person (a sentence-initial "Will" or "Grant" is no one).
+    first_words: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def new(cls, table: ActorTable | None = None) -> ArticleActors:
@@ -222,8 +226,12 @@ class ArticleActors:
             return None
         name = " ".join(words)
         if label == "PERSON":
-            if len(words) == 1 and words[0].lower() in self.surnames:
-                return self.surnames[words[0].lower()], "person"
+            if len(words) == 1:
+                known = self.surnames.get(words[0].lower()) or self.first_words.get(
+                    words[0].lower()
+                )
+                if known:
+                    return known, "person"
             self._remember(name, "person")
             return name, "person"
         if label in {"ORG", "GPE"} and name[:1].isupper():
@@ -233,6 +241,7 @@ class ArticleActors:
     def _remember(self, name: str, kind: str) -> None:
         if kind == "person" and " " in name:
             self.surnames.setdefault(name.split()[-1].lower(), name)
+            self.first_words.setdefault(name.split()[0].lower(), name)
 
 
 # Lowercase particles inside personal names ("Bingu wa Mutharika", "Ursula von der Leyen").

@@ -17,6 +17,20 @@ _RELATIVE = re.compile(r",\s*(?:which|who|whose|whom|where)\b[^,;—]*|\([^)]*\)
 CLAUSE_MARKS = frozenset({",", ";", ":", "—", "“", "”", '"'})
 
 
+# A news story's dateline before its first sentence: "YUSHU, Qinghai - ", "MOSCOW (Reuters) -",
+# "WASHINGTON — ". The place it names is where the story was filed, not an actor.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+){0,3}(?:, [A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})?"
+    r"(?: \([^)]{1,40}\))? ?[-–—]{1,2} "
+)
+
+
+def dateline_end(text: str) -> int:
+    """Where the sentence proper begins after a dateline (0 without one)."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Character spans inside quotation marks; an unmatched mark runs to the sentence edge
     (quotations often span several sentences)."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from ingest.events.clauses import inside
 from ingest.events.model import Dating, Hit, Sentence
@@ -197,6 +197,43 @@ def main_timex(s: Sentence, main: Hit, boundary: int, free: list[Timex]) -> Time
 
 
 SEQUENCE_WORDS = frozenset({"after", "upon", "following"})
+
+COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+_ANCHORED = re.compile(
+    r"\b(?P<count>a|an|one|two|three|four|five|six|\d{1,2})\s+(?P<unit>days?|weeks?)\s+"
+    r"(?P<way>after|before)\s",
+    re.IGNORECASE,
+)
+
+
+def days_from_anchor(s: Sentence, trigger: Hit, dated: list[Timex]) -> Dating | None:
+    """ "Rescuers battled ... to reach survivors Thursday, one day after a quake killed 617":
+    the clause opened by "N days after" happened N days before the day named right before
+    that phrase (after "N days before", N days after it). The phrase must open the trigger's
+    own clause (no clause mark between them)."""
+    start = s.tokens[trigger.first].start
+    for m in _ANCHORED.finditer(s.text, 0, start):
+        if re.search(r"[,;:—“”\"]", s.text[m.end() : start]):
+            continue
+        day = next(
+            (
+                t.span_start
+                for t in dated
+                if t.granularity in {"day", "time"}
+                and t.span_start is not None
+                and t.end <= m.start()
+                and s.text[t.end : m.start()].strip() in {"", ","}
+            ),
+            None,
+        )
+        if day is None:
+            continue
+        word = m["count"].lower()
+        days = (int(word) if word.isdigit() else COUNTS[word]) * UNIT_DAYS[m["unit"].lower()]
+        when = day + timedelta(days=-days if m["way"].lower() == "after" else days)
+        return Dating(when, when, "day", False, m.group(0).strip(), when.isoformat())
+    return None
 
 
 def subordinate_timex(s: Sentence, main: Hit, free: list[Timex]) -> Timex | None:

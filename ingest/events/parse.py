@@ -25,6 +25,7 @@ from functools import lru_cache
 from ingest.events import dating
 from ingest.events.agents import described_person
 from ingest.events.clauses import inside
+from ingest.events.content import UNTYPED as _UNTYPED
 from ingest.events.model import UNDATED, Dating, Hit, Mention, Sentence
 from ingest.events.titles import tidy
 from ingest.events.triggers import eventive_noun
@@ -84,6 +85,7 @@ def clause_mentions(
             or _hypothetical(words, children, i)
             or _hedge_or_opinion(s, words, children, i)
             or _continues_statement(s, words, children, i, taken + out)
+            or _continues_effect(s, words, children, i, taken + out)
             or _describes_event_noun(s, words, children, i, taken + out)
         ):
             continue
@@ -206,6 +208,28 @@ def _continues_statement(
     return _mention_at(s, head, before) is not None
 
 
+def _continues_effect(
+    s: Sentence,
+    words: tuple[Word, ...],
+    children: list[list[int]],
+    i: int,
+    before: list[Mention],
+) -> bool:
+    """ "a 7.1-magnitude quake killed 617 and injured 9,110": verbs coordinated under one
+    event noun as their subject tell that happening's toll, one happening however many verbs
+    list it; the first verb's mention stands for it (a verb with a subject of its own, "and
+    rescuers pulled out 60", is a happening of its own)."""
+    w = words[i]
+    if w.pos != "VERB" or w.dep != "conj" or w.head == i:
+        return False
+    if any(words[c].dep in SUBJECTS | PASSIVE_SUBJECTS for c in children[i]):
+        return False
+    head = words[w.head]
+    if _event_subject_type(s, words, children, w.head) is None:
+        return False
+    return _mention_at(s, head, before) is not None
+
+
 def _hypothetical(words: tuple[Word, ...], children: list[list[int]], i: int) -> bool:
     return words[i].pos == "VERB" and any(
         words[c].dep == "aux" and words[c].text.lower() in HYPOTHETICAL for c in children[i]
@@ -230,7 +254,10 @@ def _mention(
         event_type = lex.fallback_type
     else:
         event_type = trigger.type
-    agents = _agents(s, words, children, i)
+    subject = _event_subject_type(s, words, children, i)
+    if subject is not None and not reporting:
+        event_type = subject  # "a major earthquake hit the area": the earthquake's happening
+    agents = [] if subject is not None else _agents(s, words, children, i)
     patients = _role_names(s, words, children, i, OBJECTS | PASSIVE_SUBJECTS)
     places = _places(s, words, children, i)
     hit = _hit_of(s, w, trigger)
@@ -274,6 +301,24 @@ def _mention(
         lead=s.lead,
         primary=False,
     )
+
+
+def _event_subject_type(
+    s: Sentence, words: tuple[Word, ...], children: list[list[int]], i: int
+) -> str | None:
+    """The type of a typed event noun that is the verb's subject ("a major earthquake hit
+    the highland area" -> DISASTER): the subject names the happening, the verb its course or
+    effect, and the noun is no one who acted."""
+    if words[i].pos != "VERB":
+        return None
+    for c in children[i]:
+        if words[c].dep in SUBJECTS and words[c].pos == "NOUN":
+            trigger = s.lex.words.get(words[c].text.lower()) or s.lex.words.get(
+                words[c].lemma.lower()
+            )
+            if trigger is not None and trigger.pos == "noun" and trigger.type not in _UNTYPED:
+                return trigger.type
+    return None
 
 
 def _hit_of(s: Sentence, w: Word, trigger: Trigger) -> Hit | None:
@@ -368,8 +413,7 @@ def _dating_of_governor(
     return replace(dating.borrowed(m.dating), inferred=True)
 
 
-COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+COUNTS, UNIT_DAYS = dating.COUNTS, dating.UNIT_DAYS
 
 
 def _days_from_head(

@@ -17,7 +17,13 @@ from dataclasses import replace
 from ingest.actors import Mention as Named
 from ingest.events import dating
 from ingest.events.agents import agents_of, subject_phrase
-from ingest.events.clauses import clause_start, content_end, quoted_spans, relative_spans
+from ingest.events.clauses import (
+    clause_start,
+    content_end,
+    dateline_end,
+    quoted_spans,
+    relative_spans,
+)
 from ingest.events.content import UNTYPED, content_of, content_timex, modality_of
 from ingest.events.links import connector, link_kind, speech_refs
 from ingest.events.model import ArticleState, Dating, Hit, Mention, Sentence
@@ -64,6 +70,9 @@ class SentenceAnalyser:
         if len(tokens) < 3:
             return []
         named = self.state.actors.find(text, annotation.entities if annotation else None)
+        if lead:
+            opening = dateline_end(text)
+            named = [m for m in named if m.start >= opening]  # "YUSHU, Qinghai - ..."
         s = Sentence(
             index=index,
             text=text,
@@ -140,7 +149,10 @@ class SentenceAnalyser:
         agents = agents_of(s, main)
         if agents is None:
             return  # "Critics argue ...": opinion, not a happening
-        if not agents:
+        # "The earthquake killed 617": the subject names the happening, the verb its effect;
+        # the event noun is what happened, no one who did it.
+        subject_nouns = [] if main.trigger.type == "REPORT" else self._subject_nouns(s, hits, main)
+        if not agents and not subject_nouns:
             phrase = subject_phrase(s, main)
             agents = [phrase] if phrase else []
         if main.trigger.type == OCCUR:  # "the summit came to a close": a summit event
@@ -163,8 +175,14 @@ class SentenceAnalyser:
             return  # an unknown verb is an event only with a subject and a date of its own
         reporting = main.trigger.type == "REPORT"
         content = content_of(s, hits, main, boundary, reporting)
-        main_tx = dating.main_timex(s, main, boundary, free) or dating.subordinate_timex(
-            s, main, free
+        # "Thursday, one day after a quake killed 617": the day named belongs to the clause
+        # this one hangs on, and dates this one N days from it.
+        shifted = dating.days_from_anchor(s, main, dated)
+        main_tx = (
+            None
+            if shifted is not None
+            else dating.main_timex(s, main, boundary, free)
+            or dating.subordinate_timex(s, main, free)
         )
         # A date bound to another event noun of the content ("deaths from Monday's
         # earthquake") dates that noun, which becomes an event of its own, not the content.
@@ -181,19 +199,8 @@ class SentenceAnalyser:
             return
         lower = [t.lower for t in tokens]
         event_type = main.trigger.type if not reporting else self.lex.statement_type
-        if not reporting:
-            # "The earthquake killed 617": the subject names the happening, the verb its effect.
-            start = clause_start(tokens, main.first)
-            subject_nouns = [
-                h
-                for h in hits
-                if h.trigger.pos == "noun"
-                and h.last < main.first
-                and tokens[h.first].start >= start
-                and h.trigger.type not in UNTYPED
-            ]
-            if subject_nouns:
-                event_type = subject_nouns[-1].trigger.type
+        if subject_nouns:
+            event_type = subject_nouns[-1].trigger.type
         if content.first is not None and reporting:
             event_type = content.first.trigger.type
         others = [
@@ -247,6 +254,10 @@ class SentenceAnalyser:
             dating.remember(s, main_tx, agents, modality)
         elif inherited is not None and not inherited.inferred:
             when = inherited
+        elif shifted is not None:
+            when = shifted
+        elif (known := self._named_before(s, subject_nouns)) is not None:
+            when = known  # "The earthquake killed 760": the earthquake reported before
         else:
             when = dating.undated(s, main, agents)
         self._append(
@@ -260,6 +271,37 @@ class SentenceAnalyser:
             dating=when,
             links=links,
         )
+
+    def _subject_nouns(self, s: Sentence, hits: list[Hit], main: Hit) -> list[Hit]:
+        """Typed event nouns in the subject of the main trigger's clause ("The earthquake")."""
+        start = clause_start(s.tokens, main.first)
+        return [
+            h
+            for h in hits
+            if h.trigger.pos == "noun"
+            and h.last < main.first
+            and s.tokens[h.first].start >= start
+            and h.trigger.type not in UNTYPED
+        ]
+
+    def _named_before(self, s: Sentence, subject_nouns: list[Hit]) -> Dating | None:
+        """ "The 7.1-magnitude earthquake killed 760": a definite event noun as the subject
+        names the happening the article already reported ("a day after a major earthquake
+        hit"), so the effect is dated by it, when its date was stated, not inferred."""
+        if not subject_nouns:
+            return None
+        noun = subject_nouns[-1]
+        start = clause_start(s.tokens, noun.first)
+        opening = [t.lower for t in s.tokens[: noun.first] if t.start >= start and t.text.isalpha()]
+        if not opening or opening[0] not in {"the", "this", "that"}:
+            return None
+        ref = self.state.recent(noun.trigger.type, s.words(noun).lower())
+        if ref is None:
+            return None
+        known = self.state.candidates[ref].dating
+        if known.start is None or known.inferred:
+            return None
+        return dating.borrowed(known)
 
     def _append(
         self,

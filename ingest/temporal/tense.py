@@ -42,6 +42,17 @@ _STRONG_FUTURE = frozenset(
 # "next" / "coming" after "the" count from the narrated time, not from now.
 _ANAPHORIC_AFTER_THE = frozenset({"next", "coming"})
 _SUBORDINATORS = frozenset({"following", "after", "since", "during", "despite", "amid"})
+# Of these, the ones whose phrase happened before the clause it modifies: with no tense cue
+# of its own ("after flying to Yushu from Beijing Thursday afternoon") the phrase shares the
+# tense of that clause's finite verb ("pledged"), not of an infinitive in between ("not to
+# give up"), which points ahead of its own verb only.
+_ANTERIOR = frozenset({"following", "after", "since"})
+# Future cues that are nouns after these words: "while there is hope", "their aim".
+_NOUN_CUES = frozenset({"hope", "hopes", "aim", "aims", "expectation", "expectations"})
+_NOUN_BEFORE = frozenset(
+    "the a an no some any little much new is was are were there of his her their its our my "
+    "your with without".split()
+)
 _BE = frozenset({"be", "been", "being", "is", "are", "am", "'s", "get", "gets"})
 _PAST_BE = frozenset({"was", "were", "had"})
 # "has" / "have" look back only as the perfect's auxiliary ("has announced", "have already
@@ -80,6 +91,8 @@ def _cue(words: list[str], i: int, plans: bool = False) -> int:
     if w in FUTURE_CUES:
         if w in _ANAPHORIC_AFTER_THE and prev == "the":
             return UNKNOWN  # "the next day", "the following week": counted from the story
+        if w in _NOUN_CUES and prev in _NOUN_BEFORE:
+            return UNKNOWN  # "while there is hope": a noun, no tense
         return FUTURE
     if plans and w in PRESENT_PLAN_VERBS and word[0].islower() and prev not in _NOT_PRESENT_BEFORE:
         return FUTURE if w != "due" or nxt != "to" else UNKNOWN  # not "due to the strike"
@@ -145,6 +158,24 @@ def _is_participle(w: str) -> bool:
     )
 
 
+def _finite_tense(words: list[str], plans: bool) -> int:
+    """The tense of the clause `words` (read backwards) by its finite verb or a future word:
+    an infinitive's "to" is skipped, it looks ahead of its own verb, not of now ("pledged not
+    to give up" is a past pledge)."""
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i].lower()
+        if w in _STRONG_FUTURE and not (
+            w in _ANAPHORIC_AFTER_THE and i > 0 and words[i - 1].lower() == "the"
+        ):
+            return FUTURE
+        if w == "to":
+            continue
+        cue = _cue(words, i, plans)
+        if cue != UNKNOWN:
+            return cue
+    return UNKNOWN
+
+
 def tense_at(text: str, begin: int, end: int, plans: bool = False) -> int:
     """PAST, FUTURE or UNKNOWN for the expression text[begin:end].
 
@@ -168,6 +199,10 @@ def tense_at(text: str, begin: int, end: int, plans: bool = False) -> int:
             cue = _cue(before, i, plans)
             if cue != UNKNOWN:
                 return cue
+        if before[sub].lower() in _ANTERIOR:
+            governing = _finite_tense(before[:sub], plans)
+            if governing != UNKNOWN:
+                return governing
     nearest = UNKNOWN
     nearest_at = -1
     for i in range(len(before) - 1, -1, -1):

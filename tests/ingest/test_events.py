@@ -319,3 +319,40 @@ def test_a_relative_clause_with_objects_of_its_own_reports_its_own_act() -> None
         "key interest rate to the highest level in 13 years."
     )
     assert "raised" in [m.trigger for m in found]
+
+
+def test_a_dateline_names_no_actor_of_the_lead() -> None:
+    (e, *_) = mentions("LIMA, Peru - Rescuers pulled 40 people from the rubble on Tuesday.")
+    assert "LIMA" not in e.actors and "Peru" not in e.actors
+
+
+def test_one_day_after_dates_its_clause_a_day_before_the_day_named() -> None:
+    """ "Tuesday, one day after a storm killed 12": the storm's toll is Monday's."""
+    found = mentions(
+        "Crews cleared roads in the port city Tuesday, one day after a storm killed 12 people."
+    )
+    (kill,) = [m for m in found if m.trigger == "killed"]
+    assert (kill.dating.start, kill.dating.inferred) == (date(2024, 3, 11), False)
+    assert kill.type == "DISASTER" and kill.agents == []  # the storm is what happened
+
+
+def test_a_definite_event_noun_subject_dates_its_effect_by_the_happening_reported() -> None:
+    """ "The storm killed 12 and injured 40": the storm the lead dated; one happening, whose
+    coordinated effects are no mentions of their own."""
+    found = mentions(
+        "Crews cleared roads Tuesday, a day after a storm hit the coast. "
+        "The storm killed 12 people and injured 40 others."
+    )
+    second = [m for m in found if m.sentence_index == 1]
+    (kill,) = [m for m in second if m.trigger == "killed"]
+    assert (kill.dating.start, kill.dating.inferred) == (date(2024, 3, 11), False)
+    assert not [m for m in second if m.trigger == "injured"]
+    (hit,) = [m for m in found if m.trigger == "hit"]
+    assert hit.type == "DISASTER" and hit.dating.start == date(2024, 3, 11)
+
+
+def test_a_family_name_alone_is_the_person_named_in_full_before() -> None:
+    found = mentions(
+        "Premier Li Qiang arrived in the city on Tuesday. After landing, Li visited a hospital."
+    )
+    assert any(m.agents == ["Li Qiang"] for m in found if m.sentence_index == 1)

@@ -198,3 +198,21 @@ def test_a_phrase_after_following_has_its_own_tense() -> None:
     text = "He will travel to London on Wednesday, after the truce declared over the weekend."
     assert [t.value for t in tag(text, dct)] == ["2025-04-23", "2025-W16-WE"]
     assert tag("They will meet after the summit on Friday.", dct)[0].value == "2025-04-25"
+
+
+def test_an_after_phrase_shares_the_tense_of_its_finite_verb() -> None:
+    """ "pledged not to give up ... after flying to the city Thursday afternoon": the flight
+    is the Thursday before a Friday report; the infinitive and the noun "hope" look ahead of
+    nothing here."""
+    from datetime import date
+
+    from ingest.temporal import tag
+
+    text = (
+        "The premier pledged not to give up while there is hope after flying to the city "
+        "from the capital Thursday afternoon."
+    )
+    (t,) = tag(text, date(2010, 4, 16))
+    assert t.span_start == date(2010, 4, 15)
+    (t,) = tag("They will meet after flying in on Thursday.", date(2010, 4, 16))
+    assert t.span_start == date(2010, 4, 22)
