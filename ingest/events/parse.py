@@ -28,7 +28,7 @@ from ingest.events.clauses import inside
 from ingest.events.content import UNTYPED as _UNTYPED
 from ingest.events.model import UNDATED, Dating, Hit, Mention, Sentence
 from ingest.events.titles import tidy
-from ingest.events.triggers import eventive_noun
+from ingest.events.triggers import eventive_noun, movement_type
 from ingest.events.words import (
     CONNECTIVE_PARTICIPLES,
     FUTURE,
@@ -54,6 +54,7 @@ OBJECTS = frozenset({"dobj", "obj", "dative"})
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "across", "into"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+DESCRIBING = frozenset({"relcl", "acl"})  # clauses that describe a noun phrase
 
 
 @lru_cache(maxsize=1)
@@ -254,6 +255,8 @@ def _mention(
         event_type = lex.fallback_type
     else:
         event_type = trigger.type
+    if event_type == lex.fallback_type:
+        event_type = movement_type(w.lemma) or event_type  # "after flying to Yushu"
     subject = _event_subject_type(s, words, children, i)
     if subject is not None and not reporting:
         event_type = subject  # "a major earthquake hit the area": the earthquake's happening
@@ -517,7 +520,27 @@ def _agents(s: Sentence, words: tuple[Word, ...], children: list[list[int]], i: 
         return _names_in(s, words, children, w.head)
     if not subject_words and w.dep in {"conj", "xcomp", "advcl", "acl"} and w.head != i:
         return _agents(s, words, children, w.head)
+    if not subject_words and w.dep == "pcomp" and w.head != i:
+        # "pledged ... after flying to Yushu": the gerund's subject is its clause's
+        prep = w.head
+        if words[prep].head != prep and words[words[prep].head].pos in {"VERB", "AUX"}:
+            return _agents(s, words, children, words[prep].head)
     return []
+
+
+def subject_names(s: Sentence, words: tuple[Word, ...], at: int) -> list[str]:
+    """The actors named in the subject of the verb at sentence offset `at`, from the parse
+    (its nsubj phrase without the clauses describing it: in "Premier Wen Jiabao, who decided
+    to postpone his visit to Brunei, Indonesia, and Myanmar next week, rushed to the region"
+    the subject names Wen Jiabao only)."""
+    i = next((k for k, w in enumerate(words) if w.start == at), None)
+    if i is None or words[i].pos not in {"VERB", "AUX"}:
+        return []
+    children: list[list[int]] = [[] for _ in words]
+    for k, w in enumerate(words):
+        if w.head != k:
+            children[w.head].append(k)
+    return _role_names(s, words, children, i, SUBJECTS)
 
 
 def _role_names(
@@ -543,7 +566,17 @@ def _names_in(s: Sentence, words: tuple[Word, ...], children: list[list[int]], c
     sub = _subtree(children, c)
     lo = min(words[j].start for j in sub)
     hi = max(words[j].end for j in sub)
-    inside = [n.name for n in s.named if lo <= n.start and n.end <= hi]
+    # the clauses describing the phrase ("Wen, who decided to postpone his visit to Brunei")
+    # name others than the phrase does
+    described = [
+        (min(words[j].start for j in t), max(words[j].end for j in t))
+        for t in (_subtree(children, k) for k in sub if k != c and words[k].dep in DESCRIBING)
+    ]
+    inside = [
+        n.name
+        for n in s.named
+        if lo <= n.start and n.end <= hi and not any(a <= n.start < b for a, b in described)
+    ]
     if inside:
         return inside
     head = words[c]

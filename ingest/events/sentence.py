@@ -27,13 +27,14 @@ from ingest.events.clauses import (
 from ingest.events.content import UNTYPED, content_of, content_timex, modality_of
 from ingest.events.links import connector, link_kind, speech_refs
 from ingest.events.model import ArticleState, Dating, Hit, Mention, Sentence
-from ingest.events.parse import clause_mentions
+from ingest.events.parse import clause_mentions, subject_names
 from ingest.events.titles import title as main_title
 from ingest.events.triggers import (
     dated_action,
     find_triggers,
     is_definite,
     main_trigger,
+    movement_type,
     negated,
 )
 from ingest.events.words import NP_STOP
@@ -149,6 +150,9 @@ class SentenceAnalyser:
         agents = agents_of(s, main)
         if agents is None:
             return  # "Critics argue ...": opinion, not a happening
+        if s.parse is not None and main.trigger.type != "REPORT":
+            # the parse knows where the subject ends (past a relative clause's names)
+            agents = subject_names(s, s.parse, tokens[main.first].start) or agents
         # "The earthquake killed 617": the subject names the happening, the verb its effect;
         # the event noun is what happened, no one who did it.
         subject_nouns = [] if main.trigger.type == "REPORT" else self._subject_nouns(s, hits, main)
@@ -201,6 +205,8 @@ class SentenceAnalyser:
         event_type = main.trigger.type if not reporting else self.lex.statement_type
         if subject_nouns:
             event_type = subject_nouns[-1].trigger.type
+        if event_type == self.lex.fallback_type:
+            event_type = movement_type(main.trigger.lemma) or event_type  # "rushed to"
         if content.first is not None and reporting:
             event_type = content.first.trigger.type
         others = [

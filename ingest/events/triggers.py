@@ -22,11 +22,14 @@ from ingest.events.words import (
     FINITE,
     HYPOTHETICAL,
     INTENT_VERBS,
+    MOVEMENT_TYPE,
+    MOVEMENT_VERBS,
     NEGATIONS,
     NON_EVENT_VERBS,
     NOT_EVENTIVE,
     NP_STOP,
 )
+from ingest.lemmas import root
 from ingest.lexicon import Lexicon, Trigger
 from ingest.text.tokens import Token
 
@@ -70,6 +73,12 @@ def eventive_noun(lemma: str, event_verbs: frozenset[str], verbs: frozenset[str]
                 candidates.append(stem[:-1])  # "running" -> run
             return any(c in verbs for c in candidates)
     return False
+
+
+def movement_type(word: str) -> str | None:
+    """The type of a verb of going somewhere or of its noun ("rushed", "arrival", "flight"),
+    for a mention the lexicon leaves untyped; None for any other word."""
+    return MOVEMENT_TYPE if root(word.lower()) in MOVEMENT_VERBS else None
 
 
 def main_trigger(s: Sentence, hits: list[Hit]) -> Hit | None:

@@ -63,5 +63,7 @@ EVENTIVE_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
 )
 NOT_EVENTIVE = _words("not_eventive")
 EVENTIVE_NOUNS = _words("eventive_nouns")
+MOVEMENT_VERBS = _words("movement_verbs")
+MOVEMENT_TYPE: str = _DATA["movement_verbs"]["type"]
 
 FINITE = frozenset({"VBD", "VBZ", "VBP"})  # Penn tags of finite verbs

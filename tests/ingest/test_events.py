@@ -356,3 +356,24 @@ def test_a_family_name_alone_is_the_person_named_in_full_before() -> None:
         "Premier Li Qiang arrived in the city on Tuesday. After landing, Li visited a hospital."
     )
     assert any(m.agents == ["Li Qiang"] for m in found if m.sentence_index == 1)
+
+
+def test_a_relative_clause_in_the_subject_names_no_agent() -> None:
+    """ "X, who postponed his visit to Brunei and Myanmar next week, flew to ...": the
+    states of the relative clause are no agents of the flight, nor of the postponing."""
+    found = mentions(
+        "Premier Li Qiang, who decided to postpone his visit to Brunei, Indonesia, and "
+        "Myanmar next week, flew to the flooded province Tuesday evening."
+    )
+    (fly,) = [m for m in found if m.trigger == "flew"]
+    assert fly.agents == ["Li Qiang"] and fly.type == "TRAVEL"
+    (decided,) = [m for m in found if m.trigger == "decided"]
+    assert decided.agents == ["Li Qiang"]
+
+
+def test_a_gerund_after_a_preposition_is_done_by_its_clauses_subject() -> None:
+    found = mentions(
+        "Premier Li Qiang promised help after flying to the flooded province Tuesday afternoon."
+    )
+    (fly,) = [m for m in found if m.trigger == "flying"]
+    assert (fly.agents, fly.type, fly.dating.start) == (["Li Qiang"], "TRAVEL", date(2024, 3, 12))
