@@ -90,6 +90,7 @@ def main_trigger(s: Sentence, hits: list[Hit]) -> Hit | None:
         start = tokens[hit.first].start
         if (
             _infinitive(tokens, hit.first)
+            or _coordinated_infinitive(s, start)
             or inside(start, s.quoted)  # what was said, not who said it
             or inside(start, s.relative)  # describes a noun of the sentence
         ):
@@ -186,6 +187,23 @@ def _infinitive(tokens: list[Token], first: int) -> bool:
     if first == 0 or tokens[first - 1].lower != "to":
         return False
     return not (first >= 2 and tokens[first - 2].lower in INTENT_VERBS)
+
+
+def _coordinated_infinitive(s: Sentence, start: int) -> bool:
+    """ "arrived Thursday ... to check on rescue work and meet survivors": a verb coordinated
+    with an infinitive is one too, the purpose of the clause's verb (needs the parse)."""
+    words = s.parse
+    if not words:
+        return False
+    i = next((k for k, w in enumerate(words) if w.start == start), None)
+    if i is None or words[i].dep != "conj" or words[i].tag != "VB":
+        return False
+    head = words[i].head
+    return any(
+        w.head == head and w.dep == "aux" and w.text.lower() == "to"
+        for k, w in enumerate(words)
+        if k != head
+    )
 
 
 def _passive_hedge(tokens: list[Token], hit: Hit) -> bool:

@@ -95,7 +95,7 @@ KNOWN_COUNT_FAILURES: dict[str, str] = {
         "their own: Xinhua's lead holds the pledge (Y7) and the flight (Y2, in the TRAVEL "
         "event), two events; CCTV's 'arrived Thursday ... to check on rescue work and meet "
         "survivors' gives a 'check' event (with the two 'scrambled ... to check' clauses) and "
-        "its 'meet' joins the Y5 meetings (typed AID, the sentence's main trigger); Xinhua's "
+        "its purpose clause 'meet survivors' joins the Y5 meetings; Xinhua's "
         "'Wen rushed to a village' (Y3) is in the TRAVEL event beside CCTV's 'visited' event; "
         "Y6 is two STATEMENT events"
     ),

@@ -377,3 +377,16 @@ def test_a_gerund_after_a_preposition_is_done_by_its_clauses_subject() -> None:
     )
     (fly,) = [m for m in found if m.trigger == "flying"]
     assert (fly.agents, fly.type, fly.dating.start) == (["Li Qiang"], "TRAVEL", date(2024, 3, 12))
+
+
+def test_a_verb_coordinated_with_a_purpose_infinitive_is_not_the_main_happening() -> None:
+    """ "arrived Tuesday ... to check on rescue work and meet survivors": the arrival is what
+    the sentence reports; the meeting is its purpose, a clause-level mention."""
+    found = mentions(
+        "Premier Li Qiang arrived Tuesday in the northern province to check on rescue work and "
+        "meet survivors."
+    )
+    (main,) = [m for m in found if m.primary]
+    assert (main.trigger, main.type, main.dating.start) == ("arrived", "TRAVEL", date(2024, 3, 12))
+    (meet,) = [m for m in found if m.trigger == "meet"]
+    assert not meet.primary and meet.agents == ["Li Qiang"]
