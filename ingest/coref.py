@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
-from itertools import repeat
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -399,38 +399,55 @@ def _cosine(
 ) -> float:
     if not a or not b:
         return 0.0
-    shared = set(a).intersection(b)
+    shared = _set(a) & _set(b)
     if not shared:
         return 0.0
-    # the same squares added in the same order as `idf.get(w, default) ** 2 for w in shared`,
-    # looked up in C (this sum was the pair score's largest single cost)
-    num = sum(map(_squares(idf).get, shared, repeat(default**2)))
-    return num / (_norm(a, id(idf), default, idf) * _norm(b, id(idf), default, idf))
+    table = _table(idf, default)
+    # Summed exactly (fsum): a set's order follows the process's string hashes, and a plain
+    # sum in that order differed in its last bits from run to run, enough to flip a tie
+    # between two copies of one text. In C either way (this was the pair score's top cost).
+    num = math.fsum(map(table.squares.get, shared, repeat(table.missing)))
+    return num / (table.norm(a) * table.norm(b))
 
 
-_SQUARES: dict[int, tuple[Mapping[str, float], dict[str, float]]] = {}
+@lru_cache(maxsize=131072)
+def _set(words: tuple[str, ...]) -> frozenset[str]:
+    """A word tuple as a set, built once: a stored mention's words meet every new article of
+    its block."""
+    return frozenset(words)
 
 
-def _squares(idf: Mapping[str, float]) -> dict[str, float]:
-    """Each word's squared IDF, per table (held with it, so its id is not reused)."""
-    found = _SQUARES.get(id(idf))
-    if found is None or found[0] is not idf:
-        if len(_SQUARES) > 8:
-            _SQUARES.clear()
-        found = _SQUARES[id(idf)] = (idf, {w: v**2 for w, v in idf.items()})
-    return found[1]
+@dataclass(slots=True)
+class _Weights:
+    """An IDF table's squared weights and the vector norms computed with it."""
+
+    idf: Mapping[str, float]
+    default: float
+    squares: dict[str, float]
+    missing: float  # the squared default, for a word the table lacks
+    norms: dict[tuple[str, ...], float] = field(default_factory=dict)
+
+    def norm(self, words: tuple[str, ...]) -> float:
+        found = self.norms.get(words)
+        if found is None:
+            if len(self.norms) > 100_000:
+                self.norms.clear()
+            get, default = self.idf.get, self.default
+            found = self.norms[words] = math.sqrt(sum(get(w, default) ** 2 for w in words))
+        return found
 
 
-_NORMS: dict[tuple[tuple[str, ...], int, float], float] = {}
+_TABLES: dict[tuple[int, float], _Weights] = {}
 
 
-def _norm(words: tuple[str, ...], table: int, default: float, idf: Mapping[str, float]) -> float:
-    key = (words, table, default)
-    found = _NORMS.get(key)
-    if found is None:
-        if len(_NORMS) > 100_000:
-            _NORMS.clear()
-        found = _NORMS[key] = math.sqrt(sum(idf.get(w, default) ** 2 for w in words))
+def _table(idf: Mapping[str, float], default: float) -> _Weights:
+    """The weights of one IDF table (held with it, so its id is not reused while cached)."""
+    found = _TABLES.get((id(idf), default))
+    if found is None or found.idf is not idf:
+        if len(_TABLES) > 8:
+            _TABLES.clear()
+        squares = {w: v**2 for w, v in idf.items()}
+        found = _TABLES[(id(idf), default)] = _Weights(idf, default, squares, default**2)
     return found
 
 
@@ -506,12 +523,16 @@ class Model:
     def probability(self, a: MentionView, b: MentionView) -> float:
         """p(a and b report one happening); remembered per (model, mention pair), as stored
         mentions meet every new article of their block."""
-        key = (a, b) if (a.doc, a.at) <= (b.doc, b.at) else (b, a)
+        key = (a, b) if _pair_order(a) <= _pair_order(b) else (b, a)
         found = self.cache.get(key)
         if found is None:
-            if len(self.cache) > 200_000:
-                self.cache.clear()
-            found = self.cache[key] = self._probability(a, b)
+            if len(self.cache) >= CACHE_PAIRS:
+                _forget_oldest(self.cache)
+            # computed in the key's order, whichever order it is asked in: the float sums of
+            # the cosines depend on the order of the two sides in their last bits, and a
+            # value cached from whichever came first made a tie (two copies of one text)
+            # break by the order articles arrived in
+            found = self.cache[key] = self._probability(*key)
         return found
 
     def _probability(self, a: MentionView, b: MentionView) -> float:
@@ -523,6 +544,21 @@ class Model:
     def _vector(self) -> list[float]:
         """The weights in the order of `NAMES` (0 for a feature the model has no weight for)."""
         return [self.weights.get(n, 0.0) for n in NAMES]
+
+
+CACHE_PAIRS = 600_000  # pair probabilities remembered per model (~120 bytes each)
+
+
+def _pair_order(v: MentionView) -> tuple[str, int, int, str, str]:
+    """Where a mention stands (and its head): the two sides of a cached pair in one order."""
+    return (v.doc, v.at, v.sentence, v.trigger, v.lemma)
+
+
+def _forget_oldest(cache: dict[Any, float]) -> None:
+    """Drop the older half of the cache (dicts keep insertion order). Clearing it all made
+    the article after every 200,000th pair recompute every pair of its block at once."""
+    for key in list(islice(cache, len(cache) // 2)):
+        del cache[key]
 
 
 @lru_cache(maxsize=2)
@@ -618,7 +654,14 @@ def _agglomerate(
         if total > 0.0:
             links[x][y] = links[y][x] = total
     version = dict.fromkeys(range(n), 0)
-    heap: list[tuple[float, int, int, int, int]] = []
+    # the singletons' pairs at once (heapify, not a push each: the pop order is the order of
+    # the entries, whichever way the heap was built)
+    heap: list[tuple[float, int, int, int, int]] = [
+        (-total, *_pair(x, y), 0, 0)
+        for (x, y), total in sims.items()
+        if total > 0.0 and total >= threshold
+    ]
+    heapq.heapify(heap)
 
     def push(x: int, y: int) -> None:
         x, y = _pair(x, y)
@@ -626,9 +669,6 @@ def _agglomerate(
         if mean >= threshold:
             heapq.heappush(heap, (-mean, x, y, version[x], version[y]))
 
-    for (x, y), total in sims.items():
-        if total > 0.0:
-            push(x, y)
     while heap:
         _, x, y, vx, vy = heapq.heappop(heap)
         if x not in members or y not in members or (version[x], version[y]) != (vx, vy):
@@ -657,13 +697,15 @@ def cluster(views: Sequence[MentionView], model: Model) -> list[list[int]]:
     rank = {i: r for r, i in enumerate(order)}
     keys = [block_keys(v) for v in views]
     group = coverage(views, model)
+    groups_of = [group[v.doc] for v in views]
     sums: dict[tuple[int, int], float] = {}
     for x in range(n):
+        kx, gx, vx, rx = keys[x], groups_of[x], views[x], rank[x]
         for y in range(x + 1, n):
-            if keys[x] & keys[y] and group[views[x].doc] == group[views[y].doc]:
-                p = model.probability(views[x], views[y])
+            if gx == groups_of[y] and not kx.isdisjoint(keys[y]):
+                p = model.probability(vx, views[y])
                 if p > 0.0:
-                    sums[_pair(rank[x], rank[y])] = p
+                    sums[_pair(rx, rank[y])] = p
     groups = _agglomerate(n, sums, model.threshold)
     return sorted(sorted(order[r] for r in members) for members in groups)
 

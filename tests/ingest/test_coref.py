@@ -401,3 +401,54 @@ def test_a_large_event_is_represented_by_an_even_sample_that_ignores_order() -> 
     again = coref.representatives(shuffled)
     assert {shuffled[p].doc for p in again} == {members[p].doc for p in chosen}
     assert coref.representatives(members[:5]) == [0, 1, 2, 3, 4]
+
+
+COSINE_IN_A_CHILD = """
+import sys
+from ingest.coref import _cosine
+words = tuple(sorted(f"w{i}" for i in range(40)))
+idf = {w: 10.0 ** ((i * 7) % 13 - 6) * (1 + i / 7) for i, w in enumerate(words)}
+print(repr(_cosine(words, words[::2] + words[1:9], idf, 5.0)))
+"""
+
+
+def test_a_pair_scores_the_same_whatever_the_hash_seed() -> None:
+    """The shared words of two mentions are a set, whose order follows the process's string
+    hashes: their weights are summed exactly, so a score (and a tie between two copies of one
+    text) is the same in every run. Summed in set order, the last bits varied from run to
+    run with weights this far apart."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root_dir = Path(__file__).resolve().parents[2]
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root_dir)}
+        proc = subprocess.run(
+            [sys.executable, "-c", COSINE_IN_A_CHILD],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        outputs.add(proc.stdout.strip())
+    assert len(outputs) == 1, outputs
+
+
+def test_a_pair_is_scored_in_one_order_whichever_side_asks_first() -> None:
+    """The cache holds one value per pair, computed with the two sides in a fixed order:
+    asked (a, b) first or (b, a) first, a fresh model gives the same float."""
+    base = load_model()
+    a = MentionView(
+        doc="x.txt", sentence=1, at=10, trigger="met", lemma="meet", root="meet",
+        context=("summit", "talk", "trade"), after=("trade",), quoted=(), entities=("putin",),
+        story=("summit", "talk"), agents=("putin",), patients=(), places=(),
+    )  # fmt: skip
+    b = replace(a, doc="y.txt", at=3, context=("summit", "trade", "war"), agents=("russia",))
+    first = Model(base.weights, base.threshold, base.idf, base.default_idf)
+    second = Model(base.weights, base.threshold, base.idf, base.default_idf)
+    assert first.probability(a, b) == second.probability(b, a)
+    assert first.probability(b, a) == first.probability(a, b)
