@@ -19,6 +19,7 @@ from datetime import date
 from functools import lru_cache
 
 from ingest.events import Candidate
+from ingest.events.words import CLAUSE_OPENERS
 from ingest.lexicon import Lexicon
 from timeline.dates import shift
 
@@ -59,6 +60,7 @@ class SourceFacts:
     modality: str
     title: str
     quote: str
+    main: bool = False  # the sentence's main mention (its title is a whole clause)
 
 
 @lru_cache(maxsize=65536)
@@ -156,19 +158,55 @@ def span_days(f: SourceFacts) -> int:
     return (f.end - f.start).days
 
 
+def _speaks_for(f: SourceFacts) -> tuple[object, ...]:
+    return (
+        f.date_inferred,
+        span_days(f),
+        # an inferred date is the day of a report: the earliest report bounds the happening
+        (f.start or date.max) if f.date_inferred else date.min,
+        f.type == "STATEMENT",
+        f.quote,
+        f.title,
+    )
+
+
 def summarise(facts: Sequence[SourceFacts]) -> SourceFacts:
     """The source that speaks for the event: an explicit date over an inferred one, then the
     narrowest span, then (for inferred dates) the earliest report, then a typed event over a
     bare statement, then the quote (a stable tie)."""
+    return min(facts, key=_speaks_for)
+
+
+def fragment(title: str, quote: str) -> bool:
+    """Whether a title is a dependent clause cut from its sentence ("Telling reporters",
+    "To fight corruption", "Which contests the results"): it opens with a clause opener, or
+    with a gerund that the sentence writes in lower case (so not "Beijing says")."""
+    first = re.match(r"[\w'’-]+", title)
+    if first is None:
+        return False
+    word = first.group(0)
+    if word.lower() in CLAUSE_OPENERS:
+        return True
+    return (
+        word.lower().endswith("ing")
+        and len(word) > 4
+        and re.search(r"(?<![\w])" + re.escape(word.lower()) + r"\b", quote) is not None
+    )
+
+
+def title_source(facts: Sequence[SourceFacts]) -> SourceFacts:
+    """The source whose title names the event: a title that is no dependent clause, then one
+    of a source dated as the event is (another day's report merged in tells of another
+    moment: "Putin indicates he would consider additional ceasefires" is no title for the
+    weekend's truce), then a main mention's whole clause over a clause-level phrase, then the
+    source that speaks for the event."""
+    speaking = summarise(facts)
     return min(
         facts,
         key=lambda f: (
-            f.date_inferred,
-            span_days(f),
-            # an inferred date is the day of a report: the earliest report bounds the happening
-            (f.start or date.max) if f.date_inferred else date.min,
-            f.type == "STATEMENT",
-            f.quote,
-            f.title,
+            fragment(f.title, f.quote),
+            (f.start, f.end) != (speaking.start, speaking.end),
+            not f.main,
+            _speaks_for(f),
         ),
     )

@@ -29,7 +29,14 @@ from ingest.article import ArticleInput, SourceProblem
 from ingest.coref import MentionView
 from ingest.events import Candidate
 from ingest.lexicon import Lexicon, load_lexicon
-from ingest.merge import WEAK_TYPES, SourceFacts, StoredEvent, best_match, summarise
+from ingest.merge import (
+    WEAK_TYPES,
+    SourceFacts,
+    StoredEvent,
+    best_match,
+    summarise,
+    title_source,
+)
 from timeline.dates import shift
 from timeline.store import articles, events, runs
 from timeline.store.engine import optimize, session_scope
@@ -562,14 +569,23 @@ def refresh_event(event: EventState, sources: list[StoredSource], *, ws: WorkSet
     """Derive the event's fields and actors from all its sources (order-independent)."""
     facts = [
         SourceFacts(
-            s.start, s.end, s.precision, s.date_inferred, s.type, s.modality, s.title, s.quote
+            s.start,
+            s.end,
+            s.precision,
+            s.date_inferred,
+            s.type,
+            s.modality,
+            s.title,
+            s.quote,
+            s.main,
         )
         for s in sources
     ]
     best = summarise(facts)
     event.start, event.end = best.start, best.end
     event.precision, event.date_inferred = best.precision, best.date_inferred
-    event.type, event.modality, event.title = best.type, best.modality, best.title
+    event.type, event.modality = best.type, best.modality
+    event.title = title_source(facts).title
     event.salient = salient(sources)
     event.main = any(s.main or s.time_text is not None for s in sources)
     ws.save(event)

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from ingest.events import dating
 from ingest.events.agents import described_person
+from ingest.events.clause_titles import clause_title
 from ingest.events.clauses import inside
 from ingest.events.content import UNTYPED as _UNTYPED
 from ingest.events.model import UNDATED, Dating, Hit, Mention, Sentence
@@ -287,7 +288,7 @@ def _mention(
         quote=s.text,
         type=event_type,
         modality=modality,
-        title=_title(s, words, children, i, lo, hi),
+        title=_title(s, words, children, i, lo, hi, agents),
         agents=agents,
         actors=list(dict.fromkeys(agents + patients + places)),
         dating=when,
@@ -610,10 +611,13 @@ def _title(
     i: int,
     lo: int,
     hi: int,
+    agents: list[str],
 ) -> str:
-    """The clause from its subject on; for a noun, its phrase."""
+    """The clause from its subject on (given one when it has none); for a noun, its phrase."""
     if words[i].pos == "NOUN":
         sub = _subtree(children, i)
         lo = min(words[j].start for j in sub)
         hi = max(words[j].end for j in sub)
-    return tidy(s.text[lo:hi])
+        return tidy(s.text[lo:hi])
+    named = [(n.start, n.end) for n in s.named]
+    return tidy(clause_title(s.text, words, children, i, lo, hi, agents, named))

@@ -9,10 +9,12 @@ import re
 
 from ingest.actors import Mention as Named
 from ingest.events.model import Hit, Sentence
+from ingest.events.words import DANGLING_WORDS
 from ingest.temporal import Timex
 from ingest.text.tokens import Token
 
 MAX_TITLE = 160
+_DANGLING = re.compile(r"[\s,;]+(?:" + "|".join(sorted(DANGLING_WORDS)) + r")$", re.I)
 
 
 def third_person(verb: str) -> str:
@@ -51,9 +53,15 @@ def clause_title(text: str, start: int, end: int, named: list[Named]) -> str:
 
 
 def tidy(clause: str) -> str:
+    """Trimmed, quotes balanced, a conjunction or preposition left dangling at the end cut
+    ("To advance ASEAN community building and"), capitalised, at most MAX_TITLE long."""
     clause = clause.strip(' ,;:“”"')
+    while (cut := _DANGLING.search(clause)) and cut.start() > 0:
+        clause = clause[: cut.start()].rstrip(' ,;:“”"')
     if clause.count("“") != clause.count("”"):
         clause = clause.replace("“", "").replace("”", "")
+    if clause.count('"') % 2:
+        clause = clause.replace('"', "")
     if len(clause) > MAX_TITLE:
         clause = clause[: MAX_TITLE - 3].rsplit(" ", 1)[0] + "…"
     return clause[:1].upper() + clause[1:]

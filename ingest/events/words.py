@@ -54,6 +54,8 @@ GENERIC_SUBJECTS = _words("generic_subjects")
 DATING_GRANULARITY = _map("dating_granularity")
 EARLIER = _words("earlier")
 CONTINUING = _words("continuing")
+CLAUSE_OPENERS = _words("clause_openers")
+DANGLING_WORDS = _words("dangling_words")
 # suffix -> endings that undo it, longest suffix first ("ation" before "tion")
 EVENTIVE_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     sorted(

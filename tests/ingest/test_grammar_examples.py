@@ -56,6 +56,8 @@ def test_example(name: str, example: dict[str, Any]) -> None:
         assert str(m.dating.start) == example["start"], described
     if "precision" in example:
         assert m.dating.precision == example["precision"], described
+    if "title" in example:
+        assert m.title == example["title"], (described, m.title)
     if "link" in example:
         assert any(kind == example["link"] for _, kind in m.links), (described, m.links)
         assert all(0 <= target < len(everything) for target, _ in m.links)
