@@ -18,6 +18,8 @@ from pathlib import Path
 from ingest.lexicon import DATA
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+# ", the president of ...", ", the country's new prime minister": a title right after a name
+_APPOSED_TITLE = re.compile(r",\s+the\s+((?:[\w'’.-]+\s*){1,3})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,11 @@ class ArticleActors:
 
     def _remember_titles(self, text: str, mentions: list[Mention]) -> None:
         for m in mentions:
+            # "Bingu wa Mutharika, the president of Malawi, ...": a title in apposition says
+            # the name is a person's, whatever the NER model labelled it
+            apposed = self._apposed_title(text, m.end)
+            if apposed and apposed in self.table.person_titles:
+                self.titled.setdefault(apposed, m.name)
             if m.kind != "person":
                 continue
             before = text[max(0, m.start - 40) : m.start].lower().rstrip()
@@ -140,6 +147,19 @@ class ArticleActors:
                     if not before[: -len(title)].rstrip().endswith(("former", "ex-", "late")):
                         self.titled.setdefault(title.rstrip("."), m.name)
                     break
+
+    def _apposed_title(self, text: str, end: int) -> str | None:
+        """The title of ", the president of Malawi," or ", the country's prime minister,"
+        after a name: the first of the next words (or pairs of words) that is one."""
+        after = _APPOSED_TITLE.match(text, end)
+        if after is None:
+            return None
+        words = after.group(1).lower().split()
+        for k in range(len(words)):
+            for phrase in (" ".join(words[k - 1 : k + 1]) if k else "", words[k]):
+                if phrase and phrase in self.table.titles:
+                    return phrase
+        return None
 
     def find(
         self, sentence: str, entities: list[tuple[int, int, str]] | None = None

@@ -42,7 +42,8 @@ def agents_of(s: Sentence, main: Hit) -> list[str] | None:
     ]
     subject_tokens = [t.lower for t in tokens if start <= t.start < start_char]
     if subject:
-        return list(dict.fromkeys(m.name for m in subject))
+        owned = possessed_role(s, subject[-1].start, subject[-1].end, start_char)
+        return [owned] if owned else list(dict.fromkeys(m.name for m in subject))
     heads = [w for w in subject_tokens if w not in ADVERBIALS and w.isalpha()]
     if heads and heads[-1] in GENERIC_SUBJECTS:
         return None  # "Critics argue", "Some say": opinion (but "Some 12,000 nurses" act)
@@ -80,6 +81,29 @@ def agents_of(s: Sentence, main: Hit) -> list[str] | None:
     if before:
         return [before[-1].name]
     return []
+
+
+_POSSESSED = re.compile(r"(\s*['’]s)?\s+((?:[a-z][\w-]*\s+){0,5}[a-z][\w-]*)\s*,?\s*")
+
+
+def possessed_role(s: Sentence, start: int, end: int, until: int) -> str | None:
+    """ "Malawi's election commission said": a name that only owns the subject, whose head
+    is a role noun (no person's title), is not the actor; the phrase is ("Malawi's election
+    commission"). `start`/`end` are the name's span, `until` where the subject ends."""
+    name = s.text[start:end]
+    m = _POSSESSED.fullmatch(s.text[end:until])
+    owner = name.endswith(("'s", "’s"))  # the name matcher may take the 's along
+    if m is None or not (owner or m.group(1)):
+        return None
+    words = m.group(2).split()
+    while words and words[-1] in ADVERBIALS | AUXILIARIES | HYPOTHETICAL | FUTURE:
+        words = words[:-1]
+    table = s.state.actors.table
+    last2 = " ".join(words[-2:])
+    role = bool(words) and (words[-1] in table.roles or last2 in table.roles)
+    if not role or words[-1] in table.titles or last2 in table.titles:
+        return None
+    return (name if owner else name + "'s") + " " + " ".join(words)
 
 
 _YEAR_OLD = re.compile(r"\d+-year-old")

@@ -37,14 +37,22 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     opening: int | None = None
     for i, ch in enumerate(text):
-        if ch == "“":
+        if ch == "“" or (ch == '"' and _opens(text, i)):
             opening = i
-        elif ch == "”":
+        elif ch in '”"':
             spans.append((0 if opening is None else opening, i))
             opening = None
     if opening is not None:
         spans.append((opening, len(text)))
     return spans
+
+
+def _opens(text: str, i: int) -> bool:
+    """Whether the straight quote at i opens a quotation: it starts the sentence or follows a
+    space or an opening bracket, and a word follows it (a closing one follows a word)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–") and not after.isspace()
 
 
 def relative_spans(text: str) -> list[tuple[int, int]]:

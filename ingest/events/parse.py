@@ -23,7 +23,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from ingest.events import dating
-from ingest.events.agents import described_person
+from ingest.events.agents import described_person, possessed_role
 from ingest.events.clause_titles import clause_title
 from ingest.events.clauses import inside
 from ingest.events.content import UNTYPED as _UNTYPED
@@ -578,6 +578,10 @@ def _names_in(s: Sentence, words: tuple[Word, ...], children: list[list[int]], c
         for n in s.named
         if lo <= n.start and n.end <= hi and not any(a <= n.start < b for a, b in described)
     ]
+    owners = [n for n in s.named if n.end <= words[c].start and lo <= n.start]
+    owned = possessed_role(s, owners[-1].start, owners[-1].end, words[c].end) if owners else None
+    if owned:
+        return [owned]  # "Malawi's election commission": the body, not the country
     if inside:
         return inside
     head = words[c]
