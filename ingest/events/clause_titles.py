@@ -158,3 +158,27 @@ def _subtree(children: list[list[int]], i: int) -> list[int]:
         out.append(j)
         todo.extend(children[j])
     return out
+
+
+def written_subject(text: str, words: tuple[Word, ...] | None, at: int) -> str:
+    """The subject of the verb at character `at` as the sentence writes it, when it names no
+    actor ("The bank, which ..., also had indicated": "The bank"; "a spokesperson for the 14
+    affected hospitals issued a statement saying": "a spokesperson"), for a title's subject;
+    "" without a parse or a short noun subject."""
+    if words is None:
+        return ""
+    i = next((k for k, w in enumerate(words) if w.start == at), None)
+    if i is None:
+        return ""
+    children: list[list[int]] = [[] for _ in words]
+    for k, w in enumerate(words):
+        if w.head != k:
+            children[w.head].append(k)
+    own = [c for c in children[i] if words[c].dep in {"nsubj", "nsubjpass"}]
+    if own and words[own[0]].pos not in {"NOUN", "PROPN"}:
+        return ""
+    n = own[0] if own else governing_subject(words, children, i)
+    if n is None:
+        return ""
+    phrase = noun_phrase(text, words, children, n)
+    return phrase if len(phrase.split()) <= MAX_SUBJECT_WORDS else ""

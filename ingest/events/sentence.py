@@ -17,6 +17,7 @@ from dataclasses import replace
 from ingest.actors import Mention as Named
 from ingest.events import dating
 from ingest.events.agents import agents_of, subject_phrase
+from ingest.events.clause_titles import written_subject
 from ingest.events.clauses import (
     clause_start,
     content_end,
@@ -213,7 +214,8 @@ class SentenceAnalyser:
             m.name for m in s.named if m.name not in agents and (m.known or m.kind == "person")
         ]
         actors = list(dict.fromkeys(agents + others))
-        title = main_title(s, main, boundary, agents, main_tx)
+        written = [] if agents else [written_subject(s.text, s.parse, tokens[main.first].start)]
+        title = main_title(s, main, boundary, agents or [w for w in written if w], main_tx)
 
         links: list[tuple[int, str]] = []
         inherited: Dating | None = None

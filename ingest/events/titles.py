@@ -35,8 +35,11 @@ def title(s: Sentence, main: Hit, boundary: int, agents: list[str], main_tx: Tim
             content = quoted
         else:
             content = text[tokens[main.last].end : tokens[boundary].end].strip()
-            if main_tx is not None and content.startswith(main_tx.text):
-                content = content[len(main_tx.text) :].strip()
+            if main_tx is not None:  # "said on Monday he would attend": the date is not said
+                lead = re.match(
+                    r"(?:(?:on|in|at|during|late|early)\s+)?" + re.escape(main_tx.text), content
+                )
+                content = content[lead.end() :].strip() if lead else content
             content = re.sub(r"^(?:that\b|[,:“\"]|\s)+", "", content)
         clause = f"{' and '.join(agents)} {third_person(main.trigger.lemma)} {content}"
     else:

@@ -83,3 +83,24 @@ def test_an_event_takes_the_title_of_its_best_formed_source() -> None:
     assert title_source([later, truce]) is truce
     two_main = [facts("Saying it was over", "x, saying it was over", main=True), whole]
     assert title_source(two_main) is whole
+
+
+def test_a_report_without_a_named_agent_keeps_its_written_subject() -> None:
+    found = analyse(
+        ArticleInput(
+            "example.txt",
+            "The bank, which considers high prices a threat, had indicated on Monday it would "
+            "raise the rate.",
+            published=DCT,
+        )
+    ).candidates
+    (main,) = [m for m in found if m.primary]
+    assert main.title.startswith("The bank indicates ")
+
+
+def test_a_reports_own_date_is_not_part_of_what_was_said() -> None:
+    found = analyse(
+        ArticleInput("example.txt", "Robert Mugabe said on Monday he would attend.", published=DCT)
+    ).candidates
+    (main,) = [m for m in found if m.primary]
+    assert main.title == "Robert Mugabe says he would attend."
