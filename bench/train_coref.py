@@ -230,12 +230,32 @@ class MemoryStore:
             }
             chosen.update(coref.candidates_for(v, found, self.model.max_candidates))
         decision = coref.resolve(views, {e: self.events[e] for e in chosen}, self.model)
-        for e in decision.compared():
-            self.drop(e)
-        for members, event_id in zip(decision.groups, decision.events, strict=True):
+        final: list[int] = []
+        for event_id in decision.events:
             if event_id is None:
                 event_id, self.next_id = self.next_id, self.next_id + 1
-            self.events[event_id] = [decision.nodes[i] for i in members]
+            final.append(event_id)
+        # the mentions a decision left out (`coref.representatives`) follow their event, as
+        # in pipeline.merge_mentions: they stay with it when it goes on, else they go to the
+        # event that took most of its representatives
+        rest: dict[int, list[MentionView]] = defaultdict(list)
+        for old in sorted(decision.compared()):
+            shown = {decision.origin[i] for i, e in enumerate(decision.owner) if e == old}
+            left = [v for p, v in enumerate(self.events[old]) if p not in shown]
+            if not left:
+                continue
+            takers = [
+                final[g]
+                for g, members in enumerate(decision.groups)
+                for i in members
+                if decision.owner[i] == old
+            ]
+            into = old if old in final else min(set(takers), key=lambda e: (-takers.count(e), e))
+            rest[into] += left
+        for e in decision.compared():
+            self.drop(e)
+        for members, event_id in zip(decision.groups, final, strict=True):
+            self.events[event_id] = [decision.nodes[i] for i in members] + rest.get(event_id, [])
             for v in self.events[event_id]:
                 for k in coref.search_keys(v):
                     self.keys[k].add(event_id)
