@@ -89,10 +89,14 @@ KNOWN_QUOTE_MERGE_FAILURES: dict[tuple[str, str], str] = {
 # set -> why eventline reports a gold event twice or gives more than max_events events.
 KNOWN_COUNT_FAILURES: dict[str, str] = {
     "malawi_inauguration_2009": (
-        "3 duplicates: the electoral commission's declaration (VOA's sentence merged into the "
-        "ELECT inauguration event, BBC's a separate WIN event, both 2009-05-22), the corruption "
-        "pledge (two OCCUR events on 2009-05-22) and Tembo's 'rigged' claim (REJECT 05-22 and "
-        "STATEMENT 05-23)"
+        "9 duplicates, most from other mentions of a cue sentence on the gold event's day: "
+        "VOA's lead gives the inauguration and 'following his victory' (WIN), Wikinews' "
+        "'having been reelected' is an event of its own (M1, 3 events); VOA's 'proclaimed the "
+        "winner' and the commission's report (Wikinews, BBC) are two (M2); the corruption "
+        "pledge is four (M3: 'promised', 'said fighting corruption', BBC's quotation, and "
+        "'attended' of 'a ceremony attended by several regional leaders, Mr Mutharika said "
+        "...'); the food-security pledge two (M4); 'boycotted the inauguration' quotes the "
+        "boycott and the inauguration (M5); Tembo's 'rigged' is a STATEMENT and a REJECT (M6)"
     ),
     "qinghai_quake_2010": (
         "6 duplicates: other mentions of a cue sentence on the gold event's day are events of "
