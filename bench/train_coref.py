@@ -244,13 +244,7 @@ class MemoryStore:
             left = [v for p, v in enumerate(self.events[old]) if p not in shown]
             if not left:
                 continue
-            takers = [
-                final[g]
-                for g, members in enumerate(decision.groups)
-                for i in members
-                if decision.owner[i] == old
-            ]
-            into = old if old in final else min(set(takers), key=lambda e: (-takers.count(e), e))
+            into = old if old in final else coref.heir(decision, old, final)
             rest[into] += left
         for e in decision.compared():
             self.drop(e)

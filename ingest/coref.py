@@ -780,6 +780,20 @@ class Decision:
         return {e for e in self.owner if e is not None}
 
 
+def heir(decision: Decision, old: int, final: Sequence[int]) -> int:
+    """The event that a stored event continuing no group is merged into: the one that took
+    most of its re-clustered mentions (ties: the lowest id). `final[g]` is the event group g
+    ends up as; the mentions the decision left out follow the stored event there."""
+    takers = [
+        final[g]
+        for g, members in enumerate(decision.groups)
+        for i in members
+        if decision.owner[i] == old
+    ]
+    counted = {e: takers.count(e) for e in takers}
+    return min(counted, key=lambda e: (-counted[e], e))
+
+
 def _within_reach(new: Sequence[MentionView], members: Sequence[MentionView], model: Model) -> bool:
     """Whether some new mention's mean probability with the event's mentions reaches half
     the threshold (an event below that for every new mention cannot change by this article)."""

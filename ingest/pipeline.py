@@ -355,14 +355,7 @@ def merge_mentions(
         if legacy.get(old):
             touched[old] = list(legacy[old])
             continue
-        takers = [
-            final[g]
-            for g, members in enumerate(decision.groups)
-            for i in members
-            if decision.owner[i] == old
-        ]
-        counted = {e: takers.count(e) for e in takers}
-        into = min(counted, key=lambda e: (-counted[e], e))
+        into = coref.heir(decision, old, final)
         # its sources have moved: this leaves the tombstone and moves links and actors
         ws.merge_events(merged_id=old, into_id=into, describe=describe_actor)
     for event_id in sorted(touched):

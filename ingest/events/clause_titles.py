@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ingest.events.titles import third_person
 from ingest.events.words import CLAUSE_OPENERS
-from ingest.text.nlp import Word
+from ingest.text.nlp import Word, subtree
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 # The words of a noun phrase before its head that belong in a title ("the war", "the
@@ -41,7 +41,7 @@ def clause_title(
     head, lead = words[i], words[first]
     for c in children[i]:  # what was said or meant: "telling reporters that they had been ..."
         if c > i and words[c].dep == "ccomp":
-            hi = max(hi, *(words[j].end for j in _subtree(children, c)))
+            hi = max(hi, *(words[j].end for j in subtree(children, c)))
     has_subject = any(words[c].dep in SUBJECT_DEPS for c in children[i])
     rest = text[lead.end : hi]
     if lead.dep == "mark" and lead.text.lower() in CLAUSE_OPENERS and has_subject:
@@ -118,7 +118,7 @@ def noun_phrase(text: str, words: tuple[Word, ...], children: list[list[int]], n
     for c in children[n]:
         before = c < n and words[c].dep in NOUN_PREFIX_DEPS
         if before or (c > n and words[c].dep in {"cc", "conj"}):
-            sub = _subtree(children, c) if before else _conjunct(words, children, c)
+            sub = subtree(children, c) if before else _conjunct(words, children, c)
             lo = min(lo, *(words[j].start for j in sub))
             hi = max(hi, *(words[j].end for j in sub))
     return text[lo:hi]
@@ -130,7 +130,7 @@ def _conjunct(words: tuple[Word, ...], children: list[list[int]], c: int) -> lis
         j
         for k in children[c]
         if k < c and words[k].dep in NOUN_PREFIX_DEPS
-        for j in _subtree(children, k)
+        for j in subtree(children, k)
     ]
 
 
@@ -149,15 +149,6 @@ def governing_subject(words: tuple[Word, ...], children: list[list[int]], i: int
                     return None  # a pronoun: the agents say whom it means
                 return c
     return None
-
-
-def _subtree(children: list[list[int]], i: int) -> list[int]:
-    out, todo = [], [i]
-    while todo:
-        j = todo.pop()
-        out.append(j)
-        todo.extend(children[j])
-    return out
 
 
 def written_subject(text: str, words: tuple[Word, ...] | None, at: int) -> str:

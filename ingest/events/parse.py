@@ -41,7 +41,7 @@ from ingest.events.words import (
 )
 from ingest.lexicon import OCCUR, Trigger, load_lexicon
 from ingest.temporal import Timex
-from ingest.text.nlp import Word, verb_lemmas
+from ingest.text.nlp import Word, subtree, verb_lemmas
 
 # Dependencies that make a verb the head of a clause of its own.
 CLAUSE_DEPS = frozenset(
@@ -332,16 +332,6 @@ def _hit_of(s: Sentence, w: Word, trigger: Trigger) -> Hit | None:
     return None
 
 
-def _subtree(children: list[list[int]], i: int) -> list[int]:
-    """Word indices of i's whole subtree."""
-    out, todo = [], [i]
-    while todo:
-        j = todo.pop()
-        out.append(j)
-        todo.extend(children[j])
-    return out
-
-
 def _clause_words(words: tuple[Word, ...], children: list[list[int]], i: int) -> list[int]:
     """i's own clause: its subtree without the nested clauses (their heads' subtrees)."""
     out, todo = [], [i]
@@ -564,14 +554,14 @@ def _role_names(
 def _names_in(s: Sentence, words: tuple[Word, ...], children: list[list[int]], c: int) -> list[str]:
     """The actors a noun phrase names: the named actors inside it, else the person or state
     a pronoun or description stands for ("he", "the president"); common nouns name none."""
-    sub = _subtree(children, c)
+    sub = subtree(children, c)
     lo = min(words[j].start for j in sub)
     hi = max(words[j].end for j in sub)
     # the clauses describing the phrase ("Wen, who decided to postpone his visit to Brunei")
     # name others than the phrase does
     described = [
         (min(words[j].start for j in t), max(words[j].end for j in t))
-        for t in (_subtree(children, k) for k in sub if k != c and words[k].dep in DESCRIBING)
+        for t in (subtree(children, k) for k in sub if k != c and words[k].dep in DESCRIBING)
     ]
     inside = [
         n.name
@@ -600,7 +590,7 @@ def _places(s: Sentence, words: tuple[Word, ...], children: list[list[int]], i: 
         if words[c].dep == "prep" and words[c].text.lower() in PLACE_PREPOSITIONS:
             for g in children[c]:
                 if words[g].dep == "pobj" and words[g].ent in PLACE_LABELS:
-                    sub = _subtree(children, g)
+                    sub = subtree(children, g)
                     lo = min(words[j].start for j in sub)
                     hi = max(words[j].end for j in sub)
                     named = [n.name for n in s.named if lo <= n.start and n.end <= hi]
@@ -619,7 +609,7 @@ def _title(
 ) -> str:
     """The clause from its subject on (given one when it has none); for a noun, its phrase."""
     if words[i].pos == "NOUN":
-        sub = _subtree(children, i)
+        sub = subtree(children, i)
         lo = min(words[j].start for j in sub)
         hi = max(words[j].end for j in sub)
         return tidy(s.text[lo:hi])

@@ -52,6 +52,16 @@ class Annotation:
 Annotator = Callable[[list[str]], list[Annotation]]
 
 
+def subtree(children: list[list[int]], i: int) -> list[int]:
+    """Word indices of word i's whole subtree (`children[j]`: the words whose head is j)."""
+    out, todo = [], [i]
+    while todo:
+        j = todo.pop()
+        out.append(j)
+        todo.extend(children[j])
+    return out
+
+
 @lru_cache(maxsize=1)
 def verb_lemmas() -> frozenset[str]:
     """The English verbs the model's lemmatizer knows (about 8,700 base forms), empty
