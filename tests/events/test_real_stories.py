@@ -53,10 +53,13 @@ SETS = sorted(p.name for p in STORIES.iterdir() if (p / "gold.json").is_file())
 
 # (set, gold id) -> why eventline does not meet that expectation yet.
 PLEDGE_SPLIT = (
-    "the corruption pledge is two events on 2009-05-22: VOA's 'promised to continue his fight "
-    "against corruption' joins VOA's and Wikinews' 'promised to continue with his agricultural "
-    "subsidy program' (one speaker, one verb, one day), and the quotation 'I shall continue to "
-    "fight corruption' (Wikinews, BBC) is another; learned merge (the rules merge passed it)"
+    "the corruption pledge is spread over events of 2009-05-22: VOA's 'promised to continue his "
+    "fight against corruption' and its quotation 'My stance remains unwavering' join VOA's "
+    "'promised to continue with his agricultural subsidy program' and Wikinews' 'promised to "
+    "focus on food security' (one speaker, one verb, one day); BBC's 'said fighting corruption "
+    "would continue to be a top priority' joins Wikinews' two 'said' of the pledge, and BBC's "
+    "quotation 'I shall continue to fight corruption' is an event of its own; learned merge "
+    "(the rules merge passed it)"
 )
 KNOWN_GOLD_FAILURES: dict[tuple[str, str], str] = {
     ("malawi_inauguration_2009", "M3"): PLEDGE_SPLIT,
