@@ -194,13 +194,13 @@ def fragment(title: str, quote: str) -> bool:
     )
 
 
-def title_source(facts: Sequence[SourceFacts]) -> SourceFacts:
+def title_source(facts: Sequence[SourceFacts], speaking: SourceFacts | None = None) -> SourceFacts:
     """The source whose title names the event: a title that is no dependent clause, then one
     of a source dated as the event is (another day's report merged in tells of another
     moment: "Putin indicates he would consider additional ceasefires" is no title for the
     weekend's truce), then a main mention's whole clause over a clause-level phrase, then the
-    source that speaks for the event."""
-    speaking = summarise(facts)
+    source that speaks for the event (`summarise(facts)`, passed in when the caller has it)."""
+    speaking = speaking or summarise(facts)
     return min(
         facts,
         key=lambda f: (

@@ -578,7 +578,7 @@ def refresh_event(event: EventState, sources: list[StoredSource], *, ws: WorkSet
     event.start, event.end = best.start, best.end
     event.precision, event.date_inferred = best.precision, best.date_inferred
     event.type, event.modality = best.type, best.modality
-    event.title = title_source(facts).title
+    event.title = title_source(facts, best).title
     event.salient = salient(sources)
     event.main = any(s.main or s.time_text is not None for s in sources)
     ws.save(event)
