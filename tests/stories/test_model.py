@@ -7,10 +7,12 @@ from datetime import date, timedelta
 
 from timeline.stories.model import (
     Facts,
+    Pool,
     affinity,
     components,
     infer_links,
     link_kind,
+    neighbours,
     same_actor,
     story_title,
     topic_words,
@@ -112,3 +114,28 @@ def test_connected_steps_get_no_inferred_link() -> None:
 
 def test_story_title_is_the_most_reported_event() -> None:
     assert story_title([THREAT, REJECT, MEETING]) == REJECT.title
+
+
+def test_a_pool_reaches_every_neighbour_the_full_comparison_finds() -> None:
+    """`Pool.within_reach` leaves out only events that cannot be joined: the neighbours
+    among them are the neighbours among all (random events on few days, people and words,
+    connectives both ways)."""
+    rng = random.Random(5)
+    people = ["FNV Havens", "Havens", "VRTO", "Yushu", "Yushu County", "Wen Jiabao", "Wen"]
+    vocab = "port strike wages truce talks earthquake toll quake aid convoy border vote".split()
+    events = []
+    for i in range(1, 200):
+        words = " ".join(rng.sample(vocab, rng.randrange(0, 4)))
+        actors = tuple(rng.sample(people, rng.randrange(0, 3)))
+        links = tuple(rng.sample(range(1, 200), 1)) if rng.random() < 0.05 else ()
+        events.append(fact(i, rng.randrange(12), "STATEMENT", words, actors, (), links))
+    pool = Pool(events)
+    found = 0
+    for event in events:
+        reached = pool.within_reach(event)
+        assert {f.id for f in neighbours(event, reached)} == {
+            f.id for f in neighbours(event, events)
+        }
+        found += len(neighbours(event, reached))
+        assert len(reached) < len(events)  # it does leave some out
+    assert found > 100

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, union_all, update
+from sqlalchemy import delete, false, func, insert, or_, union_all, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -30,6 +30,7 @@ from timeline.store.models import (
     utcnow,
 )
 from timeline.store.spans import longest_spans
+from timeline.store.textsearch import DOCS
 from timeline.stories.model import Facts, topic_words
 
 IN_CHUNK = 500
@@ -142,26 +143,88 @@ def _topic_words(texts: tuple[str, ...], names: frozenset[str]) -> frozenset[str
 
 def ids_near(*, session: Session, windows: Sequence[tuple[date, date]]) -> list[int]:
     """Ids of the events stories are made of (dated, main: see `load_facts`) overlapping one
-    of the `windows` ([start, end] each); each range on `start` is closed on both sides by the
-    longest stored span, so only the events near a window are read. Clause-level events are
-    left out here, not read back by id to be dropped."""
-    if not windows:
-        return []
-    widest = max(longest_spans(session=session).values(), default=0)
-    near = []
-    for start, end in windows:
-        earliest = start - timedelta(days=widest) if start.toordinal() > widest else date.min
-        near.append(
-            and_(
-                col(Event.start).between(earliest, end),
-                func.coalesce(col(Event.end), col(Event.start)) >= start,
-            )
-        )
-    rows = _run(
+    of the `windows` ([start, end] each; an id may come twice when its event overlaps two).
+    Clause-level events are left out here, not read back by id to be dropped."""
+    return [r[0] for r in _run(session, _near(session, windows, col(Event.id))).all()]
+
+
+@dataclass(frozen=True, slots=True)
+class NearDocument:
+    """An event near a window, with its text document (`timeline.store.textsearch`: title
+    and quotes, None when the event has none); `as_written` False when the database
+    lower-cased it (Postgres)."""
+
+    id: int
+    start: date
+    end: date
+    document: str | None
+    as_written: bool
+
+
+def documents_near(*, session: Session, windows: Sequence[tuple[date, date]]) -> list[NearDocument]:
+    """The events `ids_near` gives (each once), with their spans and documents: enough to
+    tell which of them can share a topic word with an event, before reading their facts."""
+    stmt = _near(
         session,
-        sa_select(col(Event.id)).where(or_(*near), col(Event.main).is_(True)),
-    ).all()
-    return [r[0] for r in rows]
+        windows,
+        col(Event.id),
+        col(Event.start),
+        func.coalesce(col(Event.end), col(Event.start)),
+        DOCS.c.body,
+        outer=True,
+    )
+    as_written = connection_of(session).dialect.name != "postgresql"
+    seen: set[int] = set()
+    out = []
+    for ident, start, end, body in _run(session, stmt):
+        if ident not in seen:
+            seen.add(ident)
+            out.append(NearDocument(ident, start, end, body, as_written))
+    return out
+
+
+def _near(
+    session: Session, windows: Sequence[tuple[date, date]], *columns: Any, outer: bool = False
+) -> Any:
+    """`columns` of the main dated events overlapping one of `windows`: per window, one range
+    on `ix_event_precision_start` per precision, closed on both sides by that precision's
+    longest span (`timeline.store.spans`). With one bound for all, a single year-long event
+    made every window read the year before it (~100k index entries at 1M events, to return
+    ~13k). `outer`: joined to the event's document."""
+    spans = longest_spans(session=session)
+    parts = []
+    for start, end in windows:
+        for precision, days in sorted(spans.items()):
+            earliest = start - timedelta(days=days) if start.toordinal() > days else date.min
+            part = sa_select(*columns)
+            if outer:
+                part = part.select_from(Event).outerjoin(DOCS, DOCS.c.id == col(Event.id))
+            parts.append(
+                part.where(
+                    col(Event.precision) == precision,
+                    col(Event.start).between(earliest, end),
+                    func.coalesce(col(Event.end), col(Event.start)) >= start,
+                    col(Event.main).is_(True),
+                )
+            )
+    if not parts:
+        return sa_select(*columns).where(false())
+    return union_all(*parts)
+
+
+def actor_names_of(*, session: Session, event_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """event id -> the names of its actors (as `load_facts` reads them), for the events that
+    have some."""
+    ids = sorted(set(event_ids))
+    conn = connection_of(session)
+    dialect = conn.dialect.name
+    found: dict[int, set[str]] = {}
+    for chunk in _chunks(ids):
+        for event_id, _, name in conn.execute(
+            _fact_reads(dialect).actors, {"ids": ids_value(chunk, dialect)}
+        ):
+            found.setdefault(event_id, set()).add(name)
+    return {i: frozenset(names) for i, names in found.items()}
 
 
 def story_of(*, session: Session, event_ids: Iterable[int]) -> dict[int, int]:
