@@ -36,6 +36,7 @@ from typing import Any
 
 from ingest.lemmas import STOPWORDS, content_lemmas, lemma, root
 from ingest.lexicon import OCCUR, load_lexicon
+from ingest.synonyms import senses, synonyms
 from timeline.dates import shift
 
 STATEMENT = "STATEMENT"  # the lexicon's type of reporting verbs (ingest/data/event_types.toml)
@@ -348,6 +349,14 @@ FEATURES: dict[str, str] = {
     "'Peskov said', is one act of speaking",
     "same_article": "both mentions are in one article",
     "same_sentence": "both mentions are in one sentence of one article",
+    "root_synonym": "different trigger roots that share a WordNet verb sense, or one causes the "
+    "other's ('foiled' / 'thwarted', 'killed' / 'died'; ingest/synonyms.py), in two articles; "
+    "not for two reporting verbs ('said' / 'told'), which statements_* tell apart",
+    "synonym_story": "root_synonym, times story_cos: synonyms in reports of one story",
+    "article_root": "both in one article and their triggers share a root: within an article a "
+    "happening is named again by its own word ('the attack ... the attack'), while two "
+    "different words of one article are mostly two happenings ('criticizing' / 'reiterated'); "
+    "not for two reporting verbs: an article's 'said's are its many statements",
     "lead_both": "both sentences are an article's first two lines (headline, lead)",
 }
 NAMES = list(FEATURES)
@@ -473,6 +482,13 @@ def features(
     place = _agree(a.places, b.places)
     date_match, date_conflict, inferred_gap, report_gap = _dates(a, b)
     typed = a.type is not None and b.type is not None
+    # Outlets name one happening with different words; within one article a second verb is
+    # mostly a second happening ("Speaking to state television, Putin indicated ..." then "We
+    # have always talked about this"), and reporting verbs are one another's synonyms ("said"
+    # / "told"): what tells statements apart is what was said and by whom (statements_*).
+    synonym = float(
+        not shared_root and not same_article and not reporting and synonyms(a.root, b.root)
+    )
     return [
         1.0,
         lemma_same,
@@ -502,6 +518,9 @@ def features(
         float(reporting and same_article and abs(a.sentence - b.sentence) == 1 and agent[0] == 1.0),
         float(same_article),
         float(same_article and a.sentence == b.sentence),
+        synonym,
+        synonym * story,
+        float(same_article and shared_root and not reporting),
         float(a.sentence <= 1 and b.sentence <= 1),
     ]
 
@@ -592,8 +611,12 @@ def search_keys(view: MentionView) -> frozenset[str]:
     story's protagonist is shared by dozens of events, and the newest of them crowd out the
     one the strongest name-based evidence points to (one actor's one kind of act on one day,
     `day_agent_type`): ranked by shared keys, that event comes first. Pairs are still scored
-    only when they share a block key (`cluster`)."""
+    only when they share a block key (`cluster`). A happening's verb senses are keys too
+    ("s:collar.v.01" for "arrested" and "nabbed"; not for reporting verbs): the score merges
+    synonyms (`root_synonym`), so the look-up must find them whichever report came first."""
     keys = block_keys(view)
+    if not view.reporting:
+        keys |= {f"s:{name}" for name in senses(view.root)}
     if view.type is None or view.type == STATEMENT:
         return keys
     return keys | {f"t:{view.type}"}
@@ -749,7 +772,7 @@ def top_candidates(shared: Mapping[int, int], limit: int) -> list[int]:
 def candidates_for(view: MentionView, found: Mapping[str, Sequence[int]], limit: int) -> list[int]:
     """The events a mention is compared with, from `found` (each block key's event ids, newest
     first): the `limit` events sharing most of its keys, and the newest `limit` sharing its
-    trigger root. Names are shared by much of a story ("Wen", "Yushu"), so ranking by names
+    trigger root or a verb sense. Names are shared by much of a story ("Wen", "Yushu"), so ranking by names
     alone crowds out the one earlier report of the same act ("met a group of locals")."""
     shared: dict[int, int] = {}
     for ids in found.values():
@@ -757,6 +780,8 @@ def candidates_for(view: MentionView, found: Mapping[str, Sequence[int]], limit:
             shared[event_id] = shared.get(event_id, 0) + 1
     chosen = set(top_candidates(shared, limit))
     chosen.update(list(found.get(f"r:{view.root}", ()))[:limit])
+    synonymous = {e for key, ids in found.items() if key.startswith("s:") for e in ids}
+    chosen.update(sorted(synonymous, reverse=True)[:limit])  # the newest, as for the root
     return sorted(chosen)
 
 
