@@ -772,8 +772,9 @@ def top_candidates(shared: Mapping[int, int], limit: int) -> list[int]:
 def candidates_for(view: MentionView, found: Mapping[str, Sequence[int]], limit: int) -> list[int]:
     """The events a mention is compared with, from `found` (each block key's event ids, newest
     first): the `limit` events sharing most of its keys, and the newest `limit` sharing its
-    trigger root or a verb sense. Names are shared by much of a story ("Wen", "Yushu"), so ranking by names
-    alone crowds out the one earlier report of the same act ("met a group of locals")."""
+    trigger root, and those sharing a verb sense. Names are shared by much of a story ("Wen",
+    "Yushu"), so ranking by names alone crowds out the one earlier report of the same act ("met
+    a group of locals")."""
     shared: dict[int, int] = {}
     for ids in found.values():
         for event_id in ids:
