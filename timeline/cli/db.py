@@ -1,4 +1,4 @@
-"""`eventline db upgrade`: run the Alembic migrations explicitly."""
+"""`eventline db upgrade` (the Alembic migrations) and `eventline db rekey` (coreference keys)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,16 @@ def upgrade() -> None:
 
     engine = engine_from_settings()
     typer.echo(f"database at revision {current_revision(engine)}")
+
+
+@db_app.command("rekey")
+def rekey() -> None:
+    """File every event again under this version's coreference keys (after an upgrade that
+    adds keys, so new reports find the events stored before it)."""
+    from ingest.rekey import rekey_events
+
+    engine = engine_from_settings()
+    typer.echo(f"re-filed {rekey_events(engine)} events under their coreference keys")
 
 
 def register(app: typer.Typer) -> None:

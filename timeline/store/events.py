@@ -276,6 +276,21 @@ def events_by_key(
     return [r[0] for r in connection_of(session).execute(_BY_KEY_IN, params)]
 
 
+def event_spans_after(
+    *, session: Session, after_id: int, limit: int
+) -> list[tuple[int, date | None, date | None]]:
+    """(id, start, end) of the next `limit` events by id after `after_id`: a keyset walk over
+    every event (a whole-store pass such as re-keying reads a page at a time)."""
+    query = (
+        sa_select(col(Event.id), col(Event.start), col(Event.end))
+        .where(col(Event.id) > after_id)
+        .order_by(col(Event.id))
+        .limit(limit)
+    )
+    rows = connection_of(session).execute(query)
+    return [(int(r[0] or 0), r[1], r[2]) for r in rows]  # ids are never NULL (primary key)
+
+
 def set_event_keys(
     *, session: Session, event_id: int, keys: Iterable[str], start: date | None, end: date | None
 ) -> None:
