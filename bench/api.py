@@ -1,12 +1,14 @@
 """HTTP API under load: a real `eventline serve` process, a real HTTP client; no asserts.
 
     .venv/bin/python bench/api.py [--backend sqlite|postgres] [--events 3000]
-                                  [--requests 2000] [--concurrency 20] [--url URL] [--json]
+                                  [--requests 2000] [--concurrency 20] [--url URL [--reuse]]
+                                  [--shape mixed|week] [--json]
 
 The store is the synthetic one of bench/query.py (N events over ten years, sources, actors,
 links). `eventline serve` runs in its own process on a free loopback port; `--concurrency`
 client threads share one httpx connection pool and send `--requests` GET /events with mixed
-parameters (first page, a date range, a type, words, an actor, a next page). Printed: throughput,
+parameters (first page, a date range, a type, words, an actor, a next page), or with
+`--shape week` only one-week ranges (100 rows each: issue 12's goal). Printed: throughput,
 p50/p95/p99 latency, errors (any non-200 or transport error; 0 expected), and the server's
 CPU time per request (from /proc/<pid>/stat before and after the run; Linux only).
 """
@@ -75,9 +77,15 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def request_params(rng: random.Random, cursor: str | None) -> dict[str, str]:
-    """One of the query shapes the page and clients send."""
-    shape = rng.choice(("first", "range", "type", "words", "actor", "next"))
+SHAPES = ("first", "range", "type", "words", "actor", "next")
+
+
+def request_params(rng: random.Random, cursor: str | None, mix: str = "mixed") -> dict[str, str]:
+    """One of the query shapes the page and clients send (`mix` "week": a one-week range)."""
+    if mix == "week":
+        lo = START.fromordinal(START.toordinal() + rng.randrange(3650))
+        return {"from": lo.isoformat(), "to": START.fromordinal(lo.toordinal() + 6).isoformat()}
+    shape = rng.choice(SHAPES)
     if shape == "range":
         day = START.toordinal() + rng.randrange(3650)
         lo = START.fromordinal(day)
@@ -94,7 +102,9 @@ def request_params(rng: random.Random, cursor: str | None) -> dict[str, str]:
     return {}
 
 
-def run_load(base: str, requests: int, concurrency: int, seed: int) -> dict[str, Any]:
+def run_load(
+    base: str, requests: int, concurrency: int, seed: int, mix: str = "mixed"
+) -> dict[str, Any]:
     """Send the requests from `concurrency` threads; latencies in ms and error count."""
     first = httpx.get(base + "/events", timeout=30).json().get("next_cursor")
     latencies: list[float] = []
@@ -104,7 +114,7 @@ def run_load(base: str, requests: int, concurrency: int, seed: int) -> dict[str,
     with httpx.Client(base_url=base, timeout=60, limits=limits) as client:
 
         def one(i: int) -> None:
-            params = request_params(random.Random(seed * 1_000_003 + i), first)
+            params = request_params(random.Random(seed * 1_000_003 + i), first, mix)
             began = time.perf_counter()
             try:
                 response = client.get("/events", params=params)
@@ -148,19 +158,26 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--url", help="an empty store to fill (default: a throw-away one)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="--url already holds the N events: skip the build"
+    )
+    parser.add_argument(
+        "--shape", choices=("mixed", "week"), default="mixed", help="the requests' parameters"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = parser.parse_args()
 
     with store_url(args.backend, args.url) as url:
         engine = open_store(url)
-        build(engine, args.events, random.Random(args.seed))
-        optimize(engine, full=True)
+        if not args.reuse:
+            build(engine, args.events, random.Random(args.seed))
+            optimize(engine, full=True)
         engine.dispose()
         proc, base = start_server(url)
         try:
             cpu_before = cpu_seconds(proc.pid)
-            result = run_load(base, args.requests, args.concurrency, args.seed)
+            result = run_load(base, args.requests, args.concurrency, args.seed, args.shape)
             cpu_after = cpu_seconds(proc.pid)
         finally:
             proc.terminate()
@@ -170,13 +187,13 @@ def main() -> None:
         if cpu_before is not None and cpu_after is not None
         else None
     )
-    result = {"backend": args.backend, "events": args.events, **result,
+    result = {"backend": args.backend, "events": args.events, "shape": args.shape, **result,
               "server_cpu_ms_per_request": cpu_ms}  # fmt: skip
     if args.json:
         print(json.dumps(result))
         return
     print(
-        f"{args.backend}, {args.events:,} events: {args.requests:,} GET /events at concurrency "
+        f"{args.backend}, {args.events:,} events: {args.requests:,} GET /events ({args.shape}) at concurrency "
         f"{args.concurrency} in {result['seconds']} s = {result['throughput_rps']} req/s; "
         f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms; "
         f"errors {result['errors']}; server CPU {cpu_ms} ms/request"

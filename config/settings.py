@@ -50,6 +50,12 @@ class Settings(BaseSettings):
         8_000_000,
         description="Largest HTTP API request body accepted, in bytes (larger ones get 413).",
     )
+    api_threads: int = Field(
+        2,
+        ge=1,
+        le=256,
+        description="Threads of one `serve` process running requests at once (the rest wait).",
+    )
     allow_private_urls: bool = Field(
         False, description="Allow fetching URLs that resolve to private or loopback addresses."
     )

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -250,6 +251,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _page_limiter(app: FastAPI) -> anyio.CapacityLimiter:
+    """How many GET /events pages are read at once (`Settings.api_threads`; the rest wait on
+    the event loop). Python runs one thread at a time and sqlite3 hands the GIL over around
+    every call into SQLite (each row of a fetch), so with a thread per request (FastAPI's
+    pool holds 40) much of the server's CPU went to passing the GIL between threads. Made
+    on first use, inside the event loop it belongs to; other routes keep FastAPI's pool, so
+    a long POST /ingest does not hold the pages up."""
+    limiter: anyio.CapacityLimiter | None = getattr(app.state, "page_limiter", None)
+    if limiter is None:
+        limiter = anyio.CapacityLimiter(app.state.settings.api_threads)
+        app.state.page_limiter = limiter
+    return limiter
+
+
 def _engine(app: FastAPI) -> Engine:
     """The app's engine, opened (and migrated) once: by the lifespan, or by the first request
     when the server runs without lifespan events (some test clients)."""
@@ -269,14 +284,6 @@ def get_session(request: Request) -> Iterator[Session]:
     """One session per request; reads only, so nothing to commit."""
     with Session(_engine(request.app), expire_on_commit=False) as session:
         yield session
-
-
-def _json(payload: dict[str, Any]) -> Response:
-    """A response body serialised once, by orjson. The route's response_model still documents
-    it (OpenAPI), but FastAPI skips validating and re-encoding a Response: that was most of
-    the CPU of a page of 100 events. The payload must be what the model would give (a test
-    compares them)."""
-    return Response(to_json_bytes(payload), media_type="application/json")
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -313,6 +320,39 @@ async def _database_down(_request: Request, exc: Exception) -> JSONResponse:
         status_code=503,
         headers={"Retry-After": "5"},
     )
+
+
+def _page_body(app: FastAPI, filters: q.EventFilter, limit: int, cursor: str | None) -> bytes:
+    """One page of GET /events as the response body, serialised once by orjson. The route's
+    response_model still documents it (OpenAPI), but FastAPI skips validating and
+    re-encoding a Response: that was most of the CPU of a page of 100 events. The payload
+    must be what the model would give (a test compares them). Read on a plain Connection:
+    no Session or ORM object."""
+    with connection_scope(_engine(app)) as conn:
+        page = q.search_events(
+            session=conn, filters=filters, limit=limit, cursor=cursor, with_links=True
+        )
+    return to_json_bytes(
+        {
+            "events": [event_to_dict(v, links=True) for v in page.events],
+            "next_cursor": page.next_cursor,
+            "tombstones": [],
+        }
+    )
+
+
+def _changes_body(app: FastAPI, since: datetime, limit: int, cursor: str | None) -> dict[str, Any]:
+    """GET /events?updated_since=: the changes after `since`, validated by the route's model."""
+    with connection_scope(_engine(app)) as conn:
+        changes = changes_since(session=conn, since=since, limit=limit, cursor=cursor)
+    return {
+        "events": [event_to_dict(v, links=True) for v in changes.events],
+        "tombstones": [
+            {"id": t.id, "merged_into": t.merged_into, "removed_at": t.removed_at}
+            for t in changes.tombstones
+        ],
+        "next_cursor": changes.next_cursor,
+    }
 
 
 # --- routes ------------------------------------------------------------------------------------
@@ -364,7 +404,7 @@ def _routes() -> Any:
         return {"status": "ok", "database": session.get_bind().dialect.name}
 
     @router.get("/events", response_model=EventPage, tags=["events"])
-    def list_events(
+    async def list_events(
         request: Request,
         date_from: From = None,
         to: To = None,
@@ -389,40 +429,21 @@ def _routes() -> Any:
         words) unless `all=true`. With
         `updated_since`, the changes after that moment instead (a downstream copy keeps the
         largest `updated_at`/`removed_at` it has seen and asks again from there)."""
-        # A plain Connection opened here, not through a dependency: no Session or ORM object,
-        # and none of the thread hops a generator dependency costs per request.
-        with connection_scope(_engine(request.app)) as conn:
-            if updated_since is not None:
-                if any(v is not None for v in (date_from, to, actor, type, q_)):
-                    raise q.QueryError(
-                        "updated_since returns every change; it takes only limit and cursor",
-                        param="updated_since",
-                    )
-                changes = changes_since(
-                    session=conn, since=updated_since, limit=limit, cursor=cursor
-                )
-                return {
-                    "events": [event_to_dict(v, links=True) for v in changes.events],
-                    "tombstones": [
-                        {"id": t.id, "merged_into": t.merged_into, "removed_at": t.removed_at}
-                        for t in changes.tombstones
-                    ],
-                    "next_cursor": changes.next_cursor,
-                }
-            page = q.search_events(
-                session=conn,
-                filters=_filters(date_from, to, actor, type, q_, all_),
-                limit=limit,
-                cursor=cursor,
-                with_links=True,
+        if updated_since is not None and any(
+            v is not None for v in (date_from, to, actor, type, q_)
+        ):
+            raise q.QueryError(
+                "updated_since returns every change; it takes only limit and cursor",
+                param="updated_since",
             )
-            return _json(
-                {
-                    "events": [event_to_dict(v, links=True) for v in page.events],
-                    "next_cursor": page.next_cursor,
-                    "tombstones": [],
-                }
-            )
+        app = request.app
+        if updated_since is not None:
+            return await anyio.to_thread.run_sync(_changes_body, app, updated_since, limit, cursor)
+        filters = _filters(date_from, to, actor, type, q_, all_)
+        body = await anyio.to_thread.run_sync(
+            _page_body, app, filters, limit, cursor, limiter=_page_limiter(app)
+        )
+        return Response(body, media_type="application/json")
 
     @router.get(
         "/events/{event_id}",
