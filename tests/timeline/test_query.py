@@ -280,3 +280,65 @@ def test_pages_survive_rows_without_an_end(engine: Engine) -> None:
     with session_scope(engine) as session:
         views = list(iter_events(session=session))
     assert all(v.end == v.start for v in views)
+
+
+def test_pages_from_cached_statements_equal_the_general_query(
+    engine: Engine, easter: dict[str, int]
+) -> None:
+    """Pages without actor or words come from statements built once per shape
+    (query._plain_rows); they give the rows the general path (_filtered_rows) gives, for
+    ranges, types, salience, every cursor position, undated rows and rows without an end."""
+    from timeline.store import query
+    from timeline.store.models import Event
+
+    with session_scope(engine) as session:
+        for n in range(5):
+            day = D(2025, 4, 19 + n % 3)
+            session.add(Event(title=f"open {n}", start=day, end=None, precision="day"))
+        session.add(Event(title="undated two", start=None, end=None, salient=False))
+    shapes: list[dict[str, object]] = [
+        {},
+        {"start": D(2025, 4, 18), "end": D(2025, 4, 24)},
+        {"start": D(2022, 2, 1), "end": D(2025, 12, 31), "type": "CONSULT,STATEMENT"},
+        {"type": "STATEMENT"},
+        {"everything": True},
+        {"start": D(2030, 1, 1), "end": D(2030, 1, 7)},
+    ]
+    checked = 0
+    with session_scope(engine) as session:
+        for kw in shapes:
+            filters = EventFilter.build(**kw)  # type: ignore[arg-type]
+            for want in (1, 2, 3, 101):
+                after = None
+                while True:
+                    plain = query._plain_rows(session, filters, after, want)
+                    assert plain is not None
+                    general = query._filtered_rows(session, filters, after, want)
+                    assert [tuple(r) for r in plain] == [tuple(r) for r in general], (kw, after)
+                    checked += 1
+                    if len(plain) < want or want == 1:
+                        break
+                    last = plain[want - 2]
+                    after = (last.start, last.end, last.id)
+        assert query._plain_rows(session, EventFilter.build(actor="Putin"), None, 10) is None
+        assert query._plain_rows(session, EventFilter.build(start=D(2025, 1, 1)), None, 10) is None
+    assert checked > 40
+
+
+def test_cached_statements_never_serve_a_stale_page(engine: Engine, easter: dict[str, int]) -> None:
+    """The statements are cached, the rows never: after a write the same request sees it,
+    a new event of a precision already stored and one of a precision new to the store
+    (which changes the statement's shape) alike."""
+    week = {"start": D(2025, 4, 14), "end": D(2025, 4, 20)}
+    before = ids(engine, limit=100, **week)
+    with session_scope(engine) as session:
+        day = make_event(session, "A day event, ingested late", D(2025, 4, 16))
+    assert set(ids(engine, limit=100, **week)) == {*before, day.id}
+    with session_scope(engine) as session:
+        year = make_event(session, "A year event", D(2025, 1, 1), precision="year")
+        session.get(type(year), day.id).title = "Renamed"  # type: ignore[union-attr]
+    with session_scope(engine) as session:
+        page = search_events(session=session, filters=EventFilter.build(**week), limit=100)  # type: ignore[arg-type]
+        got = {v.id: v.title for v in page.events}
+    assert year.id in got and got[day.id] == "Renamed"
+    assert set(before) < set(got)

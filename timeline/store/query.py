@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from sqlalchemy import (
@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import BindParameter
 
 from timeline.store import actordates, textsearch
 from timeline.store.engine import connection_of, estimated_rows
@@ -263,26 +264,46 @@ def overlap_branches(
     matches, not the number of events before `hi`; none when no event is dated.
     """
     return [
-        and_(
-            table.c.precision == p,
-            _bounds(lo, hi, p if p in WIDE_PRECISIONS else "day", days, table),
-        )
+        and_(table.c.precision == p, _bounds(lo, hi, _grain(p), days, table))
         for p, days in sorted(spans.items())
     ]
+
+
+def _grain(precision: str) -> str:
+    """The granule an event of `precision` covers (day for day and unknown)."""
+    return precision if precision in WIDE_PRECISIONS else "day"
 
 
 def _bounds(
     lo: date | None, hi: date | None, precision: str, span: int | None, table: Any = event
 ) -> ColumnElement[bool]:
+    return _bounds_clause(*_bound_values(lo, hi, precision, span), table)
+
+
+def _bound_values(
+    lo: date | None, hi: date | None, precision: str, span: int | None
+) -> tuple[date | None, date | None, date | None]:
+    """The last start, the first end and the first start (None: unbounded) of an event of
+    `precision` (longest span `span` days; None: not bounded) overlapping [lo, hi]."""
+    last_start = granule(hi, precision)[1] if hi is not None else None
+    floor = granule(lo, precision)[0] if lo is not None else None
+    first_start = _minus_days(floor, span) if floor is not None and span is not None else None
+    return last_start, floor, first_start
+
+
+def _bounds_clause(
+    last_start: Any, first_end: Any, first_start: Any, table: Any = event
+) -> ColumnElement[bool]:
+    """start <= last_start AND end >= first_end AND start >= first_start: dates, or bound
+    parameters (a statement cached per shape, see _plain_statements); None leaves one out."""
     start, end = table.c.start, func.coalesce(table.c.end, table.c.start)
     parts: list[ColumnElement[bool]] = [start.is_not(None)]
-    if hi is not None:
-        parts.append(start <= granule(hi, precision)[1])
-    if lo is not None:
-        floor = granule(lo, precision)[0]
-        parts.append(end >= floor)
-        if span is not None:
-            parts.append(start >= _minus_days(floor, span))
+    if last_start is not None:
+        parts.append(start <= last_start)
+    if first_end is not None:
+        parts.append(end >= first_end)
+        if first_start is not None:
+            parts.append(start >= first_start)
     return and_(*parts)
 
 
@@ -619,15 +640,16 @@ def decode_cursor(cursor: str) -> Key:
 
 
 def _dated_after(
-    start: date,
-    end: date | None,
-    ident: int,
+    start: date | BindParameter[Any],
+    end: date | BindParameter[Any] | None,
+    ident: int | BindParameter[int],
     *,
     nulls_first: bool,
     columns: tuple[Any, Any, Any] = (event.c.start, event.c.end, event.c.id),
 ) -> ColumnElement[bool]:
-    """Dated rows strictly after (start, end, id) in _dated_order(nulls_first); `columns`
-    are the (start, end, id) compared (another table's copy of the key)."""
+    """Dated rows strictly after (start, end, id) in _dated_order(nulls_first): values, or
+    bound parameters (_plain_statements); `columns` are the (start, end, id) compared
+    (another table's copy of the key)."""
     s, e, i = columns
     null_end, has_end = e.is_(None), e.is_not(None)
     if end is None:  # the cursor row has no end
@@ -666,6 +688,19 @@ def search_events(
     filters = filters or EventFilter()
     after = decode_cursor(cursor) if cursor else None
     want = None if limit is None else limit + 1
+    rows = _plain_rows(session, filters, after, want)
+    if rows is None:
+        rows = _filtered_rows(session, filters, after, want)
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit] if limit is not None else rows
+    views = load_views(session=session, events=rows, with_links=with_links)
+    return Page(views, encode_cursor(_key(rows[-1])) if more and rows else None)
+
+
+def _filtered_rows(
+    session: Reader, filters: EventFilter, after: Key | None, want: int | None
+) -> list[Any]:
+    """The rows of a page (`want` of them, None: all) after `after`, any filter."""
     conds, branches, driven, walk = _conditions(
         session=session, filters=filters, paged=want is not None
     )
@@ -704,10 +739,132 @@ def search_events(
         if want is not None:
             stmt = stmt.limit(want - len(rows))
         rows += _core(session).execute(stmt).all()
-    more = limit is not None and len(rows) > limit
-    rows = rows[:limit] if limit is not None else rows
-    views = load_views(session=session, events=rows, with_links=with_links)
-    return Page(views, encode_cursor(_key(rows[-1])) if more and rows else None)
+    return rows
+
+
+# --- the common pages, from statements built once per shape ------------------------------------
+#
+# A page with no filter but a two-sided date range and types (the page's first load, a week,
+# a next page) is most of what the API answers. Building its statement (the union of the
+# precision branches, the cursor test) cost SQLAlchemy about as much CPU as SQLite's own
+# work on a week of 100 events; the statement is the same for every week, so it is built
+# once per shape with its values as bound parameters (the same SQL, and plans, as
+# _filtered_rows gives) and only the values change.
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    dated: Any  # None: nothing dated can match (a range over a store with no dated event)
+    undated: Any  # None: a two-sided range, which no undated event overlaps
+
+
+def _plain_rows(
+    session: Reader, filters: EventFilter, after: Key | None, want: int | None
+) -> list[Any] | None:
+    """The rows _filtered_rows would give, for a page without actor or words and with both
+    dates or none; None for any other page."""
+    if (
+        want is None
+        or filters.actor
+        or filters.text
+        or (filters.start is None) != (filters.end is None)
+    ):
+        return None
+    conn = _core(session)
+    lo, hi = filters.start, filters.end
+    spans = longest_spans(session=conn) if lo is not None and hi is not None else None
+    params: dict[str, Any] = {"want": want}
+    if filters.types:
+        params["types"] = list(filters.types)
+    if lo is not None and hi is not None and spans is not None:
+        for i, (p, days) in enumerate(sorted(spans.items())):
+            last, first_end, first = _bound_values(lo, hi, _grain(p), days)
+            params.update({f"last_{i}": last, f"first_end_{i}": first_end, f"first_{i}": first})
+    if after is None:
+        where = "top"
+    else:
+        params["after_id"] = after[2]
+        if after[0] is None:
+            where = "undated"
+        else:
+            params["after_start"] = after[0]
+            if after[1] is not None:
+                params["after_end"] = after[1]
+            where = "dated" if after[1] is not None else "dated_open_end"
+    precisions = tuple(sorted(spans)) if spans is not None else None
+    stmts = _plain_statements(
+        conn.dialect.name, precisions, bool(filters.types), filters.everything, where
+    )
+    rows: list[Any] = []
+    if stmts.dated is not None:
+        rows = list(conn.execute(stmts.dated, params).all())
+    if stmts.undated is not None and len(rows) < want:
+        params["undated_want"] = want - len(rows)
+        rows += conn.execute(stmts.undated, params).all()
+    return rows
+
+
+@lru_cache(maxsize=256)
+def _plain_statements(
+    dialect: str,
+    precisions: tuple[str, ...] | None,
+    types: bool,
+    everything: bool,
+    where: str,
+) -> _Statements:
+    """The statements of a _plain_rows page: `precisions` those of the stored dated events
+    (None: no date range), `types` whether a type list is bound, `where` the cursor's part
+    (top, dated, dated_open_end: its row has no end, undated). The conditions come in
+    _filtered_rows' order."""
+    nulls_first = dialect in NULLS_FIRST_DIALECTS
+    day = event.c.start.type
+    conds: list[ColumnElement[bool]] = []
+    if precisions is not None:
+        branches = [
+            and_(
+                event.c.precision == p,
+                _bounds_clause(
+                    bindparam(f"last_{i}", type_=day),
+                    bindparam(f"first_end_{i}", type_=day),
+                    bindparam(f"first_{i}", type_=day),
+                ),
+            )
+            for i, p in enumerate(precisions)
+        ]
+    if types:
+        conds.append(event.c.type.in_(bindparam("types", expanding=True)))
+    if not everything:
+        conds.append(event.c.salient.is_(True))
+    want = bindparam("want", type_=Integer)
+    dated_stmt = None
+    if where != "undated":
+        dated = [event.c.start.is_not(None), *conds]
+        if where != "top":
+            end = bindparam("after_end", type_=day) if where == "dated" else None
+            after = _dated_after(
+                bindparam("after_start", type_=day),
+                end,
+                bindparam("after_id", type_=Integer),
+                nulls_first=nulls_first,
+            )
+            dated.append(after)
+        if precisions is None:
+            order = _dated_order(nulls_first)
+            dated_stmt = sa_select(*EVENT_COLUMNS).where(*dated).order_by(*order).limit(want)
+        elif branches:
+            dated_stmt = _branch_union(dated, branches, want, nulls_first)
+    undated_stmt = None
+    if precisions is None:
+        undated = [event.c.start.is_(None), *conds]
+        if where == "undated":
+            undated.append(event.c.id > bindparam("after_id", type_=Integer))
+        undated_stmt = (
+            sa_select(*EVENT_COLUMNS)
+            .where(*undated)
+            .order_by(event.c.id)
+            .limit(bindparam("undated_want", type_=Integer))
+        )
+    return _Statements(dated_stmt, undated_stmt)
 
 
 def _dated_rows(
@@ -757,6 +914,18 @@ def _dated_rows(
         return list(_core(session).execute(stmt.limit(want) if want else stmt).all())
     if not branches:
         return []
+    stmt = _branch_union(conds, branches, want, nulls_first)
+    return list(_core(session).execute(stmt).all())
+
+
+def _branch_union(
+    conds: list[ColumnElement[bool]],
+    branches: list[ColumnElement[bool]],
+    want: Any,
+    nulls_first: bool,
+) -> Any:
+    """The first `want` rows (an int or a bound parameter) of the precision branches, each
+    walked apart in (start, end, id) order (see _dated_rows)."""
     parts = [
         sa_select(*EVENT_COLUMNS)
         .where(*conds, branch)
@@ -767,8 +936,7 @@ def _dated_rows(
     ]
     merged = union_all(*[sa_select(*part.c) for part in parts]).subquery()
     end = merged.c.end.nulls_first() if nulls_first else merged.c.end.nulls_last()
-    stmt = sa_select(*merged.c).order_by(merged.c.start, end, merged.c.id).limit(want)
-    return list(_core(session).execute(stmt).all())
+    return sa_select(*merged.c).order_by(merged.c.start, end, merged.c.id).limit(want)
 
 
 def iter_events(
