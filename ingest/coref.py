@@ -26,7 +26,7 @@ import json
 import math
 import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
@@ -620,6 +620,12 @@ def search_keys(view: MentionView) -> frozenset[str]:
     if view.type is None or view.type == STATEMENT:
         return keys
     return keys | {f"t:{view.type}"}
+
+
+def filed_keys(views: Iterable[Mapping[str, Any] | None]) -> set[str]:
+    """The keys an event is filed under: those of its sources' stored mention views (`coref`
+    JSON; sources stored before mention views have none and add none)."""
+    return {k for v in views if v for k in search_keys(MentionView.from_json(v))}
 
 
 @lru_cache(maxsize=65536)

@@ -582,9 +582,7 @@ def refresh_event(event: EventState, sources: list[StoredSource], *, ws: WorkSet
     event.salient = salient(sources)
     event.main = any(s.main or s.time_text is not None for s in sources)
     ws.save(event)
-    keys = {
-        k for s in sources if s.coref for k in coref.search_keys(MentionView.from_json(s.coref))
-    }
+    keys = coref.filed_keys(s.coref for s in sources)
     if keys:
         ws.set_keys(event.id, keys)
     agents = {a for s in sources for a in (s.agents or [])}

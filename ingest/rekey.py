@@ -13,7 +13,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from ingest import coref
-from ingest.coref import MentionView
 from timeline.store import events
 
 BATCH = 500
@@ -31,12 +30,7 @@ def rekey_events(engine: Engine, *, batch: int = BATCH) -> int:
                 return filed
             stored = events.sources_of(session=session, event_ids=[e for e, _, _ in page])
             for event_id, start, end in page:
-                keys = {
-                    k
-                    for s in stored[event_id]
-                    if s.coref
-                    for k in coref.search_keys(MentionView.from_json(s.coref))
-                }
+                keys = coref.filed_keys(s.coref for s in stored[event_id])
                 if keys:  # events stored before mention views keep what they have
                     events.set_event_keys(
                         session=session, event_id=event_id, keys=keys, start=start, end=end
