@@ -258,6 +258,14 @@ def neighbours(event: Facts, others: Sequence[Facts]) -> list[Facts]:
     return [o for o in others if o.id != event.id and joined(event, o)]
 
 
+def joins_without_words() -> bool:
+    """Whether the rules let two events share a story with no topic word in common (a zero
+    affinity joins, or no shared word is asked for): then no word index may narrow the
+    events an event can be joined to."""
+    r = rules()
+    return r.min_affinity <= 0 or r.min_shared_words <= 0
+
+
 class Pool:
     """Events to find neighbours among, indexed by topic word, so each event is compared
     only with those that can be joined to it: `neighbours(event, pool.within_reach(event))`
@@ -276,8 +284,7 @@ class Pool:
                 self.by_word.setdefault(word, []).append(fact.id)
             for other in fact.linked:
                 self.linking.setdefault(other, []).append(fact.id)
-        r = rules()
-        self.everything = r.min_affinity <= 0 or r.min_shared_words <= 0
+        self.everything = joins_without_words()
 
     def within_reach(self, event: Facts) -> list[Facts]:
         """The events of the pool that share a topic word with `event` or are linked to it

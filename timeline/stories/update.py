@@ -26,6 +26,7 @@ from timeline.stories.model import (
     components,
     document_stems,
     infer_links,
+    joins_without_words,
     may_share_actor,
     neighbours,
     rules,
@@ -52,7 +53,7 @@ def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
     if spans:
         touched = rows.load_facts(session=session, event_ids=set(spans), article_ids=articles)
         reach = _reach(list(spans.values()))
-        if Pool([]).everything:  # a zero affinity joins: every event of the days may
+        if joins_without_words():  # every event of the days may be joined
             may = set(rows.ids_near(session=session, windows=reach))
         else:
             may = _may_join(session, list(touched.values()), reach)
