@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -73,21 +73,51 @@ def ingest_batch(
 
     With `jobs` > 1 the analysis (pure, most of the CPU) runs in that many worker processes
     while this process writes, in input order, one article per transaction as before.
+
+    Articles are analysed `coref.COVERAGE_WINDOW` at a time before any of them is written: the
+    coverage groups (which articles report one happening, `coref.batch_coverage`) are decided
+    over the whole window, not over the few articles each decision sees, so they do not
+    depend on the order of the window's articles.
     """
     with session_scope(engine) as session:
         run = runs.start_run(session=session, source=source)
     assert run.id is not None
     results: list[ItemResult] = []
     known = ActorCache()  # actors ensured by this run's articles: looked up once per run
-    for prepared in _prepared(items, engine=engine, use_spacy=use_spacy, jobs=jobs):
-        if isinstance(prepared, ItemResult):
-            result = prepared
-        else:
-            result = store_article(prepared, engine=engine, run_id=run.id, actors=known)
-        results.append(result)
-        if on_item is not None:
-            on_item(result)
+    model = coref.load_model()
+    for window in _windows(_prepared(items, engine=engine, use_spacy=use_spacy, jobs=jobs)):
+        groups = window_coverage(window, model)
+        for prepared in window:
+            if isinstance(prepared, ItemResult):
+                result = prepared
+            else:
+                result = store_article(
+                    prepared, engine=engine, run_id=run.id, actors=known, batch=groups
+                )
+            results.append(result)
+            if on_item is not None:
+                on_item(result)
     return finish_run(engine, run.id, results)
+
+
+def _windows(
+    prepared: Iterable[Prepared], size: int = coref.COVERAGE_WINDOW
+) -> Iterator[list[Prepared]]:
+    """The prepared items in input order, `size` at a time."""
+    window: list[Prepared] = []
+    for item in prepared:
+        window.append(item)
+        if len(window) >= size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def window_coverage(window: Sequence[Prepared], model: coref.Model) -> dict[str, int]:
+    """The coverage groups of the window's analysed articles, by article (`MentionView.doc`)."""
+    stories = {v.doc: v.story for a in window if isinstance(a, AnalysedArticle) for v in a.views}
+    return coref.batch_coverage(stories, model)
 
 
 Prepared = AnalysedArticle | ItemResult  # analysed, or already decided (failed, skipped)
@@ -198,9 +228,11 @@ def store_article(
     engine: Engine,
     run_id: int | None,
     actors: ActorCache | None = None,
+    batch: Mapping[str, int] | None = None,
 ) -> ItemResult:
     """One transaction: check for a duplicate, store the article, merge its events.
-    `actors` carries the actors known to earlier articles of the run (no query for them)."""
+    `actors` carries the actors known to earlier articles of the run (no query for them);
+    `batch` the coverage groups of the run's window (`window_coverage`)."""
     article = analysed.article
     cache = actors if actors is not None else ActorCache()
     try:
@@ -209,7 +241,9 @@ def store_article(
             skipped = already_stored(article, session=session)
             if skipped is not None:
                 return skipped
-            result = store_analysed(analysed, session=session, run_id=run_id, actors=cache)
+            result = store_analysed(
+                analysed, session=session, run_id=run_id, actors=cache, batch=batch
+            )
         cache.commit()
         return result
     except IntegrityError:
@@ -230,6 +264,7 @@ def store_analysed(
     session: Session,
     run_id: int | None,
     actors: ActorCache | None = None,
+    batch: Mapping[str, int] | None = None,
 ) -> ItemResult:
     """Write the article and merge its candidates inside the caller's transaction.
 
@@ -256,7 +291,9 @@ def store_analysed(
     changed: set[int] = set()  # stored events a learned decision re-clustered
     new = merged = 0
     if get_settings().coref_merge == "learned":
-        event_ids, created, changed = merge_mentions(analysed, article_id=article_id, ws=ws)
+        event_ids, created, changed = merge_mentions(
+            analysed, article_id=article_id, ws=ws, batch=batch
+        )
         new, merged = len(created), len(event_ids) - len(created)
     else:
         load_rule_candidates(analysed.candidates, ws=ws)
@@ -300,7 +337,11 @@ def candidate_events(
 
 
 def merge_mentions(
-    analysed: AnalysedArticle, *, article_id: int, ws: WorkSet
+    analysed: AnalysedArticle,
+    *,
+    article_id: int,
+    ws: WorkSet,
+    batch: Mapping[str, int] | None = None,
 ) -> tuple[list[int], set[int], set[int]]:
     """Cluster the article's mentions with the mentions of their candidate events and write
     the result: new sources, sources moved by a merge or a split, events created or removed.
@@ -317,6 +358,7 @@ def merge_mentions(
         [coref.canonical(v) for v in analysed.views],  # equal views, shared objects
         {e: [MentionView.from_json(s.coref or {}) for s in viewed[e]] for e in viewed if viewed[e]},
         model,
+        batch,
     )
     created: set[int] = set()
     event_of_candidate: list[int] = [0] * len(analysed.candidates)
