@@ -407,10 +407,10 @@ def test_the_batch_groups_keep_a_second_happening_apart_from_its_first_report() 
     second = tuple(f"xqb{i}" for i in range(10))
     stories = {
         "a1.txt": first,
-        "a2.txt": first[:9] + ("xqc0",),  # 0.9 with a1
+        "a2.txt": (*first[:9], "xqc0"),  # 0.9 with a1
         "b1.txt": first[:3] + second[:7],  # 0.3 with a1 and a2, 0.7 with b2 and b3
         "b2.txt": second,
-        "b3.txt": second[:9] + ("xqc1",),
+        "b3.txt": (*second[:9], "xqc1"),
     }
     views = {
         d: replace(_mention("The coach was fired.", "fired", [], DCT, "OTHER", doc=d), story=st)
