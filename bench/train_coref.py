@@ -21,7 +21,7 @@ import math
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ THRESHOLDS = [round(0.10 + 0.05 * i, 2) for i in range(11)]  # 0.10 .. 0.60
 # Coverage groups (ingest.coref.coverage): 0 = none. Chosen on dev with the merge threshold:
 # the setting with the fewest events spanning two different happenings' reports (ECB+'s
 # sub-topics) among those within CONLL_SLACK of the best smoothed CoNLL F1 (`smoothed`), then
-# the best smoothed CoNLL F1. Dev is one ingest batch: its coverage groups come from all of it.
+# the best smoothed CoNLL F1. Dev is one ingest window (`coref.Window`).
 STORY_THRESHOLDS = [0.0, 0.1, 0.15, 0.2, 0.25]
 CONLL_SLACK = 0.005
 MAX_CANDIDATES = 10
@@ -222,7 +222,7 @@ class MemoryStore:
         self.keys: dict[str, set[int]] = defaultdict(set)
         self.next_id = 1
 
-    def ingest(self, views: Sequence[MentionView], batch: Mapping[str, int] | None = None) -> None:
+    def ingest(self, views: Sequence[MentionView], window: coref.Window | None = None) -> None:
         chosen: set[int] = set()
         for v in views:  # as pipeline.candidate_events, over the in-memory key index
             found = {
@@ -230,7 +230,7 @@ class MemoryStore:
                 for k in sorted(coref.search_keys(v))
             }
             chosen.update(coref.candidates_for(v, found, self.model.max_candidates))
-        decision = coref.resolve(views, {e: self.events[e] for e in chosen}, self.model, batch)
+        decision = coref.resolve(views, {e: self.events[e] for e in chosen}, self.model, window)
         final: list[int] = []
         for event_id in decision.events:
             if event_id is None:
@@ -263,8 +263,8 @@ class MemoryStore:
 
 def simulate(views: Sequence[MentionView], model: Model) -> list[list[int]]:
     """Clusters (indices into views) after ingesting the articles one by one in name order,
-    as one `eventline ingest` of a folder does: the coverage groups are decided over windows
-    of the batch (`coref.COVERAGE_WINDOW` articles)."""
+    as one `eventline ingest` of a folder does: each decision's coverage groups see the
+    articles of its window (`coref.COVERAGE_WINDOW` articles) near its own."""
     by_doc: dict[str, list[int]] = defaultdict(list)
     for i, v in enumerate(views):
         by_doc[v.doc].append(i)
@@ -272,9 +272,9 @@ def simulate(views: Sequence[MentionView], model: Model) -> list[list[int]]:
     docs = sorted(by_doc)
     for w in range(0, len(docs), coref.COVERAGE_WINDOW):
         window = docs[w : w + coref.COVERAGE_WINDOW]
-        batch = coref.batch_coverage({d: views[by_doc[d][0]].story for d in window}, model)
+        near = coref.Window({d: views[by_doc[d][0]].story for d in window})
         for doc in window:
-            store.ingest([views[i] for i in by_doc[doc]], batch)
+            store.ingest([views[i] for i in by_doc[doc]], near)
     index = {id(v): i for i, v in enumerate(views)}
     return [[index[id(v)] for v in members] for members in store.events.values()]
 

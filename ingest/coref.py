@@ -51,9 +51,10 @@ INFERRED_SLACK = timedelta(days=1)  # a date read off the report's day is known 
 # Reports of one happening come out within a few days of each other (the news, the follow-ups,
 # the weekly): the publication gap of an undated mention's reports counts beyond this.
 REPORT_SLACK = timedelta(days=3)
-# Articles of an ingest batch whose coverage groups are decided together (`batch_coverage`),
-# analysed before the first of them is written: ECB+ dev's 197 articles are one window. The
-# pipeline's memory grows with it (an analysed article holds its mentions and views).
+# Articles of an ingest batch analysed before the first of them is written, so that each
+# decision's coverage groups see the window's articles near its own (`Window`): ECB+ dev's
+# 197 articles are one window. The pipeline's memory grows with it (an analysed article holds
+# its mentions and views).
 COVERAGE_WINDOW = 500
 CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'’.-]*)*")
 
@@ -648,8 +649,37 @@ def date_window(view: MentionView) -> tuple[date, date] | None:
     return shift(view.start, -days), shift(view.end, days)
 
 
+class Window:
+    """The story terms (`article_terms`) of the articles of an ingest window, by article
+    (`MentionView.doc`): analysed before any of them is written, so that every decision of the
+    window groups its articles with the window's articles near them (`coverage`)."""
+
+    def __init__(self, stories: Mapping[str, tuple[str, ...]]) -> None:
+        self.stories = dict(stories)
+        self._by_term: dict[str, list[str]] = {}
+        for doc in sorted(self.stories):
+            for term in self.stories[doc]:
+                self._by_term.setdefault(term, []).append(doc)
+
+    def near(
+        self, stories: Mapping[str, tuple[str, ...]], model: Model
+    ) -> dict[str, tuple[str, ...]]:
+        """The window's other articles whose story cosine with one of `stories` reaches the
+        story threshold (those that could group with one of them directly)."""
+        sharing = {d for st in stories.values() for t in st for d in self._by_term.get(t, ())}
+        out: dict[str, tuple[str, ...]] = {}
+        for doc in sorted(sharing - set(stories)):
+            mine = self.stories[doc]
+            if any(
+                _cosine(mine, st, model.idf, model.default_idf) >= model.story_threshold
+                for st in stories.values()
+            ):
+                out[doc] = mine
+        return out
+
+
 def coverage(
-    views: Sequence[MentionView], model: Model, batch: Mapping[str, int] | None = None
+    views: Sequence[MentionView], model: Model, window: Window | None = None
 ) -> dict[str, int]:
     """The coverage group of each article among `views`: articles that report one happening.
 
@@ -660,33 +690,19 @@ def coverage(
     words with each other less than reports of one happening do. Deterministic: groups are
     built from the set of articles, not their order.
 
-    `batch` holds the groups of the articles of the ingest batch, decided over the whole batch
-    (`batch_coverage`): those articles start in their batch groups, two batch groups never
-    merge here, and articles stored by earlier runs join them by average linkage. The few
-    articles of one decision are weak evidence: the first report of a second happening looks
-    like the reports of the first until several of its own are seen."""
+    The articles of the ingest `window` near these (`Window.near`) take part in the grouping
+    too (they get no group here). A decision's own articles are few, and grouping grows with
+    evidence: the first report of a second happening reads like the reports of the first
+    until several of its own are seen, and its siblings in the window are those."""
     stories: dict[str, tuple[str, ...]] = {}
     for v in views:
         stories.setdefault(v.doc, v.story)
-    docs = sorted(stories)
-    if model.story_threshold <= 0.0 or len(docs) < 2:
-        return {d: 0 for d in docs}
-    known = batch or {}
-    pinned = {i: known[d] for i, d in enumerate(docs) if d in known}
-    sims = _story_sims(docs, stories, model)
-    groups = _agglomerate(len(docs), sims, model.story_threshold, pinned)
-    return {docs[i]: g for g, members in enumerate(groups) for i in members}
-
-
-def batch_coverage(stories: Mapping[str, tuple[str, ...]], model: Model) -> dict[str, int]:
-    """The coverage groups (see `coverage`) of a batch of articles, from their story terms
-    (`article_terms`, by article): decided over the whole batch before any of its articles is
-    merged, so they do not depend on the order the batch is written in."""
-    docs = sorted(stories)
-    if model.story_threshold <= 0.0 or len(docs) < 2:
-        return {d: 0 for d in docs}
-    groups = _agglomerate(len(docs), _story_sims(docs, stories, model), model.story_threshold)
-    return {docs[i]: g for g, members in enumerate(groups) for i in members}
+    if model.story_threshold <= 0.0 or len(stories) < 2:
+        return {d: 0 for d in sorted(stories)}
+    grouped = {**(window.near(stories, model) if window else {}), **stories}
+    docs = sorted(grouped)
+    groups = _agglomerate(len(docs), _story_sims(docs, grouped, model), model.story_threshold)
+    return {docs[i]: g for g, members in enumerate(groups) for i in members if docs[i] in stories}
 
 
 def _story_sims(
@@ -701,17 +717,11 @@ def _story_sims(
 
 
 def _agglomerate(
-    n: int,
-    sims: Mapping[tuple[int, int], float],
-    threshold: float,
-    pinned: Mapping[int, int] | None = None,
+    n: int, sims: Mapping[tuple[int, int], float], threshold: float
 ) -> list[list[int]]:
     """Average-linkage groups of items 0..n-1 from pair similarities (missing pairs are 0),
     merged best pair first while the mean similarity is >= threshold; ties break on the
     smaller indices. Returns sorted groups of sorted indices.
-
-    `pinned` items start in their given groups (one group per value), and two groups that
-    hold pinned items never merge: a decision taken on more evidence stands.
 
     A heap of candidate merges, re-pushed only for the pairs a merge changes (entries of a
     cluster that has merged since are stale and skipped): the cost follows the pairs, not
@@ -722,11 +732,27 @@ def _agglomerate(
         if total > 0.0:
             links[x][y] = links[y][x] = total
     version = dict.fromkeys(range(n), 0)
-    fixed = set(pinned or {})  # clusters holding pinned items
+    # the singletons' pairs at once (heapify, not a push each: the pop order is the order of
+    # the entries, whichever way the heap was built)
+    heap: list[tuple[float, int, int, int, int]] = [
+        (-total, *_pair(x, y), 0, 0)
+        for (x, y), total in sims.items()
+        if total > 0.0 and total >= threshold
+    ]
+    heapq.heapify(heap)
 
-    def merge(x: int, y: int) -> None:
+    def push(x: int, y: int) -> None:
+        x, y = _pair(x, y)
+        mean = links[x][y] / (len(members[x]) * len(members[y]))
+        if mean >= threshold:
+            heapq.heappush(heap, (-mean, x, y, version[x], version[y]))
+
+    while heap:
+        _, x, y, vx, vy = heapq.heappop(heap)
+        if x not in members or y not in members or (version[x], version[y]) != (vx, vy):
+            continue  # stale: one side has merged since
         members[x] = sorted(members[x] + members.pop(y))
-        links[x].pop(y, None)
+        links[x].pop(y)
         for k, total in links.pop(y).items():
             if k == x:
                 continue
@@ -734,52 +760,24 @@ def _agglomerate(
             links[k].pop(y)
             links[k][x] = links[x][k]
         version[x] += 1
-        if y in fixed:
-            fixed.discard(y)
-            fixed.add(x)
-
-    by_group: dict[int, list[int]] = {}
-    for i, g in sorted((pinned or {}).items()):
-        by_group.setdefault(g, []).append(i)
-    for items in by_group.values():
-        for other in items[1:]:
-            merge(items[0], other)  # items[0] is the group's smallest: it keeps its id
-
-    def entry(x: int, y: int) -> tuple[float, int, int, int, int] | None:
-        x, y = _pair(x, y)
-        if x in fixed and y in fixed:
-            return None
-        mean = links[x][y] / (len(members[x]) * len(members[y]))
-        return (-mean, x, y, version[x], version[y]) if mean >= threshold else None
-
-    # every pair at once (heapify, not a push each: the pop order is the order of the
-    # entries, whichever way the heap was built)
-    heap = [e for x in links for y in links[x] if x < y and (e := entry(x, y)) is not None]
-    heapq.heapify(heap)
-    while heap:
-        _, x, y, vx, vy = heapq.heappop(heap)
-        if x not in members or y not in members or (version[x], version[y]) != (vx, vy):
-            continue  # stale: one side has merged since
-        merge(x, y)
         for k in links[x]:
-            if (e := entry(x, k)) is not None:
-                heapq.heappush(heap, e)
+            push(x, k)
     return sorted(members.values())
 
 
 def cluster(
-    views: Sequence[MentionView], model: Model, batch: Mapping[str, int] | None = None
+    views: Sequence[MentionView], model: Model, window: Window | None = None
 ) -> list[list[int]]:
     """Average-linkage clusters of `views` (lists of indices, each sorted, sorted by first
-    index), within the coverage groups of their articles (`coverage`, with the ingest batch's
-    groups `batch`). Deterministic and
+    index), within the coverage groups of their articles (`coverage`, with the articles of the
+    ingest `window`). Deterministic and
     independent of the order of `views` up to renumbering: ties break on the views' own
     content, not on their position."""
     n = len(views)
     order = sorted(range(n), key=lambda i: _sort_key(views[i]))
     rank = {i: r for r, i in enumerate(order)}
     keys = [block_keys(v) for v in views]
-    group = coverage(views, model, batch)
+    group = coverage(views, model, window)
     groups_of = [group[v.doc] for v in views]
     sums: dict[tuple[int, int], float] = {}
     for x in range(n):
@@ -920,12 +918,12 @@ def resolve(
     new: Sequence[MentionView],
     stored: Mapping[int, Sequence[MentionView]],
     model: Model,
-    batch: Mapping[str, int] | None = None,
+    window: Window | None = None,
 ) -> Decision:
     """Re-cluster the candidate events' mentions together with the new ones, from singletons,
     so an earlier merge is undone when the new evidence says so (order does not matter).
     Candidate events out of every new mention's reach are left out (`_within_reach`).
-    `batch`: the coverage groups of the ingest batch's articles (`batch_coverage`)."""
+    `window`: the articles of the ingest window (`Window`, for the coverage groups)."""
     nodes: list[MentionView] = []
     owner: list[int | None] = []
     origin: list[int] = []
@@ -941,5 +939,5 @@ def resolve(
     nodes += new
     owner += [None] * len(new)
     origin += list(range(len(new)))
-    groups = cluster(nodes, model, batch)
+    groups = cluster(nodes, model, window)
     return Decision(nodes, owner, origin, groups, assign_events(groups, owner))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -75,24 +75,23 @@ def ingest_batch(
     while this process writes, in input order, one article per transaction as before.
 
     Articles are analysed `coref.COVERAGE_WINDOW` at a time before any of them is written: the
-    coverage groups (which articles report one happening, `coref.batch_coverage`) are decided
-    over the whole window, not over the few articles each decision sees, so they do not
-    depend on the order of the window's articles.
+    coverage groups (which articles report one happening, `coref.coverage`) of each decision
+    are decided over its own articles and the window's articles near them (`coref.Window`),
+    not over the few articles it sees alone.
     """
     with session_scope(engine) as session:
         run = runs.start_run(session=session, source=source)
     assert run.id is not None
     results: list[ItemResult] = []
     known = ActorCache()  # actors ensured by this run's articles: looked up once per run
-    model = coref.load_model()
     for window in _windows(_prepared(items, engine=engine, use_spacy=use_spacy, jobs=jobs)):
-        groups = window_coverage(window, model)
+        near = window_stories(window)
         for prepared in window:
             if isinstance(prepared, ItemResult):
                 result = prepared
             else:
                 result = store_article(
-                    prepared, engine=engine, run_id=run.id, actors=known, batch=groups
+                    prepared, engine=engine, run_id=run.id, actors=known, window=near
                 )
             results.append(result)
             if on_item is not None:
@@ -114,10 +113,11 @@ def _windows(
         yield window
 
 
-def window_coverage(window: Sequence[Prepared], model: coref.Model) -> dict[str, int]:
-    """The coverage groups of the window's analysed articles, by article (`MentionView.doc`)."""
-    stories = {v.doc: v.story for a in window if isinstance(a, AnalysedArticle) for v in a.views}
-    return coref.batch_coverage(stories, model)
+def window_stories(window: Sequence[Prepared]) -> coref.Window:
+    """The story terms of the window's analysed articles, by article (`MentionView.doc`)."""
+    return coref.Window(
+        {v.doc: v.story for a in window if isinstance(a, AnalysedArticle) for v in a.views}
+    )
 
 
 Prepared = AnalysedArticle | ItemResult  # analysed, or already decided (failed, skipped)
@@ -228,11 +228,11 @@ def store_article(
     engine: Engine,
     run_id: int | None,
     actors: ActorCache | None = None,
-    batch: Mapping[str, int] | None = None,
+    window: coref.Window | None = None,
 ) -> ItemResult:
     """One transaction: check for a duplicate, store the article, merge its events.
     `actors` carries the actors known to earlier articles of the run (no query for them);
-    `batch` the coverage groups of the run's window (`window_coverage`)."""
+    `window` the articles analysed with it (`window_stories`)."""
     article = analysed.article
     cache = actors if actors is not None else ActorCache()
     try:
@@ -242,7 +242,7 @@ def store_article(
             if skipped is not None:
                 return skipped
             result = store_analysed(
-                analysed, session=session, run_id=run_id, actors=cache, batch=batch
+                analysed, session=session, run_id=run_id, actors=cache, window=window
             )
         cache.commit()
         return result
@@ -264,7 +264,7 @@ def store_analysed(
     session: Session,
     run_id: int | None,
     actors: ActorCache | None = None,
-    batch: Mapping[str, int] | None = None,
+    window: coref.Window | None = None,
 ) -> ItemResult:
     """Write the article and merge its candidates inside the caller's transaction.
 
@@ -292,7 +292,7 @@ def store_analysed(
     new = merged = 0
     if get_settings().coref_merge == "learned":
         event_ids, created, changed = merge_mentions(
-            analysed, article_id=article_id, ws=ws, batch=batch
+            analysed, article_id=article_id, ws=ws, window=window
         )
         new, merged = len(created), len(event_ids) - len(created)
     else:
@@ -341,7 +341,7 @@ def merge_mentions(
     *,
     article_id: int,
     ws: WorkSet,
-    batch: Mapping[str, int] | None = None,
+    window: coref.Window | None = None,
 ) -> tuple[list[int], set[int], set[int]]:
     """Cluster the article's mentions with the mentions of their candidate events and write
     the result: new sources, sources moved by a merge or a split, events created or removed.
@@ -358,7 +358,7 @@ def merge_mentions(
         [coref.canonical(v) for v in analysed.views],  # equal views, shared objects
         {e: [MentionView.from_json(s.coref or {}) for s in viewed[e]] for e in viewed if viewed[e]},
         model,
-        batch,
+        window,
     )
     created: set[int] = set()
     event_of_candidate: list[int] = [0] * len(analysed.candidates)

@@ -332,24 +332,22 @@ def test_the_date_window_allows_a_stored_inferred_date_its_slack() -> None:
 
 
 def _agglomerate_by_rescan(
-    n: int,
-    sims: dict[tuple[int, int], float],
-    threshold: float,
-    pinned: dict[int, int] | None = None,
+    n: int, sims: dict[tuple[int, int], float], threshold: float
 ) -> list[list[int]]:
     """The plain statement of average linkage (every pair rescanned at every step): what
-    `coref._agglomerate` must give, faster. Pinned items start in their groups, and two groups
-    holding pinned items never merge."""
+    `coref._agglomerate` must give, faster."""
     members = {i: [i] for i in range(n)}
     sums = {k: v for k, v in sims.items() if v > 0.0}
-    fixed = set(pinned or {})
-
-    def merge(x: int, y: int) -> None:
-        nonlocal sums
+    while True:
+        scored = [
+            (total / (len(members[x]) * len(members[y])), -x, -y) for (x, y), total in sums.items()
+        ]
+        scored = [s for s in scored if s[0] >= threshold]
+        if not scored:
+            return sorted(members.values())
+        _, x, y = max(scored)
+        x, y = -x, -y
         members[x] = sorted(members[x] + members.pop(y))
-        if y in fixed:
-            fixed.discard(y)
-            fixed.add(x)
         merged: dict[tuple[int, int], float] = {}
         for (p, q), total in sums.items():
             p2, q2 = (x if p == y else p), (x if q == y else q)
@@ -357,22 +355,6 @@ def _agglomerate_by_rescan(
                 key = (min(p2, q2), max(p2, q2))
                 merged[key] = merged.get(key, 0.0) + total
         sums = merged
-
-    for g in sorted(set((pinned or {}).values())):
-        items = sorted(i for i, h in (pinned or {}).items() if h == g)
-        for other in items[1:]:
-            merge(items[0], other)
-    while True:
-        scored = [
-            (total / (len(members[x]) * len(members[y])), -x, -y)
-            for (x, y), total in sums.items()
-            if not (x in fixed and y in fixed)
-        ]
-        scored = [s for s in scored if s[0] >= threshold]
-        if not scored:
-            return sorted(members.values())
-        _, x, y = max(scored)
-        merge(-x, -y)
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -389,44 +371,64 @@ def test_agglomeration_equals_the_plain_average_linkage(seed: int) -> None:
     }
     for threshold in (0.1, 0.2, 0.45):
         assert coref._agglomerate(n, sims, threshold) == _agglomerate_by_rescan(n, sims, threshold)
-    pinned = {i: rng.randint(0, 3) for i in range(n) if rng.random() < 0.3}
-    for threshold in (0.1, 0.2, 0.45):
-        assert coref._agglomerate(n, sims, threshold, pinned) == _agglomerate_by_rescan(
-            n, sims, threshold, pinned
-        )
 
 
-def test_the_batch_groups_keep_a_second_happening_apart_from_its_first_report() -> None:
-    """The first report of a second happening (b1) shares story words with a report of the
-    first (a1): alone in a decision they are one coverage group. Over the whole batch b1 is
-    with its own happening's reports (b2, b3), and that holds in every decision of the batch;
-    an article of an earlier run (c) joins a batch group by average linkage as before."""
-    model = replace(load_model(), cache={})
-    # words no IDF table holds (all of one weight): cosine = shared / size
-    first = tuple(f"xqa{i}" for i in range(10))
-    second = tuple(f"xqb{i}" for i in range(10))
-    stories = {
-        "a1.txt": first,
-        "a2.txt": (*first[:9], "xqc0"),  # 0.9 with a1
-        "b1.txt": first[:3] + second[:7],  # 0.3 with a1 and a2, 0.7 with b2 and b3
-        "b2.txt": second,
-        "b3.txt": (*second[:9], "xqc1"),
-    }
-    views = {
+def _views_with_stories(stories: dict[str, tuple[str, ...]]) -> dict[str, MentionView]:
+    return {
         d: replace(_mention("The coach was fired.", "fired", [], DCT, "OTHER", doc=d), story=st)
         for d, st in stories.items()
     }
+
+
+# words no IDF table holds (all of one weight): story cosine = shared words / 10
+FIRST = tuple(f"xqa{i}" for i in range(10))
+SECOND = tuple(f"xqb{i}" for i in range(10))
+
+
+def test_the_window_keeps_a_second_happening_apart_from_its_first_report() -> None:
+    """The first report of a second happening (b1) shares story words with a report of the
+    first (a1): alone in a decision they are one coverage group. With the ingest window's
+    articles near them (b1's siblings b2, b3; a1's a2) b1 goes with its own happening; an
+    article of an earlier run (c) takes part as before."""
+    model = replace(load_model(), cache={})
+    stories = {
+        "a1.txt": FIRST,
+        "a2.txt": (*FIRST[:9], "xqc0"),  # 0.9 with a1
+        "b1.txt": FIRST[:3] + SECOND[:7],  # 0.3 with a1 and a2, 0.7 with b2 and b3
+        "b2.txt": SECOND,
+        "b3.txt": (*SECOND[:9], "xqc1"),
+    }
+    views = _views_with_stories(stories)
     pair = [views["a1.txt"], views["b1.txt"]]
     assert len(set(coverage(pair, model).values())) == 1  # one decision's evidence
-    batch = coref.batch_coverage(stories, model)
-    assert batch["a1.txt"] == batch["a2.txt"] != batch["b1.txt"] == batch["b2.txt"]
-    assert len(set(coverage(pair, model, batch).values())) == 2
-    assert cluster(pair, model, batch) == [[0], [1]]
+    window = coref.Window(stories)
+    assert set(window.near({"a1.txt": FIRST}, model)) == {"a2.txt", "b1.txt"}
+    grouped = coverage(pair, model, window)
+    assert set(grouped) == {"a1.txt", "b1.txt"}  # the window's articles get no group here
+    assert grouped["a1.txt"] != grouped["b1.txt"]
+    assert cluster(pair, model, window) == [[0], [1]]
     stored = replace(views["a2.txt"], doc="c.txt")  # the same words, ingested by an earlier run
-    grouped = coverage([*pair, stored], model, batch)
+    grouped = coverage([*pair, stored], model, window)
     assert grouped["c.txt"] == grouped["a1.txt"] != grouped["b1.txt"]
-    # the groups come from the set of articles, whatever order they are given in
-    assert coref.batch_coverage(dict(reversed(list(stories.items()))), model) == batch
+    # the window's articles are a set: their order does not matter
+    assert coverage(pair, model, coref.Window(dict(reversed(list(stories.items()))))) == (
+        coverage(pair, model, window)
+    )
+
+
+def test_the_window_adds_evidence_and_takes_none_away() -> None:
+    """Two articles of the window a little apart (0.4 when the threshold is 0.5) are grouped
+    through an article of an earlier run close to both, as without the window: the window's
+    articles only join the grouping, they never keep two articles apart by themselves."""
+    model = replace(load_model(), cache={}, story_threshold=0.5)
+    a = FIRST
+    b = FIRST[:4] + SECOND[:6]  # 0.4 with a
+    c = FIRST[:7] + SECOND[:3]  # 0.7 with a, 0.7 with b
+    views = _views_with_stories({"a.txt": a, "b.txt": b, "c.txt": c})
+    together = list(views.values())
+    window = coref.Window({"a.txt": a, "b.txt": b})
+    assert len(set(coverage(together, model).values())) == 1
+    assert coverage(together, model, window) == coverage(together, model)
 
 
 @pytest.mark.parametrize("day", [date.min, date.max])
