@@ -68,6 +68,7 @@ def ingest_batch(
     on_item: Callable[[ItemResult], None] | None = None,
     use_spacy: bool = True,
     jobs: int = 1,
+    on_analysed: Callable[[str], None] | None = None,
 ) -> IngestRun:
     """Ingest every item, one transaction each; one bad item never stops the batch.
 
@@ -77,14 +78,18 @@ def ingest_batch(
     Articles are analysed `coref.COVERAGE_WINDOW` at a time before any of them is written: the
     coverage groups (which articles report one happening, `coref.coverage`) of each decision
     are decided over its own articles and the window's articles near them (`coref.Window`),
-    not over the few articles it sees alone.
+    not over the few articles it sees alone. `on_analysed` hears of each item (its location)
+    as it is analysed, `on_item` of each outcome as it is stored.
     """
     with session_scope(engine) as session:
         run = runs.start_run(session=session, source=source)
     assert run.id is not None
     results: list[ItemResult] = []
     known = ActorCache()  # actors ensured by this run's articles: looked up once per run
-    for window in _windows(_prepared(items, engine=engine, use_spacy=use_spacy, jobs=jobs)):
+    stream = _prepared(items, engine=engine, use_spacy=use_spacy, jobs=jobs)
+    if on_analysed is not None:
+        stream = _told(stream, on_analysed)
+    for window in _windows(stream):
         near = window_stories(window)
         for prepared in window:
             if isinstance(prepared, ItemResult):
@@ -111,6 +116,13 @@ def _windows(
             window = []
     if window:
         yield window
+
+
+def _told(prepared: Iterable[Prepared], tell: Callable[[str], None]) -> Iterator[Prepared]:
+    """The items unchanged, each location told as it comes (the progress of the analysis)."""
+    for item in prepared:
+        tell(item.location if isinstance(item, ItemResult) else item.article.location)
+        yield item
 
 
 def window_stories(window: Sequence[Prepared]) -> coref.Window:

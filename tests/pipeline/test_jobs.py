@@ -50,3 +50,23 @@ def test_two_jobs_store_what_one_stores(tmp_path: Path) -> None:
     seen = outcomes[0][0]
     assert isinstance(seen, list)
     assert seen[-2] == ("gone.txt", "failed") and seen[-1][1] == "skipped"
+
+
+def test_a_window_is_analysed_before_any_of_it_is_stored(tmp_path: Path) -> None:
+    """The coverage groups of a decision see the window's other articles (coref.Window), so
+    every item of a window is analysed before its first is stored; the progress hears both."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    upgrade(engine)
+    log: list[tuple[str, str]] = []
+    items = seed_items()
+    ingest_batch(
+        items,
+        engine=engine,
+        use_spacy=False,
+        on_analysed=lambda location: log.append(("analysed", location)),
+        on_item=lambda result: log.append(("stored", result.location)),
+    )
+    engine.dispose()
+    n = len(items)
+    assert [step for step, _ in log] == ["analysed"] * n + ["stored"] * n
+    assert [loc for _, loc in log[:n]] == [loc for _, loc in log[n:]] == [i.location for i in items]

@@ -51,7 +51,7 @@ def ingest(
 
     failures: list[ItemResult] = []
     with Progress(
-        TextColumn("[bold]ingest"),
+        TextColumn("[bold]{task.fields[step]}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
@@ -59,7 +59,12 @@ def ingest(
         disable=quiet or not console.is_terminal,
         transient=True,
     ) as progress:
-        task = progress.add_task("", total=len(items))
+        # analysed a window at a time, then stored (ingest_batch): two bars
+        read = progress.add_task("", total=len(items), step="analyse")
+        task = progress.add_task("", total=len(items), step="store")
+
+        def on_analysed(location: str) -> None:
+            progress.update(read, advance=1, description=Path(location).name)
 
         def on_item(result: ItemResult) -> None:
             progress.update(task, advance=1, description=Path(result.location).name)
@@ -79,6 +84,7 @@ def ingest(
                 on_item=on_item,
                 use_spacy=settings.use_spacy,
                 jobs=jobs,
+                on_analysed=on_analysed,
             )
         except (OperationalError, InterfaceError) as exc:
             fail(f"database unavailable: {str(exc).splitlines()[0]}")
