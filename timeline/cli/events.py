@@ -295,6 +295,11 @@ def cut_cell(text: str, width: int, right: bool = False) -> str:
 
     Example: cut_cell("Failed Easter truce", 10) == "Failed Ea…"."""
     text = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    if text.isascii():  # one cell per character: no per-character look-up
+        used = len(text)
+        if used > width:
+            text, used = text[: max(width - 1, 0)] + "…", width
+        return " " * (width - used) + text if right else text + " " * (width - used)
     used = sum(_cells(c) for c in text)
     if used > width:
         kept: list[str] = []
