@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import orjson
 
 from timeline.store.query import EventView, LinkView, SourceView
+from timeline.store.rawpage import RawPage
 
 _stdlib_json = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -99,23 +101,101 @@ def event_to_dict(view: EventView, *, links: bool = False) -> dict[str, Any]:
     return out
 
 
+def raw_page_json(page: RawPage) -> bytes:
+    """GET /events' body for a page read by timeline.store.rawpage: the bytes
+    to_json_bytes gives for event_to_dict(links=True) of search_events' views of the same
+    rows (a test compares them), built from the driver's rows with no view between."""
+    d = page.decode
+    iso, items, flag = d.iso, d.items, d.flag
+    sources: dict[int, list[dict[str, Any]]] = {}
+    for event_id, rows in page.sources.items():
+        out = sources[event_id] = []
+        for (_event, _article, index, quote, time_text, time_value, trigger, trigger_start,
+             trigger_end, agents, patients, places, headline, lead, main, location,
+             article_title, published, url) in rows:  # fmt: skip
+            out.append(
+                {
+                    "article": location,
+                    "published": iso(published) if published else None,
+                    "quote": quote,
+                    "time_text": time_text,
+                    "time_value": time_value,
+                    "article_title": article_title,
+                    "url": url,
+                    "sentence_index": index,
+                    "agents": items(agents),
+                    "patients": items(patients),
+                    "places": items(places),
+                    "position": "headline" if headline else "lead" if lead else "body",
+                    "main": flag(main),
+                    "trigger": (
+                        {"text": trigger, "start": trigger_start, "end": trigger_end}
+                        if trigger_start >= 0 and trigger is not None
+                        else None
+                    ),
+                }
+            )
+    events = []
+    for ident, start, end, precision, inferred, type_, modality, title, updated in page.events:
+        inferred = flag(inferred)
+        if end is None:
+            end = start
+        out_event: dict[str, Any] = {
+            "id": ident,
+            "start": iso(start) if start else None,
+            "end": iso(end) if end else None,
+            "precision": precision,
+            "date_inferred": inferred,
+            "label": label_of(d.day(start), d.day(end), precision, inferred),
+            "type": type_,
+            "modality": modality,
+            "title": title,
+            "actors": page.actors[ident],
+            "sources": sources[ident],
+        }
+        stamp = d.stamp(updated)
+        if stamp is not None:
+            out_event["updated_at"] = stamp
+        out_event["links"] = [
+            {
+                "kind": kind,
+                "source": source_id,
+                "target": target_id,
+                "direction": "in" if other_id == source_id else "out",
+                "other_id": other_id,
+                "other_title": other_title,
+                "origin": origin,
+            }
+            for kind, source_id, target_id, other_id, other_title, origin in page.links[ident]
+        ]
+        events.append(out_event)
+    return to_json_bytes({"events": events, "next_cursor": page.next_cursor, "tombstones": []})
+
+
 def date_label(view: EventView, *, marker: bool = True) -> str:
     """How a date reads in logs: 2025-04-18, 2025-04-19..20, 2025-W17, 2025-04, 2025, undated.
 
     Inferred dates (no time expression of their own) get a leading "~" when `marker` is set.
     """
-    start, end = view.start, view.end or view.start
+    return label_of(view.start, view.end, view.precision, view.date_inferred, marker=marker)
+
+
+def label_of(
+    start: date | None, end: date | None, precision: str, inferred: bool, *, marker: bool = True
+) -> str:
+    """date_label of an event with these dates (`end` None: `start`), precision, inference."""
+    end = end or start
     if start is None or end is None:
         return "undated"
-    if view.precision == "year":
+    if precision == "year":
         text = str(start.year) if start.year == end.year else f"{start.year}..{end.year}"
-    elif view.precision == "month":
+    elif precision == "month":
         text = (
             f"{start:%Y-%m}"
             if (start.year, start.month) == (end.year, end.month)
             else (f"{start:%Y-%m}..{end:%Y-%m}")
         )
-    elif view.precision == "week":
+    elif precision == "week":
         year, week, _ = start.isocalendar()
         text = f"{year}-W{week:02d}"
         if end.isocalendar()[:2] != (year, week):
@@ -129,7 +209,7 @@ def date_label(view: EventView, *, marker: bool = True) -> str:
         text = f"{start.isoformat()}..{end:%m-%d}"
     else:
         text = f"{start.isoformat()}..{end.isoformat()}"
-    return f"~{text}" if marker and view.date_inferred else text
+    return f"~{text}" if marker and inferred else text
 
 
 def short_article(location: str) -> str:

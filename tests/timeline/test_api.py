@@ -182,14 +182,17 @@ def test_engine_opens_without_lifespan(sqlite_url: str, easter_sqlite: dict[str,
 def test_a_lost_database_is_a_503(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy.exc import OperationalError
 
-    def down(**_kw: object) -> None:
+    def down(*_args: object, **_kw: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
     monkeypatch.setattr("timeline.store.query.search_events", down)
-    response = client.get("/events")
-    assert response.status_code == 503
-    assert response.headers["retry-after"] == "5"
-    assert response.json()["detail"].startswith("database unavailable")
+    for params in ({"q": "truce"}, {}):  # the general path, then rawpage's
+        if params == {}:
+            monkeypatch.setattr("timeline.api.read_page", down)
+        response = client.get("/events", params=params)
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "5"
+        assert response.json()["detail"].startswith("database unavailable")
 
 
 def test_stored_stories_and_summary(

@@ -116,6 +116,10 @@ class LinkView:
         return "in" if self.other_id == self.source_id else "out"
 
 
+# LinkView's fields in order: what link_ends yields for each end of a link.
+LinkFields = tuple[str, int, int, int, str, str]
+
+
 @dataclass(slots=True)
 class EventView:
     """An event with what the front ends show next to it; detached from any session."""
@@ -763,16 +767,36 @@ def _plain_rows(
 ) -> list[Any] | None:
     """The rows _filtered_rows would give, for a page without actor or words and with both
     dates or none; None for any other page."""
-    if (
-        want is None
-        or filters.actor
-        or filters.text
-        or (filters.start is None) != (filters.end is None)
-    ):
+    if want is None or not plain_page(filters):
         return None
     conn = _core(session)
+    spans = longest_spans(session=conn) if filters.start is not None else None
+    stmts, params = plain_plan(conn.dialect.name, filters, after, want, spans)
+    rows: list[Any] = []
+    if stmts.dated is not None:
+        rows = list(conn.execute(stmts.dated, params).all())
+    if stmts.undated is not None and len(rows) < want:
+        params["undated_want"] = want - len(rows)
+        rows += conn.execute(stmts.undated, params).all()
+    return rows
+
+
+def plain_page(filters: EventFilter) -> bool:
+    """Whether a page of `filters` runs the statements built once per shape: no actor, no
+    words, both dates or none."""
+    return not (filters.actor or filters.text or (filters.start is None) != (filters.end is None))
+
+
+def plain_plan(
+    dialect: str,
+    filters: EventFilter,
+    after: Key | None,
+    want: int,
+    spans: dict[str, int] | None,
+) -> tuple[_Statements, dict[str, Any]]:
+    """The cached statements of a plain page (see plain_page) and the values to bind
+    (`spans`: longest_spans(), read when the page has a date range)."""
     lo, hi = filters.start, filters.end
-    spans = longest_spans(session=conn) if lo is not None and hi is not None else None
     params: dict[str, Any] = {"want": want}
     if filters.types:
         params["types"] = list(filters.types)
@@ -792,16 +816,8 @@ def _plain_rows(
                 params["after_end"] = after[1]
             where = "dated" if after[1] is not None else "dated_open_end"
     precisions = tuple(sorted(spans)) if spans is not None else None
-    stmts = _plain_statements(
-        conn.dialect.name, precisions, bool(filters.types), filters.everything, where
-    )
-    rows: list[Any] = []
-    if stmts.dated is not None:
-        rows = list(conn.execute(stmts.dated, params).all())
-    if stmts.undated is not None and len(rows) < want:
-        params["undated_want"] = want - len(rows)
-        rows += conn.execute(stmts.undated, params).all()
-    return rows
+    stmts = _plain_statements(dialect, precisions, bool(filters.types), filters.everything, where)
+    return stmts, params
 
 
 @lru_cache(maxsize=256)
@@ -1100,9 +1116,6 @@ def load_views(
     for e in events:
         ident = e.id
         assert ident is not None
-        names = actors[ident]
-        if len(names) > 1:
-            names.sort()
         end = e.end
         views.append(
             EventView(
@@ -1114,7 +1127,7 @@ def load_views(
                 e.type,
                 e.modality,
                 e.title,
-                [name for _, name in names],
+                role_ordered(actors[ident]),
                 sources[ident],
                 links[ident],
                 _utc(e.updated_at),
@@ -1266,27 +1279,50 @@ def _load_sources(session: Reader, chunk: Sequence[int], out: dict[int, list[Sou
         )
 
 
+def role_ordered(names: list[tuple[int, str]]) -> list[str]:
+    """An event's actor names, (role order, name) pairs as `actor_pairs` adds them: agents
+    first, then targets, participants, others; by name within a role."""
+    if len(names) > 1:
+        names.sort()
+    return [name for _, name in names]
+
+
+def actor_pairs(rows: Iterable[Sequence[Any]], out: dict[int, list[tuple[int, str]]]) -> None:
+    """Rows of the actors statement, (event_id, role, name), as (role order, name) per event."""
+    order = ROLE_ORDER.get
+    for event_id, role, name in rows:
+        out[event_id].append((order(role, 9), name))
+
+
+def far_ends(rows: Sequence[Sequence[Any]]) -> list[int]:
+    """The events at either end of these rows of the links statement: whose titles to read."""
+    return sorted({r[1] for r in rows} | {r[2] for r in rows})
+
+
+def link_ends(
+    rows: Iterable[Sequence[Any]], titles: dict[int, str], wanted: set[int]
+) -> Iterator[tuple[int, LinkFields]]:
+    """Each end of each link (rows of the links statement: kind, source_id, target_id,
+    origin) that is one of the `wanted` events, with the far end's title ("" if gone)."""
+    for kind, source_id, target_id, origin in rows:
+        if source_id in wanted:
+            title = titles.get(target_id, "")
+            yield source_id, (kind, source_id, target_id, target_id, title, origin)
+        if target_id in wanted:
+            title = titles.get(source_id, "")
+            yield target_id, (kind, source_id, target_id, source_id, title, origin)
+
+
 def _load_actors(
     session: Reader, chunk: Sequence[int], out: dict[int, list[tuple[int, str]]]
 ) -> None:
-    order = ROLE_ORDER.get
-    for event_id, role, name in _run(session, "actors", chunk):
-        out[event_id].append((order(role, 9), name))
+    actor_pairs(_run(session, "actors", chunk), out)
 
 
 def _load_links(session: Reader, chunk: Sequence[int], out: dict[int, list[LinkView]]) -> None:
     rows = _run(session, "links", chunk)
-    far = sorted({r.target_id for r in rows} | {r.source_id for r in rows})
     titles: dict[int, str] = {}
-    for part in _chunks(far):
+    for part in _chunks(far_ends(rows)):
         titles.update((i, t) for i, t in _run(session, "titles", part))
-    wanted = set(chunk)
-    for kind, source_id, target_id, origin in rows:
-        if source_id in wanted:
-            out[source_id].append(
-                LinkView(kind, source_id, target_id, target_id, titles.get(target_id, ""), origin)
-            )
-        if target_id in wanted:
-            out[target_id].append(
-                LinkView(kind, source_id, target_id, source_id, titles.get(source_id, ""), origin)
-            )
+    for ident, fields in link_ends(rows, titles, set(chunk)):
+        out[ident].append(LinkView(*fields))
