@@ -18,7 +18,7 @@ from sqlalchemy import event, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from timeline.store import textsearch
+from timeline.store import storywords, textsearch
 from timeline.store.engine import optimize, session_scope
 from timeline.store.events import events_overlapping
 from timeline.store.models import Actor, ActorAlias, Article, Event, EventActor, EventSource
@@ -228,8 +228,28 @@ def check_merge_candidates_are_a_bounded_range(filled: Engine) -> None:
         assert "start>? AND start<?" in plan, plan
 
 
+def check_story_words_are_a_bounded_range_per_word(filled: Engine) -> None:
+    """A story update's word lookup: per word and precision a range of `eventword`'s key,
+    closed on both sides (start BETWEEN lo - longest span AND hi), never a scan of the
+    index or of the events."""
+    setup = ("SET enable_seqscan = off",) if filled.dialect.name == "postgresql" else ()
+
+    def lookup(session: Session) -> None:
+        window = [(date(2020, 3, 1), date(2020, 3, 15))]
+        storywords.events_sharing(session=session, windows=window, words=["truc", "summit"])
+
+    plan = plan_of(filled, lookup, marker="FROM eventword \nWHERE", setup=setup)
+    if filled.dialect.name == "sqlite":
+        bounded = "USING PRIMARY KEY (word=? AND precision=? AND start>? AND start<?)"
+        assert f"SEARCH eventword {bounded}" in plan, plan
+    else:
+        assert "using eventword_pkey on eventword" in plan, plan
+        assert re.search(r"Index Cond: .*word\)::text = ANY .*start >= .*start <= ", plan), plan
+    assert not full_scans(plan, "eventword") and not full_scans(plan, "event"), plan
+
+
 def test_queries_use_their_indexes(filled: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    """One store built per backend, seven kinds of plan checked on it."""
+    """One store built per backend, eight kinds of plan checked on it."""
     check_week_is_a_two_sided_range_on_the_precision_index(filled)
     check_rare_word_is_found_through_the_text_index(filled)
     check_two_words_are_one_text_index_query(filled)
@@ -237,3 +257,4 @@ def test_queries_use_their_indexes(filled: Engine, monkeypatch: pytest.MonkeyPat
     check_actor_text_and_range_start_from_the_actors_events(filled)
     check_details_of_a_page_are_index_lookups(filled)
     check_merge_candidates_are_a_bounded_range(filled)
+    check_story_words_are_a_bounded_range_per_word(filled)

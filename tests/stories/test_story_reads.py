@@ -1,8 +1,9 @@
 """The story update's reads around an article's events, on SQLite and Postgres (`engine`).
 
-- The events near a window are every main dated event overlapping it, an event that began
-  long before it (a year-precision one) included, clause-level and far ones left out; each
-  comes once with its document (title and quotes).
+- The events near a window sharing a word are every main dated event overlapping it whose
+  title or quotes hold the word (stemmed), an event that began long before it (a
+  year-precision one) included, clause-level, undated and far ones left out; each comes
+  once with the words it holds (`timeline.store.storywords`).
 - Updating the stories event by event, in a random order, gives what a rebuild from
   scratch gives, on a store where most events of the same days share a word or a
   participant but not enough, some share names only in short forms ("Wen" and "Wen
@@ -22,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from tests.timeline.conftest import Src, link, make_actor, make_article, make_event
 from timeline.store import stories as rows
+from timeline.store import storywords as index
 from timeline.store.engine import session_scope
 from timeline.store.models import Event, EventLink, StoryEvent
 from timeline.stories.update import rebuild_stories, update_stories
@@ -29,27 +31,28 @@ from timeline.stories.update import rebuild_stories, update_stories
 D0 = date(2025, 4, 1)
 
 
-def test_events_near_a_window_each_once_with_documents(engine: Engine) -> None:
+def test_events_near_a_window_sharing_a_word_each_once_with_their_words(engine: Engine) -> None:
     with session_scope(engine) as session:
         art = make_article(session, "a.txt", D0)
-        day = make_event(session, "Truce talks", D0, sources=[Src(art, "The truce held.")])
+        day = make_event(session, "Truce talks", D0, sources=[Src(art, "The truces held.")])
         year = make_event(
             session, "A year of talks", date(2025, 1, 1), date(2025, 12, 31), precision="year"
         )
-        make_event(session, "Far away", D0 + timedelta(days=60))
-        clause = make_event(session, "A clause", D0)
+        other = make_event(session, "Other business", D0)
+        make_event(session, "Far away talks", D0 + timedelta(days=60))
+        clause = make_event(session, "A clause on talks", D0)
         session.execute(Event.__table__.update().where(Event.id == clause.id).values(main=False))
-        make_event(session, "Undated", None)
+        make_event(session, "Undated talks", None)
     with session_scope(engine) as session:
         windows = [(D0 - timedelta(days=3), D0 + timedelta(days=3)), (D0, D0)]
-        near = rows.documents_near(session=session, windows=windows)
-        assert sorted(d.id for d in near) == sorted([day.id, year.id])
+        near = index.events_sharing(session=session, windows=windows, words={"truc", "talk"})
+        assert near == {
+            day.id: (D0, D0, frozenset({"truc", "talk"})),
+            year.id: (date(2025, 1, 1), date(2025, 12, 31), frozenset({"talk"})),
+        }
         assert sorted(rows.ids_near(session=session, windows=windows[:1])) == sorted(
-            [day.id, year.id]
+            [day.id, year.id, other.id]
         )
-        doc = next(d for d in near if d.id == day.id)
-        assert "truce talks" in doc.document.lower() and "the truce held." in doc.document.lower()
-        assert doc.as_written == (engine.dialect.name == "sqlite")
 
 
 def _partition(engine: Engine) -> tuple[set[frozenset[int]], set[tuple[int, int, str]]]:

@@ -18,17 +18,19 @@ from contextlib import contextmanager
 
 from sqlalchemy.engine import Connection
 
-from timeline.store import actordates, spans, textsearch
+from timeline.store import actordates, spans, storywords, textsearch
 
 
 @contextmanager
 def bulk_load(conn: Connection) -> Iterator[None]:
-    """Drop the span triggers, the text index and (Postgres) the actors' date index for the
-    block, rebuild them after it."""
+    """Drop the span triggers, the text index, the stories' word index and (Postgres) the
+    actors' date index for the block, rebuild them after it."""
     spans.uninstall(conn)
     textsearch.uninstall(conn)
     actordates.uninstall(conn)
+    storywords.uninstall(conn)
     yield
     spans.install(conn)
     textsearch.install(conn)
     actordates.install(conn)
+    storywords.install(conn)

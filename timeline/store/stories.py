@@ -30,7 +30,6 @@ from timeline.store.models import (
     utcnow,
 )
 from timeline.store.spans import longest_spans
-from timeline.store.textsearch import DOCS
 from timeline.stories.model import Facts, topic_words
 
 IN_CHUNK = 500
@@ -148,59 +147,19 @@ def ids_near(*, session: Session, windows: Sequence[tuple[date, date]]) -> list[
     return [r[0] for r in _run(session, _near(session, windows, col(Event.id))).all()]
 
 
-@dataclass(frozen=True, slots=True)
-class NearDocument:
-    """An event near a window, with its text document (`timeline.store.textsearch`: title
-    and quotes, None when the event has none); `as_written` False when the database
-    lower-cased it (Postgres)."""
-
-    id: int
-    start: date
-    end: date
-    document: str | None
-    as_written: bool
-
-
-def documents_near(*, session: Session, windows: Sequence[tuple[date, date]]) -> list[NearDocument]:
-    """The events `ids_near` gives (each once), with their spans and documents: enough to
-    tell which of them can share a topic word with an event, before reading their facts."""
-    stmt = _near(
-        session,
-        windows,
-        col(Event.id),
-        col(Event.start),
-        func.coalesce(col(Event.end), col(Event.start)),
-        DOCS.c.body,
-        outer=True,
-    )
-    as_written = connection_of(session).dialect.name != "postgresql"
-    seen: set[int] = set()
-    out = []
-    for ident, start, end, body in _run(session, stmt):
-        if ident not in seen:
-            seen.add(ident)
-            out.append(NearDocument(ident, start, end, body, as_written))
-    return out
-
-
-def _near(
-    session: Session, windows: Sequence[tuple[date, date]], *columns: Any, outer: bool = False
-) -> Any:
+def _near(session: Session, windows: Sequence[tuple[date, date]], *columns: Any) -> Any:
     """`columns` of the main dated events overlapping one of `windows`: per window, one range
     on `ix_event_precision_start` per precision, closed on both sides by that precision's
     longest span (`timeline.store.spans`). With one bound for all, a single year-long event
     made every window read the year before it (~100k index entries at 1M events, to return
-    ~13k). `outer`: joined to the event's document."""
+    ~13k)."""
     spans = longest_spans(session=session)
     parts = []
     for start, end in windows:
         for precision, days in sorted(spans.items()):
             earliest = start - timedelta(days=days) if start.toordinal() > days else date.min
-            part = sa_select(*columns)
-            if outer:
-                part = part.select_from(Event).outerjoin(DOCS, DOCS.c.id == col(Event.id))
             parts.append(
-                part.where(
+                sa_select(*columns).where(
                     col(Event.precision) == precision,
                     col(Event.start).between(earliest, end),
                     func.coalesce(col(Event.end), col(Event.start)) >= start,

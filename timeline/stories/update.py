@@ -20,11 +20,11 @@ from sqlmodel import Session
 
 from timeline.dates import shift
 from timeline.store import stories as rows
+from timeline.store import storywords as index
 from timeline.stories.model import (
     Facts,
     Pool,
     components,
-    document_stems,
     infer_links,
     joins_without_words,
     may_share_actor,
@@ -86,41 +86,30 @@ def update_stories(*, session: Session, event_ids: Iterable[int]) -> list[int]:
 def _may_join(session: Session, touched: list[Facts], reach: list[tuple[date, date]]) -> set[int]:
     """The events of the days in `reach` that may be joined to one of `touched` by affinity:
     those whose document (title and quotes) holds `min_shared_words` of its topic words,
-    or one and a participant of it. Tested on the documents, not on the facts (reading
-    the facts of the ~13k events of a fortnight at 1M events, to find a dozen, was nearly
-    all of a story update): a topic word is a stem of a word of the title or a quote, so
-    each one an event shares is among its document's stems (SQLite, where the document is
-    as written) or a substring of it (Postgres, where it is lower-cased by the database,
-    which may fold a character as Python would not: a substring stays a substring). The
-    count is thus at least the words shared, and no event that can be joined is left out.
+    or one and a participant of it. Asked of the stored word index (`storywords`), not of
+    the documents: reading and stemming the document of each of the ~13k events of a
+    fortnight at 1M events, to find a dozen, was nearly all of a story update. A topic word
+    is a stem of a word of the title or a quote, so each one an event shares is among the
+    stems it is indexed under: the count is at least the words shared, and no event that
+    can be joined is left out.
     """
     r = rules()
     gap = r.max_gap_days
-    windows = [
-        (shift(f.start, -gap), shift(f.end, gap), f.words, sorted(f.words), f)
-        for f in touched
-        if f.words
-    ]
+    windows = [(shift(f.start, -gap), shift(f.end, gap), f.words, f) for f in touched if f.words]
+    words = frozenset().union(*(f.words for f in touched))
     may: set[int] = set()
     actors_of: dict[int, list[Facts]] = {}  # one shared word: a shared participant decides
-    for doc in rows.documents_near(session=session, windows=reach):
-        if doc.document is None:
-            may.add(doc.id)  # no document to test: read its facts
-            continue
-        text = doc.document.lower()
-        stems = document_stems(text) if doc.as_written else None
-        for lo, hi, words, listed, fact in windows:
-            if doc.start > hi or doc.end < lo:
+    hits = index.events_sharing(session=session, windows=reach, words=words)
+    for ident, (start, end, found) in hits.items():
+        for lo, hi, wanted, fact in windows:
+            if start > hi or end < lo:
                 continue
-            if stems is not None:
-                shared = len(stems & words)
-            else:
-                shared = sum(1 for w in listed if w in text)
+            shared = len(found & wanted)
             if shared >= r.min_shared_words:
-                may.add(doc.id)
+                may.add(ident)
                 break
             if shared and fact.actors:
-                actors_of.setdefault(doc.id, []).append(fact)
+                actors_of.setdefault(ident, []).append(fact)
     names = rows.actor_names_of(session=session, event_ids=set(actors_of) - may)
     for ident, facts in actors_of.items():
         if ident not in names or ident in may:
